@@ -1,0 +1,17 @@
+# Fails when a file under log/ includes something the storage engine must not see:
+# Boost/Asio, the Kafka wire codec, or the broker/client/tools layers.
+file(GLOB_RECURSE files ${DIR}/*.h ${DIR}/*.cc)
+set(bad "")
+foreach(f ${files})
+  file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(l ${lines})
+    if(l MATCHES "[<\"](boost/|asio|protocol/|broker/|client/|tools/)")
+      list(APPEND bad "${f}: ${l}")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  list(JOIN bad "\n  " msg)
+  message(FATAL_ERROR "log/ must not depend on Asio or other parts of the tree:\n  ${msg}")
+endif()
+file(TOUCH ${STAMP})

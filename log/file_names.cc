@@ -1,0 +1,73 @@
+#include "log/file_names.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace sluice::log::file_names {
+
+std::string base_name(offset base_offset) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020lld", static_cast<long long>(base_offset.value));
+  return buf;
+}
+
+std::string log_file(offset base_offset) { return base_name(base_offset) + std::string(log_suffix); }
+
+std::string index_file(offset base_offset) {
+  return base_name(base_offset) + std::string(index_suffix);
+}
+
+std::string time_index_file(offset base_offset) {
+  return base_name(base_offset) + std::string(time_index_suffix);
+}
+
+std::optional<parsed_segment_file> parse_segment_file(std::string_view name) {
+  constexpr size_t digits = 20;
+  if (name.size() <= digits) return std::nullopt;
+  std::string_view number = name.substr(0, digits);
+  std::string_view suffix = name.substr(digits);
+  segment_file_kind kind;
+  if (suffix == log_suffix) {
+    kind = segment_file_kind::log;
+  } else if (suffix == index_suffix) {
+    kind = segment_file_kind::index;
+  } else if (suffix == time_index_suffix) {
+    kind = segment_file_kind::time_index;
+  } else {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc{} || end != number.data() + number.size() || value < 0) return std::nullopt;
+  return parsed_segment_file{offset{value}, kind};
+}
+
+std::string partition_dir(std::string_view topic, int32_t partition) {
+  return std::string(topic) + "-" + std::to_string(partition);
+}
+
+std::optional<topic_partition_name> parse_partition_dir(std::string_view name) {
+  size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == name.size()) return std::nullopt;
+  std::string_view number = name.substr(dash + 1);
+  int32_t partition = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), partition);
+  if (ec != std::errc{} || end != number.data() + number.size() || partition < 0) {
+    return std::nullopt;
+  }
+  std::string_view topic = name.substr(0, dash);
+  if (!is_valid_topic_name(topic)) return std::nullopt;
+  return topic_partition_name{std::string(topic), partition};
+}
+
+bool is_valid_topic_name(std::string_view topic) {
+  if (topic.empty() || topic.size() > 249 || topic == "." || topic == "..") return false;
+  for (char c : topic) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace sluice::log::file_names

@@ -1,0 +1,66 @@
+#pragma once
+// Every file name the storage engine uses is built and parsed here, and only here.
+//
+//   <log.dirs>/<topic>-<partition>/                   a partition directory
+//   <base offset, 20 digits>.log                       segment data (RecordBatch v2 bytes)
+//   <base offset, 20 digits>.index                     sparse offset index
+//   <base offset, 20 digits>.timeindex                 time index
+//   <name>.tmp                                         being written; never trusted at open
+//   <name>.deleted                                     being removed; removed at open
+//   <log.dirs>/recovery-point-offset-checkpoint        per-partition recovery points
+//   <log.dirs>/log-start-offset-checkpoint             per-partition log start offsets
+//   <log.dirs>/.sluice_clean_shutdown                  present only after a clean close
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "log/types.h"
+
+namespace sluice::log::file_names {
+
+inline constexpr std::string_view log_suffix = ".log";
+inline constexpr std::string_view index_suffix = ".index";
+inline constexpr std::string_view time_index_suffix = ".timeindex";
+inline constexpr std::string_view tmp_suffix = ".tmp";
+inline constexpr std::string_view deleted_suffix = ".deleted";
+
+inline constexpr std::string_view recovery_point_checkpoint = "recovery-point-offset-checkpoint";
+inline constexpr std::string_view log_start_offset_checkpoint = "log-start-offset-checkpoint";
+inline constexpr std::string_view clean_shutdown_marker = ".sluice_clean_shutdown";
+
+// "00000000000000000042" for offset 42.
+std::string base_name(offset base_offset);
+
+std::string log_file(offset base_offset);         // "...042.log"
+std::string index_file(offset base_offset);       // "...042.index"
+std::string time_index_file(offset base_offset);  // "...042.timeindex"
+
+enum class segment_file_kind { log, index, time_index };
+
+struct parsed_segment_file {
+  offset base_offset;
+  segment_file_kind kind;
+};
+
+// Parses "<20 digits>.log|.index|.timeindex"; nullopt for anything else,
+// including .tmp and .deleted names.
+std::optional<parsed_segment_file> parse_segment_file(std::string_view name);
+
+// "<topic>-<partition>".
+std::string partition_dir(std::string_view topic, int32_t partition);
+
+struct topic_partition_name {
+  std::string topic;
+  int32_t partition = 0;
+};
+
+// Splits at the last '-'; nullopt when the suffix is not a non-negative int32
+// or the topic part is empty.
+std::optional<topic_partition_name> parse_partition_dir(std::string_view name);
+
+// Kafka's legal topic names: 1..249 characters of [a-zA-Z0-9._-], not "." or "..".
+bool is_valid_topic_name(std::string_view topic);
+
+}  // namespace sluice::log::file_names

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds everything with warnings as errors, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+build=${SLUICE_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DSLUICE_WERROR=ON "$@" >/dev/null
+ninja -C "$build"
+cd "$build"
+ctest --output-on-failure -j"$(nproc)" --timeout 900

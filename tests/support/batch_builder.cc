@@ -1,0 +1,76 @@
+#include "tests/support/batch_builder.h"
+
+#include <algorithm>
+
+#include "log/crc32c.h"
+#include "log/record_batch.h"
+
+namespace sluice::test {
+namespace {
+
+void put_varlong(std::vector<std::byte>& out, int64_t v) {
+  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  while (z >= 0x80) {
+    out.push_back(static_cast<std::byte>((z & 0x7f) | 0x80));
+    z >>= 7;
+  }
+  out.push_back(static_cast<std::byte>(z));
+}
+
+void put_bytes(std::vector<std::byte>& out, const std::string& s) {
+  auto* p = reinterpret_cast<const std::byte*>(s.data());
+  out.insert(out.end(), p, p + s.size());
+}
+
+}  // namespace
+
+std::vector<std::byte> build_batch(const std::vector<test_record>& records) {
+  std::vector<std::byte> out(log::batch_header_size);
+  log::timestamp_ms base_ts = records.empty() ? 0 : records.front().timestamp;
+  log::timestamp_ms max_ts = base_ts;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    max_ts = std::max(max_ts, r.timestamp);
+    std::vector<std::byte> body;
+    body.push_back(std::byte{0});  // attributes
+    put_varlong(body, r.timestamp - base_ts);
+    put_varlong(body, static_cast<int64_t>(i));
+    put_varlong(body, static_cast<int64_t>(r.key.size()));
+    put_bytes(body, r.key);
+    put_varlong(body, static_cast<int64_t>(r.value.size()));
+    put_bytes(body, r.value);
+    put_varlong(body, 0);  // headers
+    put_varlong(out, static_cast<int64_t>(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
+  }
+  std::byte* h = out.data();
+  log::write_be64(h + 0, 0);
+  log::write_be32(h + 8, static_cast<int32_t>(out.size() - log::batch_length_field_end));
+  log::write_be32(h + 12, -1);
+  h[16] = std::byte{2};
+  log::write_be16(h + 21, 0);
+  log::write_be32(h + 23, static_cast<int32_t>(records.size()) - 1);
+  log::write_be64(h + 27, base_ts);
+  log::write_be64(h + 35, max_ts);
+  log::write_be64(h + 43, -1);
+  log::write_be16(h + 51, -1);
+  log::write_be32(h + 53, -1);
+  log::write_be32(h + 57, static_cast<int32_t>(records.size()));
+  uint32_t crc = log::crc32c(std::span<const std::byte>(out).subspan(log::batch_crc_start));
+  log::write_be32(h + 17, static_cast<int32_t>(crc));
+  return out;
+}
+
+std::vector<std::byte> build_batch(int count, size_t value_size, log::timestamp_ms timestamp,
+                                   const std::string& prefix) {
+  std::vector<test_record> records;
+  records.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    std::string v = prefix + std::to_string(i);
+    v.resize(std::max(value_size, v.size()), 'x');
+    records.push_back({"", std::move(v), timestamp});
+  }
+  return build_batch(records);
+}
+
+}  // namespace sluice::test
