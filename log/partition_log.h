@@ -1,0 +1,194 @@
+#pragma once
+// The log of one partition: an ordered set of segments in <log.dirs>/<topic>-<p>/.
+//
+// Offsets: log start offset <= high watermark <= log end offset.
+//   - log end offset (LEO): the offset the next appended record gets; offsets
+//     are assigned synchronously by append().
+//   - high watermark (HW): what readers may see. Under durability::fsync it is
+//     the end of data made durable by fdatasync; under durability::page_cache it
+//     is the end of completed writes. A reader never sees a record that a crash
+//     could take back under the active policy.
+//
+// Write path: append() validates nothing (the caller did), assigns offsets,
+// patches baseOffset in place, queues an io_uring write of the caller's bytes
+// (no copy) and returns. Completion callbacks run from io_backend::poll() on the
+// owner's thread: ack_level::written once the write completed, ack_level::flushed
+// once an fdatasync that covers it completed. Group commit: at most one
+// fdatasync per segment is in flight; appends that complete meanwhile are all
+// covered by the next one.
+//
+// Errors: a failed write or fdatasync takes the partition (and, via the
+// callback, its log directory) offline; it is never retried and acknowledged.
+//
+// Ownership: created and owned by log_manager. Holds its segments. Borrows the
+// io_backend, which must outlive it. Thread: not thread-safe; every call is
+// made on the thread that owns the io_backend (the partition's shard).
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "log/errors.h"
+#include "log/log_config.h"
+#include "log/segment.h"
+#include "log/types.h"
+
+namespace sluice::log {
+
+namespace io {
+class io_backend;
+}
+
+// A byte range of a segment file, cut at batch boundaries; sent with sendfile.
+// Holding it keeps the file open even if retention deletes the segment.
+struct file_slice {
+  std::shared_ptr<const segment_file> file;
+  file_position position;
+  uint32_t length = 0;
+  int fd() const { return file->fd(); }
+};
+
+struct read_result {
+  std::vector<file_slice> slices;
+  uint64_t bytes = 0;
+  offset high_watermark;
+  offset log_start_offset;
+  offset log_end_offset;
+};
+
+enum class ack_level {
+  none,     // the caller does not wait (acks=0)
+  written,  // the write completed: data is in the page cache (acks=1)
+  flushed,  // an fdatasync covering the data completed (acks=all)
+};
+
+struct append_info {
+  offset base_offset;            // first offset assigned
+  offset last_offset;            // last offset assigned
+  timestamp_ms log_append_time;  // -1 unless the topic uses LogAppendTime
+  uint32_t batch_count = 0;
+};
+
+using append_callback = std::function<void(std::error_code)>;
+
+class partition_log {
+ public:
+  struct open_options {
+    bool clean_shutdown = false;   // the log dir's clean marker was present
+    offset recovery_point{0};      // from the recovery-point checkpoint
+    offset log_start_offset{0};    // from the log-start-offset checkpoint
+  };
+  // Opens (running recovery as needed) or creates the partition directory.
+  static result<std::unique_ptr<partition_log>> open(io::io_backend& io, std::string dir,
+                                                     log_config cfg, const open_options& opts);
+
+  ~partition_log();
+  partition_log(const partition_log&) = delete;
+  partition_log& operator=(const partition_log&) = delete;
+
+  // Appends back-to-back batches that the caller has validated. The bytes are
+  // patched in place and must stay alive and unchanged until `done` runs (for
+  // ack_level::none, until poll() reports the write completed: keep them until
+  // the callback, which is still called). `done` is called exactly once.
+  result<append_info> append(std::span<std::byte> batches, ack_level level, append_callback done);
+
+  // Reads from `fetch_offset` up to max_bytes (at least one whole batch if any
+  // is readable), never past the high watermark (or `upper_bound` if lower).
+  result<read_result> read(offset fetch_offset, uint64_t max_bytes,
+                           offset upper_bound = offset{INT64_MAX}) const;
+
+  // The first offset whose batch has max timestamp >= ts; nullopt if none (the
+  // caller answers with the log end offset, as Kafka does).
+  std::optional<offset> offset_for_timestamp(timestamp_ms ts) const;
+
+  // Requests an fdatasync of everything written; `done` runs when durable.
+  void flush(append_callback done);
+
+  // Applies log.roll.ms and retention (bytes, ms) using now_ms. Returns the
+  // number of segments deleted.
+  size_t enforce_retention(int64_t now_ms);
+  // DeleteRecords: moves the log start offset to `new_start` (<= HW) and
+  // deletes segments wholly below it.
+  std::error_code delete_records_before(offset new_start);
+  // Drops every record at or after `target` (a batch boundary).
+  std::error_code truncate_to(offset target);
+
+  // Clean close: waits for in-flight I/O, flushes, trims indexes. The caller
+  // then writes checkpoints and the clean-shutdown marker.
+  std::error_code close();
+  // Deletes every file and the directory (after close or on an offline log).
+  std::error_code remove_all();
+
+  void update_config(const log_config& cfg) { cfg_ = cfg; }
+  const log_config& config() const { return cfg_; }
+  offset log_start_offset() const { return log_start_; }
+  offset log_end_offset() const { return log_end_; }
+  offset high_watermark() const;
+  // Highest offset known durable (what the recovery-point checkpoint stores).
+  offset recovery_point() const { return durable_end_; }
+  uint64_t size_bytes() const;
+  size_t segment_count() const { return segments_.size(); }
+  bool offline() const { return static_cast<bool>(offline_error_); }
+  const std::string& dir() const { return dir_; }
+  size_t pending_writes() const { return writes_.size(); }
+
+  // Called when an I/O error takes this partition offline (log_manager marks
+  // the whole log dir offline).
+  // Takes the partition offline because its log directory failed elsewhere.
+  void take_offline(std::error_code ec) { go_offline(ec); }
+  void set_offline_handler(std::function<void(std::error_code)> h) { on_offline_ = std::move(h); }
+
+ private:
+  struct pending_write;
+  struct pending_sync;
+  struct waiter {
+    offset end;  // covered once durable_end_ >= end
+    append_callback done;
+  };
+
+  partition_log(io::io_backend& io, std::string dir, log_config cfg);
+  std::error_code recover(const open_options& opts);
+  std::error_code roll(offset next_base);
+  segment& active() { return *segments_.rbegin()->second; }
+  const segment* segment_for(offset o) const;
+  uint64_t readable_end(const segment& s) const;
+  void drain_io();
+  std::error_code delete_segment(offset base);
+
+  void submit(pending_write* w);
+  void on_write_complete(pending_write* w, int32_t res);
+  void on_sync_complete(pending_sync* s, int32_t res);
+  void advance_written();
+  void maybe_start_sync();
+  void go_offline(std::error_code ec);
+  void fail_waiters(std::error_code ec);
+
+  io::io_backend& io_;
+  std::string dir_;
+  log_config cfg_;
+  std::map<offset, std::unique_ptr<segment>> segments_;
+  offset log_start_{0};
+  offset log_end_{0};      // LEO: next offset to assign
+  offset written_end_{0};  // all writes below it completed
+  uint64_t written_pos_ = 0;  // position in the active segment of written_end_
+  offset durable_end_{0};  // all data below it fdatasynced
+  std::deque<std::unique_ptr<pending_write>> writes_;  // in file order
+  std::deque<waiter> flush_waiters_;                    // ordered by end
+  std::unique_ptr<pending_sync> sync_in_flight_;
+  bool sync_requested_ = false;
+  uint64_t unflushed_messages_ = 0;
+  int64_t last_flush_ms_ = 0;
+  offset written_segment_{0};  // base offset of the segment holding written_pos_
+  // Files with completed writes not yet covered by an fdatasync (the active
+  // segment, and a just-rolled one whose tail is not yet synced).
+  std::vector<std::shared_ptr<segment_file>> dirty_files_;
+  std::error_code offline_error_;
+  std::function<void(std::error_code)> on_offline_;
+};
+
+}  // namespace sluice::log

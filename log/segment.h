@@ -1,0 +1,125 @@
+#pragma once
+// One segment of a partition: <base>.log (RecordBatch v2 bytes, appended at the
+// tail), <base>.index (sparse offset -> position) and <base>.timeindex (max
+// timestamp -> offset). File names come from log/file_names.h.
+//
+// The segment keeps the bookkeeping of appends (size, next offset, largest
+// timestamp, index entries every index.interval.bytes); the bytes themselves are
+// written by partition_log through the I/O backend. Lookups scan batch headers
+// from the nearest index entry and only look below `readable_end`, the position
+// the caller knows to be written.
+//
+// Ownership: owned by its partition_log (unique_ptr). The .log fd is held by a
+// shared segment_file so that a reader's file slice keeps it open after the
+// segment is deleted by retention. Thread: the partition's shard thread.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "log/batch_scanner.h"
+#include "log/errors.h"
+#include "log/io/file_handle.h"
+#include "log/offset_index.h"
+#include "log/time_index.h"
+#include "log/types.h"
+
+namespace sluice::log {
+
+namespace io {
+class io_backend;
+}
+
+// The open .log file of a segment, shared with readers (sendfile needs the fd).
+struct segment_file {
+  io::file_handle handle;
+  std::string path;
+  int fd() const { return handle.get(); }
+};
+
+struct segment_config {
+  uint64_t index_interval_bytes = 4096;       // log.index.interval.bytes
+  size_t max_index_bytes = 10 * 1024 * 1024;  // log.index.size.max.bytes
+};
+
+class segment {
+ public:
+  // Creates new, empty files. The caller syncs the directory before the first ack.
+  static result<std::unique_ptr<segment>> create(io::io_backend& io, const std::string& dir,
+                                                 offset base, const segment_config& cfg);
+  // Opens existing files without trusting them: size is the file size; call
+  // load() or recover() next.
+  static result<std::unique_ptr<segment>> open(io::io_backend& io, const std::string& dir,
+                                               offset base, const segment_config& cfg);
+
+  // Clean open: trusts the .log, checks the indexes against it, rebuilds them if
+  // the check fails. Reads only the last batch header (for next offset).
+  std::error_code load();
+
+  struct recovery_result {
+    uint64_t valid_bytes = 0;
+    uint64_t truncated_bytes = 0;  // bytes cut from a torn or corrupt tail
+    bool index_rebuilt = false;
+  };
+  // Unclean open: validates every batch (bounds, magic, CRC32C, offsets
+  // increasing from min_offset), truncates the file at the first bad byte and
+  // rebuilds both indexes from the valid batches.
+  result<recovery_result> recover(offset min_offset);
+
+  // Records a batch that the caller is writing at append_position().
+  void record_append(const batch_info& batch);
+
+  // The first batch whose last offset >= target, among batches that end at or
+  // before readable_end; nullopt if none.
+  std::optional<batch_info> find_batch(offset target, uint64_t readable_end) const;
+  // The first batch whose max timestamp >= ts (below readable_end).
+  std::optional<batch_info> find_batch_by_timestamp(timestamp_ms ts, uint64_t readable_end) const;
+
+  // Drops every batch with base offset >= target (target must be a batch
+  // boundary or past the end): truncates the file and both indexes.
+  std::error_code truncate_to(offset target);
+  // On roll and on clean close: shrink the indexes to their entries and msync.
+  std::error_code trim_indexes();
+  // Renames the files to *.deleted and unlinks them. Open readers keep the fd.
+  std::error_code remove();
+
+  offset base_offset() const { return base_; }
+  offset next_offset() const { return next_offset_; }
+  uint64_t size() const { return size_; }
+  file_position append_position() const { return file_position{size_}; }
+  bool empty() const { return size_ == 0; }
+  timestamp_ms max_timestamp() const { return max_timestamp_; }
+  // Wall-clock time of the first append (or file open), for log.roll.ms.
+  int64_t created_ms() const { return created_ms_; }
+  void set_created_ms(int64_t ms) { created_ms_ = ms; }
+  int fd() const { return file_->fd(); }
+  const std::shared_ptr<segment_file>& file() const { return file_; }
+  const offset_index& index() const { return index_; }
+  const time_index& timeindex() const { return time_index_; }
+
+  segment(const segment&) = delete;
+  segment& operator=(const segment&) = delete;
+
+ private:
+  segment(io::io_backend& io, std::string dir, offset base, segment_config cfg,
+          std::shared_ptr<segment_file> file, offset_index index, time_index tindex, uint64_t size);
+  std::error_code rebuild_indexes(uint64_t end);
+  void index_batch(const batch_info& batch);
+
+  io::io_backend& io_;
+  std::string dir_;
+  offset base_;
+  segment_config cfg_;
+  std::shared_ptr<segment_file> file_;
+  offset_index index_;
+  time_index time_index_;
+  uint64_t size_ = 0;
+  offset next_offset_;
+  timestamp_ms max_timestamp_ = no_timestamp;
+  offset offset_of_max_timestamp_;
+  uint64_t bytes_since_index_entry_ = 0;
+  int64_t created_ms_ = 0;
+};
+
+}  // namespace sluice::log
