@@ -7,6 +7,7 @@
 //
 // Lifetime: borrows the fd; the caller keeps the file open. Not thread-safe.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

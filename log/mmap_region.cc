@@ -8,16 +8,13 @@
 #include <cstring>
 #include <utility>
 
+#include "log/io/errno_map.h"
 #include "log/io/io_backend.h"
 
 namespace sluice::log {
 namespace {
 
-// mmap and msync failures: out of address space or memory, or the file's
-// device failing under msync. The caller reports them as an I/O error.
-std::error_code last_errno() {
-  return errno == ENOSPC ? make_error_code(errc::no_space) : make_error_code(errc::io_error);
-}
+std::error_code last_errno() { return io::error_from_errno(errno); }
 
 size_t round_down(size_t n, size_t multiple) { return n / multiple * multiple; }
 
@@ -93,7 +90,7 @@ std::error_code abstract_index::open_and_map() {
   // its length: a rolled segment's trimmed index must not grow back).
   bool created = true;
   auto f = io_->open(path_, io::open_mode::create_exclusive);
-  if (!f && (f.error() == errc::already_exists || f.error() == std::errc::file_exists)) {
+  if (!f && f.error() == errc::already_exists) {
     created = false;
     f = io_->open(path_, io::open_mode::read_write);
   }
@@ -108,7 +105,7 @@ std::error_code abstract_index::open_and_map() {
     file_size_ = max_index_size_;
   } else {
     struct stat st {};
-    if (::fstat(file_.get(), &st) != 0) return errc::io_error;
+    if (::fstat(file_.get(), &st) != 0) return last_errno();
     file_size_ = static_cast<uint64_t>(st.st_size);
   }
   // A length that is not a whole number of entries is mapped rounded down;

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -77,7 +79,8 @@ class mmap_region {
 // make room again (Kafka's LogSegment.resizeIndexes). trim() shrinks the file to
 // its entries on roll and on clean close; after it the index is full.
 //
-// Invariant kept by the derived classes: slots past entries() are zero, so an
+// Invariant: the slots past entries() are zero (appends fill the next slot,
+// truncation zeroes what it drops, growing the file adds zeros), so an
 // index left untrimmed by a crash reads back as its entries plus zero padding,
 // and anything else found there is corruption (see check_entries).
 //
@@ -85,6 +88,7 @@ class mmap_region {
 // outlive it. Thread: the partition's shard thread; no locking.
 class abstract_index {
  public:
+  // A moved-from index may only be destroyed or assigned to.
   abstract_index(abstract_index&&) noexcept = default;
   abstract_index& operator=(abstract_index&&) noexcept = default;
 
@@ -117,9 +121,18 @@ class abstract_index {
                  size_t max_index_size_bytes);
   ~abstract_index() = default;
 
-  // Opens or creates the file and maps it (see the sizing rules above). Leaves
-  // entries() at 0: the derived open() calls recover_entries next.
-  std::error_code open_and_map();
+  // The derived open(): opens or creates the file, maps it (see the sizing
+  // rules above), and takes the leading run of slots that `follows` accepts.
+  template <class Index, class Follows>
+  static result<Index> open_index(Index idx, Follows follows) {
+    if (auto ec = idx.open_and_map()) return ec;
+    idx.entries_ = idx.valid_run(follows, idx.max_entries());
+    // A lone all-zero first slot is the padding of an empty preallocated file,
+    // not an entry; reading it as empty loses nothing (a lookup answers {base
+    // offset, position 0} either way).
+    if (idx.entries_ == 1 && is_zero(idx.slot(0), idx.entry_size_)) idx.entries_ = 0;
+    return idx;
+  }
 
   // Counts the leading run of slots for which follows(previous or nullptr, slot)
   // holds, among the first `limit` slots.
@@ -133,15 +146,6 @@ class abstract_index {
       prev = cur;
     }
     return n;
-  }
-
-  // At open: the entries are the valid leading run. A lone all-zero first slot
-  // is the padding of an empty preallocated file, not an entry; reading it as
-  // empty loses nothing (a lookup answers {base offset, position 0} either way).
-  template <class Follows>
-  void recover_entries(Follows follows) {
-    entries_ = valid_run(follows, max_entries());
-    if (entries_ == 1 && is_zero(slot(0), entry_size_)) entries_ = 0;
   }
 
   // The checks every index shares: file length a multiple of the entry size, the
@@ -180,6 +184,12 @@ class abstract_index {
     return lo;
   }
 
+  // o - base offset when it can be stored (0 <= it <= INT32_MAX), as Kafka's toRelative.
+  std::optional<int32_t> to_relative(offset o) const {
+    if (o < base_offset_ || o - base_offset_ > std::numeric_limits<int32_t>::max()) return {};
+    return static_cast<int32_t>(o - base_offset_);
+  }
+
   std::byte* slot(size_t n) { return region_.data() + n * entry_size_; }
   const std::byte* slot(size_t n) const { return region_.data() + n * entry_size_; }
   // The derived append has written slot(entries()); counts it.
@@ -191,6 +201,8 @@ class abstract_index {
 
  private:
   static constexpr size_t warm_section_bytes = 8192;
+
+  std::error_code open_and_map();
 
   io::io_backend* io_;
   std::string path_;

@@ -8,8 +8,6 @@
 namespace sluice::log {
 namespace {
 
-constexpr int64_t max_relative = std::numeric_limits<int32_t>::max();
-
 int32_t relative_at(const std::byte* slot) { return read_be32(slot); }
 int32_t position_at(const std::byte* slot) { return read_be32(slot + 4); }
 
@@ -25,21 +23,18 @@ bool follows(const std::byte* prev, const std::byte* cur) {
 
 result<offset_index> offset_index::open(io::io_backend& io, std::string path, offset base_offset,
                                         size_t max_index_size_bytes) {
-  offset_index idx(io, std::move(path), base_offset, max_index_size_bytes);
-  if (auto ec = idx.open_and_map()) return ec;
-  idx.recover_entries(follows);
-  return idx;
+  return open_index(offset_index(io, std::move(path), base_offset, max_index_size_bytes), follows);
 }
 
 bool offset_index::append(offset o, file_position p) {
-  if (is_full() || o < base_offset() || o - base_offset() > max_relative) return false;
-  if (p.value > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) return false;
+  std::optional<int32_t> rel = to_relative(o);
+  if (is_full() || !rel || p.value > std::numeric_limits<int32_t>::max()) return false;
   if (entries() > 0) {
     index_entry last = last_entry();
     if (o <= last.offset || p < last.position) return false;
   }
   std::byte* s = slot(entries());
-  write_be32(s, static_cast<int32_t>(o - base_offset()));
+  write_be32(s, *rel);
   write_be32(s + 4, static_cast<int32_t>(p.value));
   commit_slot();
   return true;

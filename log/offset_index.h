@@ -50,7 +50,9 @@ class offset_index : public abstract_index {
   // Opens `path`, creating and preallocating it (max_index_size_bytes rounded
   // down to a multiple of 8) if missing. An existing file is mapped at its
   // length; its entries are the leading run that is well formed (see the layout
-  // above), so zero padding left by a crash is not read as entries.
+  // above), so zero padding left by a crash is not read as entries. A trimmed
+  // file is full until resize(max_index_size_bytes()), which the segment calls
+  // when the index is its active segment's.
   // invalid_argument for a negative base offset or a maximum below 8 bytes.
   static result<offset_index> open(io::io_backend& io, std::string path, offset base_offset,
                                    size_t max_index_size_bytes);

@@ -181,6 +181,7 @@ class partition_log {
   std::deque<waiter> flush_waiters_;                    // ordered by end
   std::unique_ptr<pending_sync> sync_in_flight_;
   bool sync_requested_ = false;
+  offset sync_barrier_{-1};  // a wanted sync starts once written_end_ reaches it
   uint64_t unflushed_messages_ = 0;
   int64_t last_flush_ms_ = 0;
   offset written_segment_{0};  // base offset of the segment holding written_pos_

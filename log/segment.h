@@ -67,8 +67,9 @@ class segment {
   // rebuilds both indexes from the valid batches.
   result<recovery_result> recover(offset min_offset);
 
-  // Records a batch that the caller is writing at append_position().
-  void record_append(const batch_info& batch);
+  // Records a batch that the caller is writing at append_position(); now_ms
+  // (the log's clock) starts the log.roll.ms timer on the first batch.
+  void record_append(const batch_info& batch, int64_t now_ms);
 
   // The first batch whose last offset >= target, among batches that end at or
   // before readable_end; nullopt if none.
@@ -81,6 +82,11 @@ class segment {
   std::error_code truncate_to(offset target);
   // On roll and on clean close: shrink the indexes to their entries and msync.
   std::error_code trim_indexes();
+  // msync + fdatasync of both indexes (clean close).
+  std::error_code flush_indexes();
+  // Re-expands trimmed indexes to log.index.size.max.bytes so the segment can
+  // take appends again (Kafka's resizeIndexes on the active segment).
+  std::error_code make_active();
   // Renames the files to *.deleted and unlinks them. Open readers keep the fd.
   std::error_code remove();
 
@@ -90,7 +96,7 @@ class segment {
   file_position append_position() const { return file_position{size_}; }
   bool empty() const { return size_ == 0; }
   timestamp_ms max_timestamp() const { return max_timestamp_; }
-  // Wall-clock time of the first append (or file open), for log.roll.ms.
+  // Time of the first append (or of opening), for log.roll.ms.
   int64_t created_ms() const { return created_ms_; }
   void set_created_ms(int64_t ms) { created_ms_ = ms; }
   int fd() const { return file_->fd(); }

@@ -1,14 +1,11 @@
 #include "log/time_index.h"
 
-#include <limits>
 #include <utility>
 
 #include "log/record_batch.h"
 
 namespace sluice::log {
 namespace {
-
-constexpr int64_t max_relative = std::numeric_limits<int32_t>::max();
 
 timestamp_ms timestamp_at(const std::byte* slot) { return read_be64(slot); }
 int32_t relative_at(const std::byte* slot) { return read_be32(slot + 8); }
@@ -27,20 +24,17 @@ bool follows(const std::byte* prev, const std::byte* cur) {
 
 result<time_index> time_index::open(io::io_backend& io, std::string path, offset base_offset,
                                     size_t max_index_size_bytes) {
-  time_index idx(io, std::move(path), base_offset, max_index_size_bytes);
-  if (auto ec = idx.open_and_map()) return ec;
-  idx.recover_entries(follows);
-  return idx;
+  return open_index(time_index(io, std::move(path), base_offset, max_index_size_bytes), follows);
 }
 
 bool time_index::maybe_append(timestamp_ms ts, offset o, bool skip_full_check) {
   if (entries() >= max_entries() || (!skip_full_check && is_full())) return false;
-  if (o < base_offset() || o - base_offset() > max_relative) return false;
+  std::optional<int32_t> rel = to_relative(o);
   timestamp_offset last = last_entry();
-  if (ts <= last.timestamp || o < last.offset) return false;
+  if (!rel || ts <= last.timestamp || o < last.offset) return false;
   std::byte* s = slot(entries());
   write_be64(s, ts);
-  write_be32(s + 8, static_cast<int32_t>(o - base_offset()));
+  write_be32(s + 8, *rel);
   commit_slot();
   return true;
 }

@@ -11,16 +11,16 @@ namespace sluice::protocol {
 
 enum class codec_errc {
   ok = 0,
-  truncated = 1,         // a field, length or count needs more bytes than remain
-  negative_length,       // a length or count below -1
-  unexpected_null,       // null (-1, or compact 0) where the field is not nullable
-  varint_too_long,       // more than 5 (varint) or 10 (varlong) bytes, or overflow
-  string_too_long,       // a string longer than 32767 bytes
-  bad_tagged_fields,     // duplicate or descending tags
-  unsupported_version,   // (api, version) outside what the codec implements
-  frame_too_small,       // size prefix below the smallest possible header
-  frame_too_large,       // size prefix above the configured maximum
-  value_too_large,       // encode: a value does not fit its wire type
+  truncated = 1,             // a field, length or count needs more bytes than remain
+  negative_length,           // a length or count below -1
+  unexpected_null,           // null (-1, or compact 0) where the field is not nullable
+  varint_too_long,           // more than 5 (varint) or 10 (varlong) bytes, or overflow
+  string_too_long,           // a string longer than 32767 bytes
+  bad_tagged_fields,         // duplicate or descending tags
+  unsupported_version,       // (api, version) outside what the codec implements
+  frame_too_small,           // size prefix below the smallest possible header
+  frame_too_large,           // size prefix above the configured maximum
+  value_too_large,           // encode: a value does not fit its wire type
   external_not_flattenable,  // flatten(): the buffer holds external slices
 };
 

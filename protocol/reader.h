@@ -18,7 +18,9 @@
 // 0 = null) and tagged-field sections; a classic one reads int16/int32 lengths
 // (-1 = null) and treats tagged_fields() as empty.
 //
-// Lifetime: string_view, bytes and record_set results point into the frame.
+// Lifetime and threads: a reader is a cheap value made for one decode and used
+// on one thread. string_view, bytes and record_set results point into the
+// frame, which must outlive them.
 
 #include <cstddef>
 #include <cstdint>
@@ -95,8 +97,7 @@ class reader {
     read_elements(out, array_length(min_element_bytes), read_one);
   }
   template <class T, class F>
-  void nullable_array(std::optional<std::vector<T>>& out, size_t min_element_bytes,
-                      F&& read_one) {
+  void nullable_array(std::optional<std::vector<T>>& out, size_t min_element_bytes, F&& read_one) {
     const int32_t n = nullable_array_length(min_element_bytes);
     if (n < 0) {
       out.reset();

@@ -58,9 +58,7 @@ class record_set {
   std::span<const std::byte> bytes() const noexcept { return view_; }
   const external_slice& slice() const noexcept { return external_; }
   // Bytes on the wire after the length prefix.
-  size_t size() const noexcept {
-    return kind_ == kind::external ? external_.length : view_.size();
-  }
+  size_t size() const noexcept { return kind_ == kind::external ? external_.length : view_.size(); }
 
   friend bool operator==(const record_set& a, const record_set& b) {
     if (a.kind_ != b.kind_) return false;

@@ -13,8 +13,7 @@ std::unique_ptr<io_backend> make_uring_backend(const backend_options& opts, std:
   return uring_backend::create(opts, why);
 }
 
-std::unique_ptr<io_backend> make_default_backend(const backend_options& opts,
-                                                 std::string* chosen) {
+std::unique_ptr<io_backend> make_default_backend(const backend_options& opts, std::string* chosen) {
   std::string why;
   if (auto uring = uring_backend::create(opts, &why)) {
     if (chosen != nullptr) *chosen = "io_uring (probed: " + uring->probed() + ")";

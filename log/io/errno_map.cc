@@ -8,14 +8,19 @@ namespace sluice::log::io {
 
 std::error_code error_from_errno(int err) noexcept {
   switch (err) {
-    case 0: return {};
+    case 0:
+      return {};
     // A full quota is a full disk as far as the log is concerned: both take
     // the directory offline and both are fixed by an operator freeing space.
     case ENOSPC:
-    case EDQUOT: return make_error_code(errc::no_space);
-    case EEXIST: return make_error_code(errc::already_exists);
-    case ENOENT: return make_error_code(errc::not_found);
-    default: return make_error_code(errc::io_error);
+    case EDQUOT:
+      return make_error_code(errc::no_space);
+    case EEXIST:
+      return make_error_code(errc::already_exists);
+    case ENOENT:
+      return make_error_code(errc::not_found);
+    default:
+      return make_error_code(errc::io_error);
   }
 }
 

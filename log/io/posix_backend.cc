@@ -18,10 +18,14 @@ std::error_code last_error() { return error_from_errno(errno); }
 
 int open_flags(open_mode mode) {
   switch (mode) {
-    case open_mode::read_only: return O_RDONLY;
-    case open_mode::read_write: return O_RDWR;
-    case open_mode::create_read_write: return O_RDWR | O_CREAT;
-    case open_mode::create_exclusive: return O_RDWR | O_CREAT | O_EXCL;
+    case open_mode::read_only:
+      return O_RDONLY;
+    case open_mode::read_write:
+      return O_RDWR;
+    case open_mode::create_read_write:
+      return O_RDWR | O_CREAT;
+    case open_mode::create_exclusive:
+      return O_RDWR | O_CREAT | O_EXCL;
   }
   return O_RDONLY;
 }
@@ -42,7 +46,8 @@ posix_backend::posix_backend() : event_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEX
 }
 
 result<file_handle> posix_backend::open(const std::string& path, open_mode mode) {
-  const int fd = retry_eintr([&] { return ::open(path.c_str(), open_flags(mode) | O_CLOEXEC, 0644); });
+  const int fd =
+      retry_eintr([&] { return ::open(path.c_str(), open_flags(mode) | O_CLOEXEC, 0644); });
   if (fd < 0) return last_error();
   return file_handle(fd);
 }
@@ -95,9 +100,8 @@ std::error_code posix_backend::allocate(int fd, uint64_t size) {
   if (::fstat(fd, &st) != 0) return last_error();
   const auto cur = static_cast<uint64_t>(st.st_size);
   if (size <= cur) return {};  // never shrinks: the caller trims with truncate()
-  const int rc = retry_eintr([&] {
-    return ::fallocate(fd, 0, static_cast<off_t>(cur), static_cast<off_t>(size - cur));
-  });
+  const int rc = retry_eintr(
+      [&] { return ::fallocate(fd, 0, static_cast<off_t>(cur), static_cast<off_t>(size - cur)); });
   if (rc == 0) return {};
   // tmpfs before 3.5 and some FUSE file systems cannot preallocate; growing the
   // size still gives the caller a file it can mmap up to `size`.
@@ -128,7 +132,8 @@ std::error_code posix_backend::sync(int fd) {
 
 int32_t posix_backend::pwritev_once(int fd, uint64_t pos, std::span<const iovec> iov) {
   if (iov.size() > static_cast<size_t>(IOV_MAX)) return -EINVAL;  // as the kernel would say
-  const ssize_t n = ::pwritev(fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(pos));
+  const ssize_t n =
+      ::pwritev(fd, iov.data(), static_cast<int>(iov.size()), static_cast<off_t>(pos));
   return n < 0 ? -errno : static_cast<int32_t>(n);
 }
 

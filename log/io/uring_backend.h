@@ -24,6 +24,7 @@
 #include "log/io/posix_backend.h"
 
 struct io_uring;
+struct io_uring_sqe;
 
 namespace sluice::log::io {
 
@@ -70,11 +71,11 @@ class uring_backend final : public io_backend {
   uring_backend();
   // Returns an empty SQE, submitting what is queued first if the SQ is full;
   // nullptr if even that frees nothing (the kernel refused the submission).
-  struct io_uring_sqe* next_sqe();
+  ::io_uring_sqe* next_sqe();
   // An op that could not be queued completes with `res` on the next poll().
   void defer(io_op* op, int32_t res);
 
-  std::unique_ptr<struct io_uring> ring_;
+  std::unique_ptr<::io_uring> ring_;
   bool ring_ready_ = false;  // io_uring_queue_init succeeded: exit it on destruction
   file_handle event_fd_;
   posix_backend fs_;

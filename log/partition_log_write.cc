@@ -1,0 +1,268 @@
+// partition_log's write path: offset assignment, io_uring submission, ordered
+// completion, group-committed fdatasync and the offline transition.
+#include <cerrno>
+
+#include "log/io/io_backend.h"
+#include "log/partition_log.h"
+#include "log/record_batch.h"
+
+namespace sluice::log {
+
+struct partition_log::pending_write final : io::io_op {
+  partition_log* log = nullptr;
+  std::shared_ptr<segment_file> file;
+  offset segment_base;
+  uint64_t position = 0;  // where the remaining bytes go
+  iovec iov{};            // the remaining bytes
+  uint64_t end_position = 0;
+  offset end_offset;      // next offset after this write
+  uint64_t messages = 0;
+  ack_level level = ack_level::none;
+  append_callback done;
+  bool completed = false;
+  std::error_code error;
+
+  void complete(int32_t res) override { log->on_write_complete(this, res); }
+};
+
+struct partition_log::pending_sync final : io::io_op {
+  partition_log* log = nullptr;
+  std::vector<std::shared_ptr<segment_file>> files;
+  offset target;
+  size_t outstanding = 0;
+  std::error_code error;
+
+  void complete(int32_t res) override { log->on_sync_complete(this, res); }
+};
+
+// Constructor and destructor live here, where pending_write and pending_sync
+// are complete types.
+partition_log::partition_log(io::io_backend& io, std::string dir, log_config cfg)
+    : io_(io), dir_(std::move(dir)), cfg_(std::move(cfg)) {}
+
+partition_log::~partition_log() { drain_io(); }
+
+// Waits for this partition's writes and sync: their io_op objects live here.
+void partition_log::drain_io() {
+  io_.flush();
+  while (!writes_.empty() || sync_in_flight_) {
+    if (io_.wait() == 0 && io_.in_flight() == 0) break;  // nothing left that could complete
+  }
+}
+
+result<append_info> partition_log::append(std::span<std::byte> batches, ack_level level,
+                                          append_callback done) {
+  if (offline_error_) return errc::storage_offline;
+  if (batches.empty()) return errc::invalid_argument;
+
+  // Count and bound the batches first so nothing is written for a bad request.
+  uint32_t count = 0;
+  int64_t total_delta = 0;
+  uint64_t messages = 0;
+  {
+    batch_iterator it(batches);
+    record_batch_view v(batches);
+    while (it.next(v)) {
+      ++count;
+      total_delta += static_cast<int64_t>(v.last_offset_delta()) + 1;
+      messages += static_cast<uint64_t>(v.record_count());
+    }
+    if (it.consumed() != batches.size()) return errc::corrupt_batch;
+  }
+
+  int64_t now = now_ms(cfg_);
+  segment* seg = &active();
+  bool too_big = !seg->empty() && seg->size() + batches.size() > cfg_.segment_bytes;
+  bool too_old = !seg->empty() && now - seg->created_ms() >= cfg_.roll_ms;
+  bool offsets_overflow = (log_end_ + total_delta) - seg->base_offset() > INT32_MAX;
+  if (too_big || too_old || seg->index().is_full() || seg->timeindex().is_full() ||
+      (offsets_overflow && !seg->empty())) {
+    if (auto ec = roll(log_end_)) {
+      go_offline(ec);
+      return errc::storage_offline;
+    }
+    seg = &active();
+  }
+
+  append_info info;
+  info.base_offset = log_end_;
+  info.log_append_time = cfg_.log_append_time ? now : no_timestamp;
+  info.batch_count = count;
+  uint64_t position = seg->size();
+  const uint64_t start_position = position;
+  batch_iterator it(batches);
+  record_batch_view v(batches);
+  size_t consumed = 0;
+  while (it.next(v)) {
+    auto bytes = batches.subspan(consumed, v.size_in_bytes());
+    consumed += bytes.size();
+    set_base_offset(bytes, log_end_);
+    if (cfg_.log_append_time) set_log_append_time(bytes, now);
+    batch_info b;
+    b.position = file_position{position};
+    b.size = static_cast<uint32_t>(bytes.size());
+    b.base_offset = log_end_;
+    b.last_offset = log_end_ + record_batch_view(bytes).last_offset_delta();
+    b.max_timestamp = record_batch_view(bytes).max_timestamp();
+    seg->record_append(b, now);
+    position += bytes.size();
+    log_end_ = b.next_offset();
+  }
+  info.last_offset = log_end_ - 1;
+
+  auto w = std::make_unique<pending_write>();
+  w->log = this;
+  w->file = seg->file();
+  w->segment_base = seg->base_offset();
+  w->position = start_position;
+  w->iov = iovec{batches.data(), batches.size()};
+  w->end_position = position;
+  w->end_offset = log_end_;
+  w->messages = messages;
+  w->level = level;
+  w->done = std::move(done);
+  pending_write* raw = w.get();
+  writes_.push_back(std::move(w));
+  submit(raw);
+  return info;
+}
+
+void partition_log::submit(pending_write* w) {
+  io_.submit_write(w->file->fd(), w->position, std::span<const iovec>(&w->iov, 1), w);
+}
+
+void partition_log::on_write_complete(pending_write* w, int32_t res) {
+  if (res == -EINTR || res == -EAGAIN) {
+    submit(w);  // nothing was written: resubmit as is
+    return;
+  }
+  if (res >= 0 && static_cast<size_t>(res) < w->iov.iov_len && !offline_error_) {
+    // Short write: resubmit the remainder at the advanced position.
+    w->iov.iov_base = static_cast<std::byte*>(w->iov.iov_base) + res;
+    w->iov.iov_len -= static_cast<size_t>(res);
+    w->position += static_cast<uint64_t>(res);
+    if (res > 0) {
+      submit(w);
+      return;
+    }
+    res = -EIO;  // a zero-byte write makes no progress: treat as an I/O error
+  }
+  w->completed = true;
+  if (res < 0) {
+    w->error = res == -ENOSPC ? make_error_code(errc::no_space) : make_error_code(errc::io_error);
+    go_offline(w->error);
+  }
+  advance_written();
+}
+
+// Pops completed writes in file order so written_end_ only covers a prefix.
+void partition_log::advance_written() {
+  std::vector<std::pair<append_callback, std::error_code>> calls;
+  while (!writes_.empty() && writes_.front()->completed) {
+    std::unique_ptr<pending_write> w = std::move(writes_.front());
+    writes_.pop_front();
+    if (offline_error_) {
+      calls.emplace_back(std::move(w->done), errc::storage_offline);
+      continue;
+    }
+    written_end_ = w->end_offset;
+    written_segment_ = w->segment_base;
+    written_pos_ = w->end_position;
+    unflushed_messages_ += w->messages;
+    bool seen = false;
+    for (auto& f : dirty_files_) seen = seen || f == w->file;
+    if (!seen) dirty_files_.push_back(w->file);
+    if (w->level == ack_level::flushed) {
+      flush_waiters_.push_back({w->end_offset, std::move(w->done)});
+    } else {
+      calls.emplace_back(std::move(w->done), std::error_code{});
+    }
+  }
+  if (!offline_error_) maybe_start_sync();
+  for (auto& [cb, ec] : calls) {
+    if (cb) cb(ec);
+  }
+}
+
+void partition_log::maybe_start_sync() {
+  if (sync_in_flight_ || offline_error_ || dirty_files_.empty()) return;
+  bool want = sync_requested_ || !flush_waiters_.empty();
+  if (cfg_.policy == durability::fsync) want = true;
+  if (unflushed_messages_ >= static_cast<uint64_t>(cfg_.flush_interval_messages)) want = true;
+  if (cfg_.flush_interval_ms != INT64_MAX && now_ms(cfg_) - last_flush_ms_ >= cfg_.flush_interval_ms) {
+    want = true;
+  }
+  if (!want) return;
+  // Let the writes already in flight finish first, so one fdatasync covers
+  // them all instead of the first of them alone. Writes submitted after this
+  // point do not extend the wait, so a steady stream cannot starve the sync.
+  if (sync_barrier_.value < 0) sync_barrier_ = writes_.empty() ? written_end_ : writes_.back()->end_offset;
+  if (written_end_ < sync_barrier_) return;
+  sync_barrier_ = offset{-1};
+  sync_requested_ = false;
+  auto s = std::make_unique<pending_sync>();
+  s->log = this;
+  s->files.swap(dirty_files_);
+  s->target = written_end_;
+  s->outstanding = s->files.size();
+  unflushed_messages_ = 0;
+  last_flush_ms_ = now_ms(cfg_);
+  sync_in_flight_ = std::move(s);
+  for (auto& f : sync_in_flight_->files) io_.submit_datasync(f->fd(), sync_in_flight_.get());
+}
+
+void partition_log::on_sync_complete(pending_sync* s, int32_t res) {
+  if (res < 0 && !s->error) {
+    s->error = res == -ENOSPC ? make_error_code(errc::no_space) : make_error_code(errc::io_error);
+  }
+  if (--s->outstanding > 0) return;
+  std::unique_ptr<pending_sync> done = std::move(sync_in_flight_);
+  if (done->error) {
+    // Never retried: after a failed fdatasync the kernel may have dropped the
+    // dirty pages, so a retry could "succeed" without the data (fsyncgate).
+    go_offline(done->error);
+    return;
+  }
+  if (done->target > durable_end_) durable_end_ = done->target;
+  std::vector<append_callback> calls;
+  while (!flush_waiters_.empty() && flush_waiters_.front().end <= durable_end_) {
+    calls.push_back(std::move(flush_waiters_.front().done));
+    flush_waiters_.pop_front();
+  }
+  maybe_start_sync();
+  for (auto& cb : calls) {
+    if (cb) cb({});
+  }
+}
+
+void partition_log::flush(append_callback done) {
+  if (offline_error_) {
+    if (done) done(errc::storage_offline);
+    return;
+  }
+  if (durable_end_ >= log_end_ && writes_.empty()) {
+    if (done) done({});
+    return;
+  }
+  flush_waiters_.push_back({log_end_, std::move(done)});
+  sync_requested_ = true;
+  maybe_start_sync();
+}
+
+void partition_log::go_offline(std::error_code ec) {
+  if (offline_error_) return;
+  offline_error_ = ec;
+  std::vector<append_callback> calls;
+  for (auto& w : flush_waiters_) calls.push_back(std::move(w.done));
+  flush_waiters_.clear();
+  if (on_offline_) on_offline_(ec);
+  for (auto& cb : calls) {
+    if (cb) cb(errc::storage_offline);
+  }
+}
+
+offset partition_log::high_watermark() const {
+  return cfg_.policy == durability::fsync ? durable_end_ : written_end_;
+}
+
+}  // namespace sluice::log

@@ -1,0 +1,226 @@
+#include "log/segment.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+#include "log/file_names.h"
+#include "log/io/io_backend.h"
+
+namespace sluice::log {
+namespace {
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string join(const std::string& dir, const std::string& name) { return dir + "/" + name; }
+
+}  // namespace
+
+segment::segment(io::io_backend& io, std::string dir, offset base, segment_config cfg,
+                 std::shared_ptr<segment_file> file, offset_index index, time_index tindex,
+                 uint64_t size)
+    : io_(io),
+      dir_(std::move(dir)),
+      base_(base),
+      cfg_(cfg),
+      file_(std::move(file)),
+      index_(std::move(index)),
+      time_index_(std::move(tindex)),
+      size_(size),
+      next_offset_(base),
+      offset_of_max_timestamp_(base),
+      created_ms_(wall_ms()) {}
+
+result<std::unique_ptr<segment>> segment::create(io::io_backend& io, const std::string& dir,
+                                                 offset base, const segment_config& cfg) {
+  std::string path = join(dir, file_names::log_file(base));
+  auto fh = io.open(path, io::open_mode::create_exclusive);
+  if (!fh) return fh.error();
+  auto idx = offset_index::open(io, join(dir, file_names::index_file(base)), base,
+                                cfg.max_index_bytes);
+  if (!idx) return idx.error();
+  auto tidx = time_index::open(io, join(dir, file_names::time_index_file(base)), base,
+                               cfg.max_index_bytes);
+  if (!tidx) return tidx.error();
+  auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
+  return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file),
+                                              std::move(*idx), std::move(*tidx), 0));
+}
+
+result<std::unique_ptr<segment>> segment::open(io::io_backend& io, const std::string& dir,
+                                               offset base, const segment_config& cfg) {
+  std::string path = join(dir, file_names::log_file(base));
+  auto fh = io.open(path, io::open_mode::read_write);
+  if (!fh) return fh.error();
+  struct stat st {};
+  if (::fstat(fh->get(), &st) != 0) return errc::io_error;
+  auto idx = offset_index::open(io, join(dir, file_names::index_file(base)), base,
+                                cfg.max_index_bytes);
+  if (!idx) return idx.error();
+  auto tidx = time_index::open(io, join(dir, file_names::time_index_file(base)), base,
+                               cfg.max_index_bytes);
+  if (!tidx) return tidx.error();
+  auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
+  return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file),
+                                              std::move(*idx), std::move(*tidx),
+                                              static_cast<uint64_t>(st.st_size)));
+}
+
+void segment::index_batch(const batch_info& batch) {
+  if (batch.max_timestamp > max_timestamp_) {
+    max_timestamp_ = batch.max_timestamp;
+    offset_of_max_timestamp_ = batch.last_offset;
+  }
+  if (bytes_since_index_entry_ > cfg_.index_interval_bytes) {
+    // A full index stops indexing; lookups then scan further, which stays
+    // correct. partition_log rolls before that (index full triggers a roll).
+    index_.append(batch.last_offset, batch.position);
+    time_index_.maybe_append(max_timestamp_, offset_of_max_timestamp_);
+    bytes_since_index_entry_ = 0;
+  }
+  bytes_since_index_entry_ += batch.size;
+}
+
+void segment::record_append(const batch_info& batch, int64_t now_ms) {
+  if (size_ == 0) created_ms_ = now_ms;
+  index_batch(batch);
+  size_ = batch.position.value + batch.size;
+  next_offset_ = batch.next_offset();
+}
+
+std::error_code segment::rebuild_indexes(uint64_t end) {
+  if (auto ec = index_.reset()) return ec;
+  if (auto ec = time_index_.reset()) return ec;
+  max_timestamp_ = no_timestamp;
+  offset_of_max_timestamp_ = base_;
+  bytes_since_index_entry_ = 0;
+  next_offset_ = base_;
+  batch_scanner scan(fd(), file_position{0}, end, /*verify=*/false);
+  batch_info b;
+  while (scan.next(b)) {
+    index_batch(b);
+    next_offset_ = b.next_offset();
+  }
+  if (scan.stop() != scan_stop::end) return errc::corrupt_file;
+  return {};
+}
+
+std::error_code segment::load() {
+  bool indexes_ok = !index_.sanity_check(size_) && !time_index_.sanity_check();
+  if (indexes_ok) {
+    // Scan from the last index entry to the end: yields next offset and the
+    // largest timestamp after the last time-index entry cheaply.
+    index_entry last = index_.last_entry();
+    auto tlast = time_index_.last_entry();
+    max_timestamp_ = tlast.timestamp;
+    offset_of_max_timestamp_ = tlast.offset;
+    next_offset_ = base_;
+    batch_scanner scan(fd(), last.position, size_, /*verify=*/false);
+    batch_info b;
+    bytes_since_index_entry_ = 0;
+    while (scan.next(b)) {
+      if (b.max_timestamp > max_timestamp_) {
+        max_timestamp_ = b.max_timestamp;
+        offset_of_max_timestamp_ = b.last_offset;
+      }
+      next_offset_ = b.next_offset();
+      bytes_since_index_entry_ += b.size;
+    }
+    if (scan.stop() == scan_stop::end) return {};
+  }
+  return rebuild_indexes(size_);
+}
+
+result<segment::recovery_result> segment::recover(offset min_offset) {
+  recovery_result r;
+  batch_scanner scan(fd(), file_position{0}, size_, /*verify=*/true, min_offset);
+  batch_info b;
+  while (scan.next(b)) {
+  }
+  if (scan.stop() == scan_stop::io_error) return errc::io_error;
+  uint64_t valid = scan.valid_end().value;
+  if (valid < size_) {
+    r.truncated_bytes = size_ - valid;
+    if (auto ec = io_.truncate(fd(), valid)) return ec;
+    size_ = valid;
+  }
+  r.valid_bytes = valid;
+  r.index_rebuilt = true;
+  if (auto ec = rebuild_indexes(size_)) return ec;
+  return r;
+}
+
+std::optional<batch_info> segment::find_batch(offset target, uint64_t readable_end) const {
+  index_entry start = index_.lookup(target);
+  if (start.position.value >= readable_end) start = index_entry{base_, file_position{0}};
+  batch_scanner scan(fd(), start.position, std::min(readable_end, size_), /*verify=*/false);
+  batch_info b;
+  while (scan.next(b)) {
+    if (b.last_offset >= target) return b;
+  }
+  return std::nullopt;
+}
+
+std::optional<batch_info> segment::find_batch_by_timestamp(timestamp_ms ts,
+                                                           uint64_t readable_end) const {
+  auto t = time_index_.lookup(ts);
+  index_entry start = index_.lookup(t.offset);
+  if (start.position.value >= readable_end) start = index_entry{base_, file_position{0}};
+  batch_scanner scan(fd(), start.position, std::min(readable_end, size_), /*verify=*/false);
+  batch_info b;
+  while (scan.next(b)) {
+    if (b.max_timestamp >= ts) return b;
+  }
+  return std::nullopt;
+}
+
+std::error_code segment::truncate_to(offset target) {
+  if (target >= next_offset_) return {};
+  uint64_t cut = 0;
+  if (target > base_) {
+    auto b = find_batch(target, size_);
+    if (!b) return {};
+    cut = b->base_offset >= target ? b->position.value : b->position.value + b->size;
+  }
+  if (auto ec = io_.truncate(fd(), cut)) return ec;
+  size_ = cut;
+  return rebuild_indexes(size_);
+}
+
+std::error_code segment::trim_indexes() {
+  if (auto ec = index_.trim()) return ec;
+  return time_index_.trim();
+}
+
+std::error_code segment::flush_indexes() {
+  if (auto ec = index_.flush()) return ec;
+  return time_index_.flush();
+}
+
+std::error_code segment::make_active() {
+  if (auto ec = index_.resize(cfg_.max_index_bytes)) return ec;
+  return time_index_.resize(cfg_.max_index_bytes);
+}
+
+std::error_code segment::remove() {
+  const std::string names[] = {file_names::log_file(base_), file_names::index_file(base_),
+                               file_names::time_index_file(base_)};
+  for (const auto& n : names) {
+    std::string from = join(dir_, n);
+    std::string to = from + std::string(file_names::deleted_suffix);
+    if (auto ec = io_.rename(from, to); ec && ec != errc::not_found) return ec;
+  }
+  // Unlinked only after all three are renamed: a crash in between leaves
+  // *.deleted files, which the next start removes.
+  for (const auto& n : names) {
+    std::string to = join(dir_, n) + std::string(file_names::deleted_suffix);
+    if (auto ec = io_.remove(to); ec && ec != errc::not_found) return ec;
+  }
+  return {};
+}
+
+}  // namespace sluice::log

@@ -1,0 +1,114 @@
+#include "log/log_manager.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "log/file_names.h"
+#include "log/io/io_backend.h"
+#include "tests/support/batch_builder.h"
+#include "tests/support/log_helpers.h"
+#include "tests/support/temp_dir.h"
+
+namespace sluice::log {
+namespace {
+
+class log_manager_test : public ::testing::Test {
+ protected:
+  void SetUp() override { io_ = io::make_posix_backend(); }
+  std::unique_ptr<log_manager> open(std::vector<std::string> dirs = {}) {
+    log_manager_config cfg;
+    cfg.log_dirs = dirs.empty() ? std::vector<std::string>{dir_ / "data"} : dirs;
+    cfg.warn = [this](std::string_view w) { warnings_.emplace_back(w); };
+    auto m = log_manager::open(*io_, cfg);
+    EXPECT_TRUE(m) << m.error().message();
+    return m ? std::move(*m) : nullptr;
+  }
+
+  test::temp_dir dir_;
+  std::unique_ptr<io::io_backend> io_;
+  std::vector<std::string> warnings_;
+};
+
+TEST_F(log_manager_test, created_partitions_are_found_again_after_a_clean_restart) {
+  std::vector<std::byte> b = test::build_batch(3, 10, 1);
+  {
+    auto m = open();
+    auto p = m->create({"orders", 0});
+    ASSERT_TRUE(p);
+    ASSERT_TRUE(m->create({"orders", 1}));
+    EXPECT_EQ(m->create({"orders", 1}).error(), errc::already_exists);
+    test::append_and_wait(**p, *io_, b);
+    ASSERT_FALSE(m->close());
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data/.sluice_clean_shutdown"));
+  auto m = open();
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data/.sluice_clean_shutdown"))
+      << "the marker counts once: a crash after start must be unclean";
+  ASSERT_EQ(m->partitions().size(), 2u);
+  EXPECT_EQ(m->get({"orders", 0})->log_end_offset(), offset{3});
+  EXPECT_EQ(m->get({"orders", 1})->log_end_offset(), offset{0});
+  EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(log_manager_test, invalid_topic_names_are_refused) {
+  auto m = open();
+  EXPECT_EQ(m->create({"bad/name", 0}).error(), errc::invalid_argument);
+  EXPECT_EQ(m->create({"..", 0}).error(), errc::invalid_argument);
+  EXPECT_EQ(m->create({"ok", -1}).error(), errc::invalid_argument);
+}
+
+TEST_F(log_manager_test, remove_deletes_the_partition_directory) {
+  auto m = open();
+  ASSERT_TRUE(m->create({"gone", 0}));
+  ASSERT_FALSE(m->remove({"gone", 0}));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "data/gone-0"));
+  EXPECT_EQ(m->get({"gone", 0}), nullptr);
+  EXPECT_EQ(m->remove({"gone", 0}), errc::not_found);
+}
+
+TEST_F(log_manager_test, partitions_spread_over_log_dirs) {
+  auto m = open({dir_ / "a", dir_ / "b"});
+  for (int p = 0; p < 4; ++p) ASSERT_TRUE(m->create({"spread", p}));
+  int in_a = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "a")) in_a += e.is_directory();
+  EXPECT_EQ(in_a, 2);
+}
+
+TEST_F(log_manager_test, damaged_checkpoint_means_full_recovery_with_a_warning) {
+  std::vector<std::byte> b = test::build_batch(3, 10, 1);
+  {
+    auto m = open();
+    auto p = m->create({"cp", 0});
+    test::append_and_wait(**p, *io_, b);
+    ASSERT_FALSE(m->close());
+  }
+  {
+    std::ofstream f(dir_ / "data/recovery-point-offset-checkpoint", std::ios::trunc);
+    f << "garbage";
+  }
+  auto m = open();
+  ASSERT_NE(m->get({"cp", 0}), nullptr);
+  EXPECT_EQ(m->get({"cp", 0})->log_end_offset(), offset{3});
+  ASSERT_FALSE(warnings_.empty());
+  EXPECT_NE(warnings_[0].find("recovery-point-offset-checkpoint"), std::string::npos);
+}
+
+TEST_F(log_manager_test, unclean_stop_keeps_acknowledged_data_and_accepts_new_appends) {
+  std::vector<std::byte> b = test::build_batch(3, 10, 1), c = test::build_batch(2, 10, 1);
+  {
+    auto m = open();
+    auto p = m->create({"crash", 0});
+    test::append_and_wait(**p, *io_, b);
+    // No close(): the process "dies" (destructors release resources only).
+  }
+  auto m = open();
+  auto* p = m->get({"crash", 0});
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->log_end_offset(), offset{3});
+  EXPECT_EQ(test::append_and_wait(*p, *io_, c), offset{3});
+}
+
+}  // namespace
+}  // namespace sluice::log

@@ -1,0 +1,96 @@
+#include "protocol/messages/list_offsets.h"
+
+#include <gtest/gtest.h>
+
+#include "protocol/message.h"
+#include "tests/protocol/byte_helpers.h"
+
+namespace sluice::protocol {
+namespace {
+
+using testing::bytes_builder;
+
+std::vector<std::byte> body_of(const auto& m, int16_t version) {
+  writer w;
+  EXPECT_FALSE(encode_message(m, version, w));
+  std::vector<std::byte> out;
+  EXPECT_FALSE(std::move(w).finish().flatten(out));
+  return out;
+}
+
+// kafka-python 2.0.2 sends ListOffsets v1 to find the latest offset.
+TEST(list_offsets_request, v1_golden_bytes) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(-1)
+                        .be32(1).be16(4).text("logs")
+                        .be32(1).be32(3).be64(list_offsets_latest_timestamp)
+                        .take();
+  // clang-format on
+  list_offsets_request m;
+  ASSERT_FALSE(decode_message(body, 1, m));
+  ASSERT_EQ(m.topics.size(), 1u);
+  EXPECT_EQ(m.topics[0].partitions.at(0).partition_index, 3);
+  EXPECT_EQ(m.topics[0].partitions.at(0).timestamp, -1);
+  EXPECT_EQ(body_of(m, 1), body);
+}
+
+TEST(list_offsets_request, v0_carries_max_num_offsets) {
+  list_offsets_request m;
+  m.topics = {{"t", {{0, -1, list_offsets_earliest_timestamp, 1}}}};
+  // clang-format off
+  EXPECT_EQ(body_of(m, 0), bytes_builder()
+                               .be32(-1).be32(1).be16(1).text("t")
+                               .be32(1).be32(0).be64(-2).be32(1)
+                               .take());
+  // clang-format on
+}
+
+TEST(list_offsets_request, v4_adds_isolation_level_and_leader_epoch) {
+  list_offsets_request m;
+  m.isolation_level = 1;
+  m.topics = {{"t", {{0, 5, 100}}}};
+  // clang-format off
+  EXPECT_EQ(body_of(m, 4), bytes_builder()
+                               .be32(-1).u8s({0x01}).be32(1).be16(1).text("t")
+                               .be32(1).be32(0).be32(5).be64(100)
+                               .take());
+  // clang-format on
+}
+
+TEST(list_offsets_response, v0_answers_an_offset_array) {
+  list_offsets_response m;
+  m.topics = {{"t", {{0, error_code::none, {42, 0}}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(1).be16(1).text("t")
+                        .be32(1).be32(0).be16(0).be32(2).be64(42).be64(0)
+                        .take();
+  // clang-format on
+  EXPECT_EQ(body_of(m, 0), body);
+  list_offsets_response back;
+  ASSERT_FALSE(decode_message(body, 0, back));
+  EXPECT_EQ(back, m);
+}
+
+TEST(list_offsets_response, v5_golden_bytes) {
+  list_offsets_response m;
+  m.throttle_time_ms = 1;
+  list_offsets_response::partition_response p;
+  p.partition_index = 2;
+  p.error_code = error_code::offset_not_available;
+  p.timestamp = -1;
+  p.offset = 99;
+  p.leader_epoch = 0;
+  m.topics = {{"t", {p}}};
+  // clang-format off
+  EXPECT_EQ(body_of(m, 5), bytes_builder()
+                               .be32(1)
+                               .be32(1).be16(1).text("t")
+                               .be32(1).be32(2).be16(78).be64(-1).be64(99).be32(0)
+                               .take());
+  // clang-format on
+}
+
+}  // namespace
+}  // namespace sluice::protocol
