@@ -175,5 +175,13 @@ TEST(fetch_response, external_records_become_slices_between_owned_chunks) {
   EXPECT_FALSE(parts[2].records.is_null());
 }
 
+TEST(fetch_request, versions_outside_the_codec_range_are_unsupported) {
+  const auto body = bytes_builder().be32(-1).be32(0).be32(0).be32(0).take();
+  fetch_request m;
+  EXPECT_EQ(decode_message(body, 3, m), codec_errc::unsupported_version);
+  EXPECT_EQ(decode_message(body, 12, m), codec_errc::unsupported_version);
+  EXPECT_EQ(to_kafka_error(decode_message(body, 12, m)), error_code::unsupported_version);
+}
+
 }  // namespace
 }  // namespace sluice::protocol
