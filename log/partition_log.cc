@@ -129,10 +129,17 @@ std::error_code partition_log::recover(const open_options& opts) {
   segment& last = *segments_.rbegin()->second;
   if (auto ec = last.make_active()) return ec;
   last.set_created_ms(now_ms(cfg_));
+  // Rebuilt indexes of older segments give back their preallocated space.
+  for (auto& [base, seg] : segments_) {
+    if (seg.get() != &last) {
+      if (auto ec = seg->trim_indexes()) return ec;
+    }
+  }
   log_end_ = last.next_offset();
   written_end_ = durable_end_ = log_end_;
   written_segment_ = last.base_offset();
   written_pos_ = last.size();
+  notified_high_watermark_ = log_end_;
   log_start_ = std::max(segments_.begin()->second->base_offset(), opts.log_start_offset);
   if (log_start_ > log_end_) log_start_ = log_end_;
   last_flush_ms_ = now_ms(cfg_);
@@ -288,6 +295,7 @@ std::error_code partition_log::truncate_to(offset target) {
   log_end_ = seg.next_offset();
   written_end_ = log_end_;
   durable_end_ = std::min(durable_end_, log_end_);
+  notified_high_watermark_ = std::min(notified_high_watermark_, log_end_);
   written_segment_ = seg.base_offset();
   written_pos_ = seg.size();
   log_start_ = std::min(log_start_, log_end_);

@@ -142,6 +142,9 @@ class partition_log {
   // Takes the partition offline because its log directory failed elsewhere.
   void take_offline(std::error_code ec) { go_offline(ec); }
   void set_offline_handler(std::function<void(std::error_code)> h) { on_offline_ = std::move(h); }
+  // Called (on the owner's thread, from io_backend::poll) each time the high
+  // watermark moves up; a fetch long-poll waits on it instead of a timer.
+  void set_high_watermark_listener(std::function<void(offset)> f) { on_high_watermark_ = std::move(f); }
 
  private:
   struct pending_write;
@@ -166,6 +169,7 @@ class partition_log {
   void advance_written();
   void maybe_start_sync();
   void go_offline(std::error_code ec);
+  void notify_high_watermark();
   void fail_waiters(std::error_code ec);
 
   io::io_backend& io_;
@@ -190,6 +194,8 @@ class partition_log {
   std::vector<std::shared_ptr<segment_file>> dirty_files_;
   std::error_code offline_error_;
   std::function<void(std::error_code)> on_offline_;
+  std::function<void(offset)> on_high_watermark_;
+  offset notified_high_watermark_{0};
 };
 
 }  // namespace sluice::log

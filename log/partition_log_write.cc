@@ -182,6 +182,15 @@ void partition_log::advance_written() {
   for (auto& [cb, ec] : calls) {
     if (cb) cb(ec);
   }
+  if (cfg_.policy == durability::page_cache) notify_high_watermark();
+}
+
+// Tells the owner (the broker's fetch long-poll) that readers can see more.
+void partition_log::notify_high_watermark() {
+  offset hw = high_watermark();
+  if (hw <= notified_high_watermark_) return;
+  notified_high_watermark_ = hw;
+  if (on_high_watermark_) on_high_watermark_(hw);
 }
 
 void partition_log::maybe_start_sync() {
@@ -233,6 +242,7 @@ void partition_log::on_sync_complete(pending_sync* s, int32_t res) {
   for (auto& cb : calls) {
     if (cb) cb({});
   }
+  notify_high_watermark();
 }
 
 void partition_log::flush(append_callback done) {

@@ -94,9 +94,9 @@ class sim_disk final : public io_backend {
   const std::string& root() const;
 
   // ---- power loss ----
-  // Precondition: every file under the root opened through this backend is
-  // closed and unmapped (the process that used them is dead); otherwise
-  // returns errc::invalid_argument and changes nothing. Undelivered
+  // Precondition: no file under the root is open or mapped in this process
+  // (the process that used them is dead); otherwise returns
+  // errc::invalid_argument and changes nothing. Undelivered
   // completions are dropped without running their io_ops. Afterwards the disk
   // as it is counts as durable and the backend can serve a restarted engine.
   std::error_code crash();
