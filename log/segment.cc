@@ -35,26 +35,11 @@ segment::segment(io::io_backend& io, std::string dir, offset base, segment_confi
       offset_of_max_timestamp_(base),
       created_ms_(wall_ms()) {}
 
-result<std::unique_ptr<segment>> segment::create(io::io_backend& io, const std::string& dir,
-                                                 offset base, const segment_config& cfg) {
+result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const std::string& dir,
+                                                     offset base, const segment_config& cfg,
+                                                     bool create) {
   std::string path = join(dir, file_names::log_file(base));
-  auto fh = io.open(path, io::open_mode::create_exclusive);
-  if (!fh) return fh.error();
-  auto idx = offset_index::open(io, join(dir, file_names::index_file(base)), base,
-                                cfg.max_index_bytes);
-  if (!idx) return idx.error();
-  auto tidx = time_index::open(io, join(dir, file_names::time_index_file(base)), base,
-                               cfg.max_index_bytes);
-  if (!tidx) return tidx.error();
-  auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
-  return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file),
-                                              std::move(*idx), std::move(*tidx), 0));
-}
-
-result<std::unique_ptr<segment>> segment::open(io::io_backend& io, const std::string& dir,
-                                               offset base, const segment_config& cfg) {
-  std::string path = join(dir, file_names::log_file(base));
-  auto fh = io.open(path, io::open_mode::read_write);
+  auto fh = io.open(path, create ? io::open_mode::create_exclusive : io::open_mode::read_write);
   if (!fh) return fh.error();
   struct stat st {};
   if (::fstat(fh->get(), &st) != 0) return errc::io_error;
@@ -68,6 +53,16 @@ result<std::unique_ptr<segment>> segment::open(io::io_backend& io, const std::st
   return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file),
                                               std::move(*idx), std::move(*tidx),
                                               static_cast<uint64_t>(st.st_size)));
+}
+
+result<std::unique_ptr<segment>> segment::create(io::io_backend& io, const std::string& dir,
+                                                 offset base, const segment_config& cfg) {
+  return open_files(io, dir, base, cfg, /*create=*/true);
+}
+
+result<std::unique_ptr<segment>> segment::open(io::io_backend& io, const std::string& dir,
+                                               offset base, const segment_config& cfg) {
+  return open_files(io, dir, base, cfg, /*create=*/false);
 }
 
 void segment::index_batch(const batch_info& batch) {

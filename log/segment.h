@@ -110,6 +110,9 @@ class segment {
  private:
   segment(io::io_backend& io, std::string dir, offset base, segment_config cfg,
           std::shared_ptr<segment_file> file, offset_index index, time_index tindex, uint64_t size);
+  static result<std::unique_ptr<segment>> open_files(io::io_backend& io, const std::string& dir,
+                                                     offset base, const segment_config& cfg,
+                                                     bool create);
   std::error_code rebuild_indexes(uint64_t end);
   void index_batch(const batch_info& batch);
 
