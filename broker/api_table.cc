@@ -1,0 +1,37 @@
+#include "broker/api_table.h"
+
+#include <array>
+
+namespace sluice::broker {
+namespace {
+
+using protocol::api_key;
+
+constexpr std::array kTable = {
+    api_entry{api_key::produce, 0, 7, &handle_produce},
+    api_entry{api_key::fetch, 4, 11, &handle_fetch},
+    api_entry{api_key::list_offsets, 0, 5, &handle_list_offsets},
+    api_entry{api_key::metadata, 0, 8, &handle_metadata},
+    api_entry{api_key::api_versions, 0, 3, &handle_api_versions},
+};
+
+}  // namespace
+
+std::span<const api_entry> api_table() noexcept { return kTable; }
+
+const api_entry* find_api_entry(protocol::api_key key) noexcept {
+  for (const api_entry& e : kTable) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+protocol::api_versions_response make_api_versions_response() {
+  protocol::api_versions_response r;
+  for (const api_entry& e : kTable) {
+    r.api_keys.push_back({static_cast<int16_t>(e.key), e.min_version, e.max_version});
+  }
+  return r;
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,243 @@
+#include "broker/config.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+namespace sluice::broker {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto not_blank = [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; };
+  while (!s.empty() && !not_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && !not_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string bad_value(std::string_view key, std::string_view value, std::string_view expected) {
+  return "invalid value '" + std::string(value) + "' for " + std::string(key) + ": expected " +
+         std::string(expected);
+}
+
+template <class T>
+std::optional<std::string> parse_int(std::string_view key, std::string_view value, T min, T max,
+                                     T& out) {
+  T v{};
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc{} || end != value.data() + value.size() || v < min || v > max) {
+    return bad_value(key, value,
+                     "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  out = v;
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_bool(std::string_view key, std::string_view value, bool& out) {
+  if (value == "true") {
+    out = true;
+  } else if (value == "false") {
+    out = false;
+  } else {
+    return bad_value(key, value, "true or false");
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view item = trim(value.substr(0, comma));
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+using setter = std::function<std::optional<std::string>(broker_config&, std::string_view key,
+                                                        std::string_view value)>;
+
+template <class T>
+setter int_setter(T broker_config::*field, T min, T max) {
+  return [field, min, max](broker_config& c, std::string_view k, std::string_view v) {
+    return parse_int<T>(k, v, min, max, c.*field);
+  };
+}
+
+// Millisecond settings where Kafka allows -1 for "unlimited".
+setter ms_setter(int64_t broker_config::*field, int64_t min) {
+  return int_setter<int64_t>(field, min, std::numeric_limits<int64_t>::max());
+}
+
+struct key_setter {
+  std::string_view key;
+  setter set;
+};
+
+const std::vector<key_setter>& setters() {
+  static const std::vector<key_setter> table = {
+      {"listeners",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         auto e = parse_listener(v);
+         if (!e) return bad_value(k, v, "PLAINTEXT://host:port");
+         c.listener = *e;
+         return std::nullopt;
+       }},
+      {"advertised.listeners",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         auto e = parse_listener(v);
+         if (!e || e->host.empty() || e->host == "0.0.0.0") {
+           return bad_value(k, v, "PLAINTEXT://host:port with a reachable host");
+         }
+         c.advertised = *e;
+         return std::nullopt;
+       }},
+      {"log.dirs",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         auto dirs = split_list(v);
+         if (dirs.empty()) return bad_value(k, v, "a comma-separated list of directories");
+         c.log_dirs = std::move(dirs);
+         return std::nullopt;
+       }},
+      {"node.id", int_setter<int32_t>(&broker_config::node_id, 0, INT32_MAX)},
+      {"broker.id", int_setter<int32_t>(&broker_config::node_id, 0, INT32_MAX)},
+      {"num.partitions", int_setter<int32_t>(&broker_config::num_partitions, 1, 100000)},
+      {"auto.create.topics.enable",
+       [](broker_config& c, std::string_view k, std::string_view v) {
+         return parse_bool(k, v, c.auto_create_topics);
+       }},
+      // Kafka's minimum segment is 1 MiB; tests use smaller ones to roll often.
+      {"log.segment.bytes", int_setter<uint64_t>(&broker_config::log_segment_bytes, 4096,
+                                                 std::numeric_limits<int32_t>::max())},
+      {"log.roll.ms", ms_setter(&broker_config::log_roll_ms, 1)},
+      {"log.retention.ms", ms_setter(&broker_config::log_retention_ms, -1)},
+      {"log.retention.bytes", ms_setter(&broker_config::log_retention_bytes, -1)},
+      {"log.retention.check.interval.ms",
+       ms_setter(&broker_config::log_retention_check_interval_ms, 1)},
+      {"log.flush.interval.messages", ms_setter(&broker_config::log_flush_interval_messages, 1)},
+      {"log.flush.interval.ms", ms_setter(&broker_config::log_flush_interval_ms, 0)},
+      {"message.max.bytes", int_setter<uint32_t>(&broker_config::message_max_bytes, 0, INT32_MAX)},
+      {"socket.request.max.bytes",
+       int_setter<int32_t>(&broker_config::socket_request_max_bytes, 8, INT32_MAX)},
+      {"sluice.request.read.timeout.ms", ms_setter(&broker_config::request_read_timeout_ms, 1)},
+      {"sluice.connection.max.inflight.requests",
+       int_setter<int32_t>(&broker_config::max_inflight_requests, 1, 1 << 20)},
+      {"sluice.shutdown.timeout.ms", ms_setter(&broker_config::shutdown_timeout_ms, 0)},
+      {"sluice.checkpoint.interval.ms", ms_setter(&broker_config::checkpoint_interval_ms, 1)},
+  };
+  return table;
+}
+
+}  // namespace
+
+endpoint broker_config::advertised_endpoint() const {
+  if (advertised) return *advertised;
+  endpoint e = listener;
+  // A wildcard bind is not an address a client can use: advertise the host name.
+  if (e.host.empty() || e.host == "0.0.0.0" || e.host == "::") {
+    char name[256] = {};
+    e.host = ::gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+  }
+  return e;
+}
+
+log::log_config broker_config::topic_log_config() const {
+  log::log_config c;
+  c.segment_bytes = log_segment_bytes;
+  c.roll_ms = log_roll_ms;
+  c.retention_ms = log_retention_ms;
+  c.retention_bytes = log_retention_bytes;
+  c.flush_interval_messages = log_flush_interval_messages;
+  c.flush_interval_ms = log_flush_interval_ms;
+  c.max_message_bytes = message_max_bytes;
+  return c;
+}
+
+std::optional<endpoint> parse_listener(std::string_view text) {
+  auto all = split_list(text);
+  if (all.empty()) return std::nullopt;
+  std::string_view s = all.front();
+  if (size_t scheme = s.find("://"); scheme != std::string_view::npos) {
+    if (s.substr(0, scheme) != "PLAINTEXT") return std::nullopt;  // no TLS/SASL yet
+    s.remove_prefix(scheme + 3);
+  }
+  size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  endpoint e;
+  e.host = std::string(s.substr(0, colon));
+  if (e.host.size() >= 2 && e.host.front() == '[' && e.host.back() == ']') {
+    e.host = e.host.substr(1, e.host.size() - 2);
+  }
+  std::string_view port = s.substr(colon + 1);
+  uint32_t p = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc{} || end != port.data() + port.size() || p > 65535) return std::nullopt;
+  e.port = static_cast<uint16_t>(p);
+  return e;
+}
+
+std::optional<std::string> apply_setting(broker_config& cfg, std::string_view key,
+                                         std::string_view value,
+                                         std::vector<std::string>& warnings) {
+  key = trim(key);
+  value = trim(value);
+  if (key == "log.dir") key = "log.dirs";  // Kafka's single-directory spelling
+  for (const auto& s : setters()) {
+    if (s.key == key) return s.set(cfg, key, value);
+  }
+  warnings.push_back("unknown configuration key '" + std::string(key) + "' ignored");
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_properties(broker_config& cfg, std::string_view text,
+                                            std::vector<std::string>& warnings) {
+  int line_no = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = trim(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    if (line.empty() || line.front() == '#' || line.front() == '!') continue;
+    size_t sep = line.find_first_of("=: \t");
+    if (sep == std::string_view::npos) {
+      return "line " + std::to_string(line_no) + ": '" + std::string(line) + "' has no value";
+    }
+    std::string_view key = line.substr(0, sep);
+    std::string_view value = trim(line.substr(sep + 1));
+    // "key = value": the separator may be surrounded by blanks.
+    if (!value.empty() && (value.front() == '=' || value.front() == ':')) {
+      value = trim(value.substr(1));
+    }
+    if (auto err = apply_setting(cfg, key, value, warnings)) {
+      return "line " + std::to_string(line_no) + ": " + *err;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_properties_file(broker_config& cfg, const std::string& path,
+                                                 std::vector<std::string>& warnings) {
+  std::ifstream in(path);
+  if (!in) return "cannot read configuration file " + path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (auto err = apply_properties(cfg, ss.str(), warnings)) return path + ": " + *err;
+  return std::nullopt;
+}
+
+std::optional<std::string> apply_override(broker_config& cfg, std::string_view key_equals_value,
+                                          std::vector<std::string>& warnings) {
+  size_t eq = key_equals_value.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return "--set expects key=value, got '" + std::string(key_equals_value) + "'";
+  }
+  return apply_setting(cfg, key_equals_value.substr(0, eq), key_equals_value.substr(eq + 1),
+                       warnings);
+}
+
+}  // namespace sluice::broker

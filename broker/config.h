@@ -1,0 +1,77 @@
+#pragma once
+// The broker's configuration: Kafka's key names and defaults where Kafka has
+// the key, so a server.properties written for Kafka mostly just works.
+//
+// Sources, later ones winning: built-in defaults (zero configuration:
+// 127.0.0.1:9092, ./sluice-data, auto-create on), a properties file, then
+// repeated `--set key=value` flags. Unknown keys are reported as warnings
+// (Kafka has hundreds of keys that mean nothing here); a bad value for a known
+// key is an error and the broker refuses to start.
+//
+// Thread: built once on the main thread before anything starts; read-only after.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "log/log_config.h"
+
+namespace sluice::broker {
+
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+  friend bool operator==(const endpoint&, const endpoint&) = default;
+};
+
+struct broker_config {
+  endpoint listener{"127.0.0.1", 9092};                // listeners
+  std::optional<endpoint> advertised;                  // advertised.listeners (default: listener)
+  std::vector<std::string> log_dirs{"./sluice-data"};  // log.dirs / log.dir
+  int32_t node_id = 0;                                 // node.id / broker.id
+  int32_t num_partitions = 1;                          // num.partitions
+  bool auto_create_topics = true;                      // auto.create.topics.enable
+  uint64_t log_segment_bytes = 1ull << 30;             // log.segment.bytes
+  int64_t log_roll_ms = 7 * 24 * 3600 * 1000ll;        // log.roll.ms
+  int64_t log_retention_ms = 7 * 24 * 3600 * 1000ll;   // log.retention.ms
+  int64_t log_retention_bytes = -1;                    // log.retention.bytes
+  int64_t log_retention_check_interval_ms = 300000;    // log.retention.check.interval.ms
+  int64_t log_flush_interval_messages = INT64_MAX;     // log.flush.interval.messages
+  int64_t log_flush_interval_ms = INT64_MAX;           // log.flush.interval.ms
+  uint32_t message_max_bytes = 1048588;                // message.max.bytes
+  int32_t socket_request_max_bytes = 104857600;        // socket.request.max.bytes
+  // Sluice's own keys (no Kafka equivalent).
+  int64_t request_read_timeout_ms = 30000;  // sluice.request.read.timeout.ms: whole-frame deadline
+  int32_t max_inflight_requests = 64;       // sluice.connection.max.inflight.requests
+  int64_t shutdown_timeout_ms = 10000;      // sluice.shutdown.timeout.ms
+  int64_t checkpoint_interval_ms = 60000;   // sluice.checkpoint.interval.ms
+
+  // The address clients are told to connect to (Metadata brokers list).
+  endpoint advertised_endpoint() const;
+  // Storage settings of a topic (no per-topic overrides yet).
+  log::log_config topic_log_config() const;
+};
+
+// Applies one setting. Returns an error message for a bad value; an unknown
+// key is not an error: it is appended to `warnings`.
+std::optional<std::string> apply_setting(broker_config& cfg, std::string_view key,
+                                         std::string_view value,
+                                         std::vector<std::string>& warnings);
+
+// Java-properties text: `key=value`, `key: value` or `key value` lines, `#` and
+// `!` comments, surrounding blanks trimmed. Errors name the line.
+std::optional<std::string> apply_properties(broker_config& cfg, std::string_view text,
+                                            std::vector<std::string>& warnings);
+// Reads the file and applies it.
+std::optional<std::string> apply_properties_file(broker_config& cfg, const std::string& path,
+                                                 std::vector<std::string>& warnings);
+// One `key=value` from the command line.
+std::optional<std::string> apply_override(broker_config& cfg, std::string_view key_equals_value,
+                                          std::vector<std::string>& warnings);
+
+// "PLAINTEXT://host:port" or "host:port" (the first of a comma-separated list).
+std::optional<endpoint> parse_listener(std::string_view text);
+
+}  // namespace sluice::broker

@@ -1,0 +1,267 @@
+#include "broker/connection.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "broker/api_table.h"
+#include "broker/config.h"
+
+namespace sluice::broker {
+namespace asio = boost::asio;
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// A client that does not read its answers may have this many request bytes
+// queued before the connection stops reading (one request is always allowed,
+// up to socket.request.max.bytes). A global budget is future work.
+constexpr size_t max_queued_bytes = 64u << 20;
+
+std::string peer_name(const asio::ip::tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  if (ec) return "unknown";
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+connection::connection(shard_services& shard, asio::ip::tcp::socket socket, uint64_t id,
+                       closed_fn on_closed)
+    : shard_(shard),
+      socket_(std::move(socket)),
+      id_(id),
+      peer_(peer_name(socket_)),
+      on_closed_(std::move(on_closed)),
+      deadline_(socket_.get_executor()),
+      read_gate_(socket_.get_executor()),
+      write_wake_(socket_.get_executor()) {
+  limits_.max_bytes = shard_.config().socket_request_max_bytes;
+}
+
+connection::~connection() = default;
+
+void connection::start() {
+  boost::system::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // sendfile(2) on the native handle must not block the shard: EAGAIN is
+  // waited out with async_wait(wait_write).
+  socket_.native_non_blocking(true, ec);
+  spdlog::debug("event=connection_open conn={} peer={}", id_, peer_);
+  asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+void connection::stop_reading() {
+  if (closed_ || stopping_) return;
+  stopping_ = true;
+  // Ends a pending read with EOF; answers can still be written.
+  ::shutdown(socket_.native_handle(), SHUT_RD);
+  read_gate_.cancel();
+}
+
+void connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  deadline_.cancel();
+  read_gate_.cancel();
+  write_wake_.cancel();
+  slots_.clear();
+  spdlog::debug("event=connection_closed conn={} peer={}", id_, peer_);
+  if (on_closed_) on_closed_(id_);
+}
+
+asio::awaitable<void> connection::wait_on(asio::steady_timer& event) {
+  event.expires_at(asio::steady_timer::time_point::max());
+  co_await event.async_wait(use_tuple);  // cancelled = woken
+}
+
+bool connection::over_budget() const {
+  if (slots_.empty()) return false;
+  return slots_.size() >= static_cast<size_t>(shard_.config().max_inflight_requests) ||
+         queued_bytes_ >= max_queued_bytes;
+}
+
+void connection::arm_deadline() {
+  deadline_.expires_after(std::chrono::milliseconds(shard_.config().request_read_timeout_ms));
+  deadline_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      spdlog::warn("event=connection_refused conn={} peer={} reason=frame_read_timeout", self->id_,
+                   self->peer_);
+      self->close();
+    }
+  });
+}
+
+asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
+  (void)self;  // keeps the connection alive while the coroutine runs
+  std::array<std::byte, protocol::size_prefix_bytes> prefix{};
+  while (!closed_ && !stopping_) {
+    if (over_budget()) {
+      co_await wait_on(read_gate_);
+      continue;
+    }
+    // No deadline while idle; from the first byte on, the whole frame has one.
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(prefix), use_tuple);
+    if (ec) break;
+    arm_deadline();
+    if (n < prefix.size()) {
+      auto [ec2, m] = co_await asio::async_read(
+          socket_, asio::buffer(prefix.data() + n, prefix.size() - n), use_tuple);
+      if (ec2) break;
+    }
+    const int32_t size = protocol::read_size_prefix(prefix);
+    if (auto bad = protocol::check_frame_size(size, limits_)) {
+      spdlog::warn("event=connection_refused conn={} peer={} reason=\"{}\" size={}", id_, peer_,
+                   bad.message(), size);
+      close();
+      co_return;
+    }
+    // Allocated only now that the size is known to be acceptable.
+    auto frame = std::make_shared<std::vector<std::byte>>(static_cast<size_t>(size));
+    auto [ec3, m] = co_await asio::async_read(socket_, asio::buffer(*frame), use_tuple);
+    deadline_.cancel();
+    if (ec3) break;
+    if (!dispatch(std::move(frame))) {
+      close();
+      co_return;
+    }
+  }
+  deadline_.cancel();
+  read_done_ = true;
+  write_wake_.cancel();
+}
+
+bool connection::dispatch(std::shared_ptr<std::vector<std::byte>> frame) {
+  protocol::request_frame rf;
+  if (auto ec = protocol::parse_request_frame(*frame, rf)) {
+    spdlog::warn("event=connection_refused conn={} peer={} reason=bad_header error=\"{}\"", id_,
+                 peer_, ec.message());
+    return false;
+  }
+  const auto key = rf.header.key;
+  const int16_t version = rf.header.api_version;
+  const api_entry* entry = find_api_entry(key);
+  if (entry == nullptr) {
+    spdlog::warn("event=connection_refused conn={} peer={} reason=unknown_api api_key={}", id_,
+                 peer_, static_cast<int16_t>(key));
+    return false;
+  }
+  // ApiVersions answers any version (in v0 layout when it is not served);
+  // Kafka closes the connection for other unserved versions (PROTOCOL.md G10).
+  if (key != protocol::api_key::api_versions &&
+      (version < entry->min_version || version > entry->max_version)) {
+    spdlog::warn(
+        "event=connection_refused conn={} peer={} reason=unsupported_version api={} "
+        "version={}",
+        id_, peer_, protocol::api_name(key), version);
+    return false;
+  }
+  spdlog::trace("event=request conn={} api={} version={} correlation_id={} bytes={}", id_,
+                protocol::api_name(key), version, rf.header.correlation_id, frame->size());
+  const uint64_t seq = next_seq_++;
+  slots_.push_back({false, std::nullopt, frame->size()});
+  queued_bytes_ += frame->size();
+  request req;
+  req.header = rf.header;
+  req.body = std::span<std::byte>(frame->data() + (rf.body.data() - frame->data()), rf.body.size());
+  req.frame = std::move(frame);
+  entry->handle(shard_, std::move(req),
+                [weak = weak_from_this(), seq](std::optional<response> answer) {
+                  if (auto self = weak.lock()) self->complete(seq, std::move(answer));
+                });
+  return true;
+}
+
+void connection::complete(uint64_t seq, std::optional<response> answer) {
+  if (closed_ || seq < first_seq_ || seq - first_seq_ >= slots_.size()) return;
+  slot& s = slots_[seq - first_seq_];
+  s.ready = true;
+  s.answer = std::move(answer);
+  if (seq == first_seq_) write_wake_.cancel();
+}
+
+asio::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
+  (void)self;  // keeps the connection alive while the coroutine runs
+  while (!closed_) {
+    if (slots_.empty() || !slots_.front().ready) {
+      if (read_done_ && slots_.empty()) break;
+      co_await wait_on(write_wake_);
+      continue;
+    }
+    slot s = std::move(slots_.front());
+    slots_.pop_front();
+    ++first_seq_;
+    queued_bytes_ -= s.request_bytes;
+    read_gate_.cancel();
+    if (!s.answer) continue;  // acks=0: Kafka sends nothing
+    if (s.answer->close_connection || !co_await send(*s.answer)) break;
+  }
+  close();
+}
+
+asio::awaitable<bool> connection::send(const response& r) {
+  std::vector<asio::const_buffer> pending;
+  for (const protocol::chunk& c : r.frame.chunks()) {
+    if (!c.external) {
+      pending.emplace_back(c.bytes.data(), c.bytes.size());
+      continue;
+    }
+    if (!pending.empty()) {
+      auto [ec, n] = co_await asio::async_write(socket_, pending, use_tuple);
+      if (ec) co_return false;
+      pending.clear();
+    }
+    if (c.external->descriptor >= r.slices.size()) co_return false;
+    if (!co_await send_file(r.slices[c.external->descriptor], c.external->length)) co_return false;
+  }
+  if (!pending.empty()) {
+    auto [ec, n] = co_await asio::async_write(socket_, pending, use_tuple);
+    if (ec) co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> connection::send_file(const log::file_slice& slice, uint32_t length) {
+  off_t pos = static_cast<off_t>(slice.position.value);
+  size_t left = length;
+  while (left > 0 && !closed_) {
+    const ssize_t n = ::sendfile(socket_.native_handle(), slice.fd(), &pos, left);
+    if (n > 0) {
+      left -= static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      auto [ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, use_tuple);
+      if (ec) co_return false;
+      continue;
+    }
+    // n == 0: the file is shorter than the slice (truncated underneath us);
+    // the frame's size prefix can no longer be honoured.
+    if (n == 0) {
+      spdlog::warn("event=sendfile_failed conn={} error=\"file shorter than slice\"", id_);
+    } else if (errno == EPIPE || errno == ECONNRESET) {
+      spdlog::debug("event=peer_gone conn={} error=\"{}\"", id_, std::strerror(errno));
+    } else {
+      spdlog::warn("event=sendfile_failed conn={} error=\"{}\"", id_, std::strerror(errno));
+    }
+    co_return false;
+  }
+  co_return left == 0;
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,93 @@
+#pragma once
+// One client connection: reads size-prefixed request frames, dispatches each
+// to its handler through the api table, and writes the answers strictly in
+// request order (Kafka clients pipeline and match answers by position).
+//
+// Two coroutines share the connection's state on the shard's thread:
+//   read_loop   reads a frame, checks it, gives it a sequence number and a
+//               slot, calls the handler; pauses while too much is in flight
+//               (max in-flight requests or queued request bytes), so a client
+//               that does not read its answers cannot make the broker queue
+//               without bound.
+//   write_loop  waits until the oldest slot is answered, writes it (memory
+//               pieces with one gathered write, file slices with sendfile(2)),
+//               and repeats. A slot answered with nothing (acks=0) is skipped.
+//
+// Frames are refused before any allocation when the size prefix is negative,
+// below the smallest header or above socket.request.max.bytes; a frame must
+// arrive whole within sluice.request.read.timeout.ms of its first byte.
+// An unknown API key, an unserved version (except ApiVersions, which answers
+// UNSUPPORTED_VERSION) or an undecodable header closes the connection.
+//
+// Ownership: shared_ptr; each coroutine and each pending timer holds one, and
+// handlers hold only a weak_ptr (an answer for a closed connection is dropped).
+// The shard keeps a registry entry until close(). Thread: the shard's.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "broker/request.h"
+#include "protocol/frame.h"
+
+namespace sluice::broker {
+
+class connection : public std::enable_shared_from_this<connection> {
+ public:
+  using closed_fn = std::function<void(uint64_t id)>;
+  connection(shard_services& shard, boost::asio::ip::tcp::socket socket, uint64_t id,
+             closed_fn on_closed);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  void start();
+  // Graceful: reads no further requests, answers those in flight, then closes.
+  void stop_reading();
+  // At once: answers not yet written are dropped.
+  void close();
+  uint64_t id() const { return id_; }
+
+ private:
+  struct slot {
+    bool ready = false;
+    std::optional<response> answer;
+    size_t request_bytes = 0;
+  };
+
+  boost::asio::awaitable<void> read_loop(std::shared_ptr<connection> self);
+  boost::asio::awaitable<void> write_loop(std::shared_ptr<connection> self);
+  boost::asio::awaitable<bool> send(const response& r);
+  boost::asio::awaitable<bool> send_file(const log::file_slice& slice, uint32_t length);
+  boost::asio::awaitable<void> wait_on(boost::asio::steady_timer& event);
+  // Checks the frame and hands it to its handler; false means close.
+  bool dispatch(std::shared_ptr<std::vector<std::byte>> frame);
+  void complete(uint64_t seq, std::optional<response> answer);
+  bool over_budget() const;
+  void arm_deadline();
+
+  shard_services& shard_;
+  boost::asio::ip::tcp::socket socket_;
+  uint64_t id_;
+  std::string peer_;
+  closed_fn on_closed_;
+  protocol::frame_limits limits_;
+  boost::asio::steady_timer deadline_;    // whole-frame read deadline
+  boost::asio::steady_timer read_gate_;   // wakes read_loop when the budget frees
+  boost::asio::steady_timer write_wake_;  // wakes write_loop when the head slot is answered
+  std::deque<slot> slots_;                // in request order; front is first_seq_
+  uint64_t first_seq_ = 0;
+  uint64_t next_seq_ = 0;
+  size_t queued_bytes_ = 0;  // request bytes of the slots not yet written
+  bool stopping_ = false;    // stop_reading() called
+  bool read_done_ = false;   // read_loop ended: close once every slot is written
+  bool closed_ = false;
+};
+
+}  // namespace sluice::broker

@@ -1,0 +1,158 @@
+// Fetch (1), v4-11, sessionless (v7+: session_id 0 in every answer, and
+// FETCH_SESSION_ID_NOT_FOUND for a client that names a session).
+//
+// Long poll: when the first read has fewer than min_bytes and no error, the
+// request waits until the high watermark of one of its partitions moves
+// (topic_table::watch, fed by partition_log's listener) and reads again, or
+// until max_wait_ms passes (the only timer). Records are never copied: each
+// partition's data is one file slice, sent by the connection with sendfile(2).
+//
+// Sizes (KIP-74): the first partition with data returns at least one whole
+// batch even beyond partition_max_bytes or max_bytes; later partitions get
+// only what still fits in max_bytes. A partition's data comes from one
+// segment (as in Kafka); the next fetch continues in the next segment.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "broker/api_table.h"
+#include "broker/error_mapping.h"
+#include "broker/topic_table.h"
+#include "protocol/message.h"
+#include "protocol/messages/fetch.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::error_code;
+using protocol::fetch_response;
+
+class fetch_state : public std::enable_shared_from_this<fetch_state> {
+ public:
+  fetch_state(shard_services& shard, request req, protocol::fetch_request body, respond_fn respond)
+      : shard_(shard), req_(std::move(req)), body_(std::move(body)), respond_(std::move(respond)) {}
+
+  // Answers now if the data (or an error, or the deadline) says so;
+  // otherwise starts waiting the first time.
+  void try_complete(bool deadline) {
+    if (done_) return;
+    response r;
+    read_result got = build(r);
+    if (!deadline && body_.max_wait_ms > 0 && !got.any_error &&
+        got.bytes < static_cast<uint64_t>(std::max(body_.min_bytes, 1))) {
+      if (!waiting_) start_waiting();
+      return;
+    }
+    done_ = true;
+    timer_.reset();
+    for (auto [p, id] : watches_) shard_.topics().unwatch(p, id);
+    watches_.clear();
+    respond_(std::move(r));
+  }
+
+ private:
+  struct read_result {
+    uint64_t bytes = 0;
+    bool any_error = false;
+  };
+
+  void start_waiting() {
+    waiting_ = true;
+    std::weak_ptr<fetch_state> weak = shared_from_this();
+    for (const auto& topic : body_.topics) {
+      for (const auto& fp : topic.partitions) {
+        log::partition_log* p = shard_.topics().get(topic.topic, fp.partition);
+        if (p == nullptr) continue;
+        watches_.emplace_back(p, shard_.topics().watch(p, [weak] {
+          if (auto self = weak.lock()) self->try_complete(false);
+        }));
+      }
+    }
+    // The timer holds the state alive until it fires or is cancelled.
+    timer_ = shard_.start_timer(std::chrono::milliseconds(body_.max_wait_ms),
+                                [self = shared_from_this()] { self->try_complete(true); });
+  }
+
+  read_result build(response& out) {
+    read_result got;
+    fetch_response resp;
+    if (req_.header.api_version >= 7 && body_.session_id != 0) {
+      resp.error_code = error_code::fetch_session_id_not_found;
+      got.any_error = true;
+      encode(resp, out);
+      return got;
+    }
+    int64_t remaining = body_.max_bytes > 0 ? body_.max_bytes : INT32_MAX;
+    for (const auto& topic : body_.topics) {
+      auto& tr = resp.responses.emplace_back();
+      tr.topic = topic.topic;
+      for (const auto& fp : topic.partitions) {
+        auto& pd = tr.partitions.emplace_back();
+        pd.partition_index = fp.partition;
+        pd.records = protocol::record_set::of({});
+        log::partition_log* p = shard_.topics().get(topic.topic, fp.partition);
+        if (p == nullptr) {
+          pd.error_code = error_code::unknown_topic_or_partition;
+          pd.high_watermark = pd.last_stable_offset = pd.log_start_offset = -1;
+          got.any_error = true;
+          continue;
+        }
+        pd.high_watermark = p->high_watermark().value;
+        pd.last_stable_offset = pd.high_watermark;  // no transactions: LSO = HW (G7)
+        pd.log_start_offset = p->log_start_offset().value;
+        if (p->offline()) {
+          pd.error_code = error_code::kafka_storage_error;
+          got.any_error = true;
+          continue;
+        }
+        const int64_t limit = std::min<int64_t>(std::max(fp.partition_max_bytes, 0), remaining);
+        if (got.bytes > 0 && limit <= 0) continue;
+        auto r = p->read(log::offset{fp.fetch_offset}, static_cast<uint64_t>(limit));
+        if (!r) {
+          pd.error_code = to_kafka_error(r.error());
+          got.any_error = true;
+          continue;
+        }
+        if (r->slices.empty()) continue;
+        log::file_slice& slice = r->slices.front();
+        if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
+        pd.records = protocol::record_set::external({out.slices.size(), slice.length});
+        got.bytes += slice.length;
+        remaining -= slice.length;
+        out.slices.push_back(std::move(slice));
+      }
+    }
+    encode(resp, out);
+    return got;
+  }
+
+  void encode(const fetch_response& resp, response& out) {
+    if (protocol::encode_response_frame(resp, req_.header.api_version, req_.header.correlation_id,
+                                        out.frame)) {
+      out = close_connection();
+    }
+  }
+
+  shard_services& shard_;
+  request req_;
+  protocol::fetch_request body_;
+  respond_fn respond_;
+  std::unique_ptr<timer_handle> timer_;
+  std::vector<std::pair<log::partition_log*, uint64_t>> watches_;
+  bool waiting_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+void handle_fetch(shard_services& shard, request req, respond_fn respond) {
+  protocol::fetch_request body;
+  if (protocol::decode_message(req.body, req.header.api_version, body)) {
+    return respond(close_connection());
+  }
+  auto st =
+      std::make_shared<fetch_state>(shard, std::move(req), std::move(body), std::move(respond));
+  st->try_complete(false);
+}
+
+}  // namespace sluice::broker

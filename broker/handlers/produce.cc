@@ -1,0 +1,147 @@
+// Produce (0), v3-7 served (v0-2 advertised for librdkafka's feature checks and
+// answered with UNSUPPORTED_VERSION, PROTOCOL.md G2).
+//
+// Every batch of a partition is validated (bounds, magic 2, CRC32C, counts,
+// max.message.bytes) before anything of it is written: a bad batch fails its
+// partition only, and the other partitions of the request are still appended.
+// The bytes are appended as they arrived, patched in place (no copy); the
+// request frame stays alive until the log's callback for them has run.
+//
+// acks map to the log's ack levels: 0 -> none (no answer at all; an error
+// closes the connection, as Kafka does, since the producer cannot hear it
+// otherwise), 1 -> written (page cache), -1 -> flushed (fdatasync, group commit).
+#include <spdlog/spdlog.h>
+
+#include "broker/api_table.h"
+#include "broker/error_mapping.h"
+#include "broker/topic_table.h"
+#include "log/record_batch.h"
+#include "protocol/message.h"
+#include "protocol/messages/produce.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::error_code;
+using protocol::produce_response;
+using partition_response = produce_response::partition_produce_response;
+
+// Shared by the partitions' append callbacks; answers when the last one ran.
+struct produce_state {
+  request req;  // owns the frame the log is writing from
+  produce_response resp;
+  respond_fn respond;
+  bool acks_zero = false;
+  bool any_error = false;
+  size_t pending = 1;  // one for the handler itself, so no callback answers early
+
+  void done_one() {
+    if (--pending > 0) return;
+    if (acks_zero) return;  // already answered (with nothing)
+    respond(make_response(req, resp));
+  }
+};
+
+log::ack_level ack_level_for(int16_t acks) {
+  if (acks == 0) return log::ack_level::none;
+  if (acks == 1) return log::ack_level::written;
+  return log::ack_level::flushed;
+}
+
+// Checks every batch of one partition's records.
+error_code validate(std::span<const std::byte> records, uint32_t max_message_bytes) {
+  if (records.empty()) return error_code::corrupt_message;
+  log::batch_iterator it(records);
+  log::record_batch_view v(records);
+  while (it.next(v)) {
+    if (v.size_in_bytes() > max_message_bytes) return error_code::message_too_large;
+    if (log::validate_batch(v.bytes())) return error_code::corrupt_message;
+    // Control batches are written by transaction coordinators, never by producers.
+    if (v.is_control()) return error_code::invalid_record;
+  }
+  // Trailing bytes that do not form a whole batch (or a lying length).
+  if (it.consumed() != records.size()) return error_code::corrupt_message;
+  return error_code::none;
+}
+
+}  // namespace
+
+void handle_produce(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
+  protocol::produce_request body;
+  if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+
+  auto st = std::make_shared<produce_state>();
+  st->respond = std::move(respond);
+  st->acks_zero = body.acks == 0;
+  const bool acks_valid = body.acks == 0 || body.acks == 1 || body.acks == -1;
+  const std::byte* frame_begin = req.frame->data();
+
+  for (auto& topic : body.topic_data) {
+    auto& tr = st->resp.responses.emplace_back();
+    tr.name = topic.name;
+    for (auto& pd : topic.partition_data) {
+      partition_response& pr = tr.partition_responses.emplace_back();
+      pr.index = pd.index;
+      pr.base_offset = -1;
+      auto fail = [&](error_code e) {
+        pr.error_code = e;
+        st->any_error = true;
+      };
+      // MessageSet v0/v1 is not stored (DESIGN: RecordBatch v2 only).
+      if (version < 3) {
+        fail(error_code::unsupported_version);
+        continue;
+      }
+      if (!acks_valid) {
+        fail(error_code::invalid_required_acks);
+        continue;
+      }
+      log::partition_log* p = shard.topics().get(topic.name, pd.index);
+      if (p == nullptr) {
+        fail(error_code::unknown_topic_or_partition);
+        continue;
+      }
+      std::span<const std::byte> records = pd.records.bytes();
+      if (auto e = validate(records, p->config().max_message_bytes); e != error_code::none) {
+        spdlog::debug("event=produce_rejected topic={} partition={} error={}", topic.name, pd.index,
+                      protocol::error_name(e));
+        fail(e);
+        continue;
+      }
+      // The record view points into the frame this handler owns: the
+      // writable span over the same bytes is what the log patches and writes.
+      std::span<std::byte> writable(req.frame->data() + (records.data() - frame_begin),
+                                    records.size());
+      // Indices, not references: the response vectors still grow. Callbacks
+      // run from io_backend::poll, never inside append.
+      const size_t ti = st->resp.responses.size() - 1;
+      const size_t pi = tr.partition_responses.size() - 1;
+      auto result = p->append(writable, ack_level_for(body.acks), [st, ti, pi](std::error_code ec) {
+        if (ec) {
+          auto& r = st->resp.responses[ti].partition_responses[pi];
+          r.error_code = to_kafka_error(ec);
+          r.base_offset = -1;
+          st->any_error = true;
+        }
+        st->done_one();
+      });
+      if (!result) {
+        fail(to_kafka_error(result.error()));
+        continue;
+      }
+      ++st->pending;
+      pr.base_offset = result->base_offset.value;
+      pr.log_append_time_ms = result->log_append_time;
+      pr.log_start_offset = p->log_start_offset().value;
+    }
+  }
+  shard.request_flush();
+  st->req = std::move(req);
+  if (st->acks_zero) {
+    st->respond(st->any_error ? std::optional<response>(close_connection()) : std::nullopt);
+  }
+  st->done_one();
+}
+
+}  // namespace sluice::broker

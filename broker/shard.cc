@@ -1,0 +1,310 @@
+// The shard: one thread, one io_context, one io_backend, one log_manager, and
+// every connection (docs/decisions.md D2; docs/broker.md "Threading").
+//
+// Event loop duties besides connections:
+//   - the io_backend's eventfd is watched with a stream_descriptor; when it is
+//     readable, io_backend::poll() runs the completions (which answer
+//     Produce requests and move high watermarks, waking Fetches);
+//   - flush coalescing: handlers call request_flush(); one io_backend::flush()
+//     is posted per loop turn, so appends from all connections and partitions
+//     handled in that turn reach the kernel in one io_uring_submit;
+//   - timers: Fetch deadlines, retention, checkpoints;
+//   - SIGTERM/SIGINT: graceful shutdown.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <set>
+
+#include "broker/broker.h"
+#include "broker/cluster_id.h"
+#include "broker/connection.h"
+#include "broker/topic_table.h"
+#include "log/io/io_backend.h"
+#include "log/log_manager.h"
+
+namespace sluice::broker {
+namespace asio = boost::asio;
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+class shard final : public shard_services {
+ public:
+  explicit shard(broker_config cfg) : cfg_(std::move(cfg)) {}
+  ~shard() override;
+
+  // Opens storage, binds the listener and serves until a signal; the exit code.
+  int run();
+
+  const broker_config& config() const override { return cfg_; }
+  topic_table& topics() override { return *topics_; }
+  const std::string& cluster_id() const override { return cluster_id_; }
+  std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
+                                            std::function<void()> fn) override;
+  void request_flush() override;
+
+ private:
+  // The registry is shared with every timer: a Fetch that still holds one
+  // when the io_context is destroyed (after the shard's other members) must
+  // find it alive.
+  struct asio_timer;
+  using timer_registry = std::set<asio_timer*>;
+  struct asio_timer final : timer_handle {
+    asio_timer(asio::io_context& io, std::shared_ptr<timer_registry> r)
+        : registry(std::move(r)), timer(io) {
+      registry->insert(this);
+    }
+    ~asio_timer() override { registry->erase(this); }
+    std::shared_ptr<timer_registry> registry;
+    asio::steady_timer timer;
+  };
+
+  bool open_storage();
+  bool listen();
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> watch_io();
+  asio::awaitable<void> every(int64_t interval_ms, std::function<void()> fn);
+  asio::awaitable<void> shutdown();
+
+  asio::io_context io_;  // first member: destroyed last, after everything using it
+  broker_config cfg_;
+  std::unique_ptr<log::io::io_backend> backend_;
+  std::unique_ptr<log::log_manager> logs_;
+  std::unique_ptr<topic_table> topics_;
+  std::string cluster_id_;
+  std::optional<asio::posix::stream_descriptor> io_events_;
+  asio::ip::tcp::acceptor acceptor_{io_};
+  asio::signal_set signals_{io_, SIGTERM, SIGINT};
+  std::shared_ptr<timer_registry> timers_ = std::make_shared<timer_registry>();
+  std::vector<std::unique_ptr<asio::steady_timer>> periodic_;
+  std::map<uint64_t, std::shared_ptr<connection>> connections_;
+  uint64_t next_connection_id_ = 1;
+  bool flush_posted_ = false;
+  bool stopping_ = false;
+  int exit_code_ = 0;
+};
+
+shard::~shard() {
+  // The backend owns the eventfd; the descriptor object must not close it.
+  if (io_events_) io_events_->release();
+}
+
+std::unique_ptr<timer_handle> shard::start_timer(std::chrono::milliseconds delay,
+                                                 std::function<void()> fn) {
+  auto t = std::make_unique<asio_timer>(io_, timers_);
+  t->timer.expires_after(delay);
+  t->timer.async_wait([fn = std::move(fn)](boost::system::error_code ec) {
+    if (!ec) fn();
+  });
+  return t;
+}
+
+void shard::request_flush() {
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(io_, [this] {
+    flush_posted_ = false;
+    backend_->flush();
+  });
+}
+
+bool shard::open_storage() {
+  std::string chosen;
+  backend_ = log::io::make_default_backend({}, &chosen);
+  spdlog::info("event=io_backend_chosen backend={} detail=\"{}\"", backend_->name(), chosen);
+  log::log_manager_config lc;
+  lc.log_dirs = cfg_.log_dirs;
+  lc.config_for = [this](std::string_view) { return cfg_.topic_log_config(); };
+  lc.warn = [](std::string_view msg) { spdlog::warn("event=log_warning detail=\"{}\"", msg); };
+  auto logs = log::log_manager::open(*backend_, std::move(lc));
+  if (!logs) {
+    spdlog::error("event=startup_failed reason=log_open error=\"{}\"", logs.error().message());
+    return false;
+  }
+  logs_ = std::move(*logs);
+  topics_ = std::make_unique<topic_table>(*logs_);
+  auto id = load_or_create_cluster_id(cfg_.log_dirs, cfg_.node_id);
+  if (!id) {
+    spdlog::error("event=startup_failed reason=meta_properties error=\"{}\"", id.error().message());
+    return false;
+  }
+  for (const auto& w : id->warnings) spdlog::warn("event=meta_properties detail=\"{}\"", w);
+  cluster_id_ = id->cluster_id;
+  spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
+               fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
+               topics_->topic_names().size(), cluster_id_);
+  if (backend_->event_fd() >= 0) io_events_.emplace(io_, backend_->event_fd());
+  return true;
+}
+
+bool shard::listen() {
+  boost::system::error_code ec;
+  asio::ip::tcp::resolver resolver(io_);
+  const std::string host = cfg_.listener.host.empty() ? "0.0.0.0" : cfg_.listener.host;
+  auto results = resolver.resolve(host, std::to_string(cfg_.listener.port),
+                                  asio::ip::tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    spdlog::error("event=startup_failed reason=resolve host={} error=\"{}\"", host, ec.message());
+    return false;
+  }
+  auto ep = results.begin()->endpoint();
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    spdlog::error("event=startup_failed reason=listen address={}:{} error=\"{}\"", host,
+                  cfg_.listener.port, ec.message());
+    return false;
+  }
+  // Port 0 picks a free port; clients must be told the real one.
+  const uint16_t bound = acceptor_.local_endpoint().port();
+  if (cfg_.listener.port == 0) {
+    cfg_.listener.port = bound;
+    if (cfg_.advertised && cfg_.advertised->port == 0) cfg_.advertised->port = bound;
+  }
+  endpoint adv = cfg_.advertised_endpoint();
+  spdlog::info("event=listening address={}:{} advertised={}:{} node_id={}", host, bound, adv.host,
+               adv.port, cfg_.node_id);
+  return true;
+}
+
+asio::awaitable<void> shard::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
+    if (stopping_) co_return;
+    if (ec) {
+      // Out of descriptors and the like: back off instead of spinning.
+      spdlog::warn("event=accept_failed error=\"{}\"", ec.message());
+      asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
+    const uint64_t id = next_connection_id_++;
+    auto c = std::make_shared<connection>(*this, std::move(socket), id,
+                                          [this](uint64_t closed) { connections_.erase(closed); });
+    connections_.emplace(id, c);
+    c->start();
+  }
+}
+
+asio::awaitable<void> shard::watch_io() {
+  while (io_events_ && !stopping_) {
+    auto [ec] =
+        co_await io_events_->async_wait(asio::posix::stream_descriptor::wait_read, use_tuple);
+    if (ec) co_return;
+    // poll() reads the eventfd (resetting its counter) and runs completions;
+    // those may queue fdatasyncs, which need a flush.
+    backend_->poll();
+    request_flush();
+  }
+}
+
+asio::awaitable<void> shard::every(int64_t interval_ms, std::function<void()> fn) {
+  auto& t = periodic_.emplace_back(std::make_unique<asio::steady_timer>(io_));
+  for (;;) {
+    t->expires_after(std::chrono::milliseconds(interval_ms));
+    auto [ec] = co_await t->async_wait(use_tuple);
+    if (ec || stopping_) co_return;
+    fn();
+  }
+}
+
+asio::awaitable<void> shard::shutdown() {
+  stopping_ = true;
+  spdlog::info("event=shutdown_started connections={}", connections_.size());
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  for (auto& t : periodic_) t->cancel();
+  // Answer what is in flight, within a bound.
+  auto conns = connections_;
+  for (auto& [id, c] : conns) c->stop_reading();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg_.shutdown_timeout_ms);
+  asio::steady_timer tick(io_);
+  while (!connections_.empty() && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(std::chrono::milliseconds(10));
+    co_await tick.async_wait(use_tuple);
+  }
+  conns = connections_;
+  for (auto& [id, c] : conns) c->close();
+  // Pending Fetch deadlines: cancel them and let their handlers run once so no
+  // Fetch touches the log after it is closed.
+  for (asio_timer* t : *timers_) t->timer.cancel();
+  co_await asio::post(io_, asio::use_awaitable);
+  // Flush, checkpoints, clean-shutdown marker; waits for the I/O in flight.
+  if (auto err = logs_->close()) {
+    spdlog::error("event=log_close_failed error=\"{}\"", err.message());
+    exit_code_ = 1;
+  }
+  if (io_events_) {
+    io_events_->cancel(ec);
+    io_events_->release();
+    io_events_.reset();
+  }
+  signals_.cancel(ec);
+  spdlog::info("event=shutdown_complete exit_code={}", exit_code_);
+  io_.stop();
+}
+
+int shard::run() {
+  if (!open_storage()) return 1;
+  if (!listen()) {
+    (void)logs_->close();
+    return 1;
+  }
+  signals_.async_wait([this](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    spdlog::info("event=signal_received signal={}", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    asio::co_spawn(io_, shutdown(), asio::detached);
+  });
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+  asio::co_spawn(io_, watch_io(), asio::detached);
+  asio::co_spawn(io_,
+                 every(cfg_.log_retention_check_interval_ms,
+                       [this] {
+                         if (size_t n = logs_->enforce_retention(wall_clock_ms()); n > 0) {
+                           spdlog::info("event=retention segments_deleted={}", n);
+                         }
+                       }),
+                 asio::detached);
+  asio::co_spawn(io_,
+                 every(cfg_.checkpoint_interval_ms,
+                       [this] {
+                         if (auto ec = logs_->write_checkpoints()) {
+                           spdlog::warn("event=checkpoint_failed error=\"{}\"", ec.message());
+                         }
+                       }),
+                 asio::detached);
+  io_.run();
+  return exit_code_;
+}
+
+}  // namespace
+
+int run_broker(const broker_config& cfg) {
+  // A peer that closes while sendfile(2) writes to it must give EPIPE, not
+  // kill the process (Asio's own sends use MSG_NOSIGNAL; sendfile has none).
+  std::signal(SIGPIPE, SIG_IGN);
+  shard s(cfg);
+  return s.run();
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,85 @@
+#include "broker/topic_table.h"
+
+#include <algorithm>
+
+#include "log/file_names.h"
+
+namespace sluice::broker {
+
+bool is_valid_topic_name(std::string_view topic) {
+  return log::file_names::is_valid_topic_name(topic);
+}
+
+topic_table::topic_table(log::log_manager& logs) : logs_(logs) {
+  for (const auto& tp : logs_.partitions()) attach(tp, logs_.get(tp));
+}
+
+void topic_table::attach(const log::topic_partition& tp, log::partition_log* p) {
+  auto& ids = topics_[tp.topic];
+  ids.insert(std::upper_bound(ids.begin(), ids.end(), tp.partition), tp.partition);
+  p->set_high_watermark_listener([this, p](log::offset) { notify(p); });
+}
+
+log::partition_log* topic_table::get(std::string_view topic, int32_t partition) const {
+  if (topics_.find(topic) == topics_.end()) return nullptr;
+  return logs_.get({std::string(topic), partition});
+}
+
+std::optional<std::vector<int32_t>> topic_table::partitions(std::string_view topic) const {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> topic_table::topic_names() const {
+  std::vector<std::string> out;
+  out.reserve(topics_.size());
+  for (const auto& [name, ids] : topics_) out.push_back(name);
+  return out;
+}
+
+std::error_code topic_table::create_topic(const std::string& topic, int32_t count) {
+  if (!is_valid_topic_name(topic) || count < 1) return log::errc::invalid_argument;
+  if (topics_.find(topic) != topics_.end()) return log::errc::already_exists;
+  for (int32_t i = 0; i < count; ++i) {
+    log::topic_partition tp{topic, i};
+    auto p = logs_.create(tp);
+    // Partitions created so far stay: they are real directories, and the
+    // topic then simply has fewer partitions (what a restart would see).
+    if (!p) return p.error();
+    attach(tp, *p);
+  }
+  return {};
+}
+
+uint64_t topic_table::watch(log::partition_log* p, std::function<void()> on_change) {
+  uint64_t id = next_watch_id_++;
+  watchers_[p].emplace(id, std::move(on_change));
+  return id;
+}
+
+void topic_table::unwatch(log::partition_log* p, uint64_t id) {
+  auto it = watchers_.find(p);
+  if (it == watchers_.end()) return;
+  it->second.erase(id);
+  if (it->second.empty()) watchers_.erase(it);
+}
+
+void topic_table::notify(log::partition_log* p) {
+  auto it = watchers_.find(p);
+  if (it == watchers_.end()) return;
+  // A watcher usually unwatches (its Fetch completes) from inside the call:
+  // iterate over a copy of the ids.
+  std::vector<uint64_t> ids;
+  for (const auto& [id, fn] : it->second) ids.push_back(id);
+  for (uint64_t id : ids) {
+    auto w = watchers_.find(p);
+    if (w == watchers_.end()) return;
+    auto f = w->second.find(id);
+    if (f == w->second.end()) continue;
+    auto fn = f->second;  // a copy: the call may unwatch and destroy the original
+    fn();
+  }
+}
+
+}  // namespace sluice::broker

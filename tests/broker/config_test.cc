@@ -1,0 +1,123 @@
+#include "broker/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace sluice::broker {
+namespace {
+
+TEST(broker_config, zero_configuration_defaults) {
+  broker_config c;
+  EXPECT_EQ(c.listener, (endpoint{"127.0.0.1", 9092}));
+  EXPECT_EQ(c.advertised_endpoint(), (endpoint{"127.0.0.1", 9092}));
+  EXPECT_EQ(c.log_dirs, std::vector<std::string>{"./sluice-data"});
+  EXPECT_TRUE(c.auto_create_topics);
+  EXPECT_EQ(c.num_partitions, 1);
+  EXPECT_EQ(c.socket_request_max_bytes, 104857600);
+  EXPECT_EQ(c.node_id, 0);
+}
+
+TEST(broker_config, properties_text_uses_kafka_keys_and_separators) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  auto err = apply_properties(c,
+                              "# a comment\n"
+                              "! another\n"
+                              "listeners=PLAINTEXT://0.0.0.0:19092\n"
+                              "advertised.listeners = PLAINTEXT://broker.example:29092\n"
+                              "log.dirs=/a, /b\n"
+                              "num.partitions: 4\n"
+                              "log.segment.bytes 65536\n"
+                              "auto.create.topics.enable=false\n"
+                              "broker.id=3\n"
+                              "  message.max.bytes=2000000  \n",
+                              warnings);
+  ASSERT_FALSE(err) << *err;
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(c.listener, (endpoint{"0.0.0.0", 19092}));
+  EXPECT_EQ(c.advertised_endpoint(), (endpoint{"broker.example", 29092}));
+  EXPECT_EQ(c.log_dirs, (std::vector<std::string>{"/a", "/b"}));
+  EXPECT_EQ(c.num_partitions, 4);
+  EXPECT_EQ(c.log_segment_bytes, 65536u);
+  EXPECT_FALSE(c.auto_create_topics);
+  EXPECT_EQ(c.node_id, 3);
+  EXPECT_EQ(c.message_max_bytes, 2000000u);
+  EXPECT_EQ(c.topic_log_config().segment_bytes, 65536u);
+  EXPECT_EQ(c.topic_log_config().max_message_bytes, 2000000u);
+}
+
+TEST(broker_config, set_overrides_win_over_the_file) {
+  test::temp_dir dir;
+  std::ofstream(dir / "server.properties") << "num.partitions=4\nlog.dir=/data\n";
+  broker_config c;
+  std::vector<std::string> warnings;
+  ASSERT_FALSE(apply_properties_file(c, dir / "server.properties", warnings));
+  ASSERT_FALSE(apply_override(c, "num.partitions=8", warnings));
+  EXPECT_EQ(c.num_partitions, 8);
+  EXPECT_EQ(c.log_dirs, std::vector<std::string>{"/data"});  // log.dir is an alias
+}
+
+TEST(broker_config, unknown_keys_are_warnings_not_errors) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  EXPECT_FALSE(apply_properties(c, "zookeeper.connect=localhost:2181\n", warnings));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("zookeeper.connect"), std::string::npos);
+}
+
+TEST(broker_config, bad_values_are_errors_that_name_the_key) {
+  for (const char* s :
+       {"num.partitions=0", "num.partitions=abc", "num.partitions=4x",
+        "auto.create.topics.enable=yes", "listeners=nonsense", "listeners=PLAINTEXT://host:99999",
+        "listeners=SSL://host:9093", "socket.request.max.bytes=-1", "log.retention.ms=-2",
+        "advertised.listeners=PLAINTEXT://0.0.0.0:9092", "log.dirs=", "log.segment.bytes=10",
+        "node.id=-1"}) {
+    broker_config c;
+    std::vector<std::string> warnings;
+    auto err = apply_override(c, s, warnings);
+    ASSERT_TRUE(err) << s;
+    std::string key(s, std::string_view(s).find('='));
+    EXPECT_NE(err->find(key), std::string::npos) << *err;
+  }
+}
+
+TEST(broker_config, file_errors_name_the_line) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  auto err = apply_properties(c, "num.partitions=2\nnum.partitions=-3\n", warnings);
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->find("line 2"), std::string::npos) << *err;
+  EXPECT_TRUE(apply_properties_file(c, "/nonexistent/server.properties", warnings));
+}
+
+TEST(broker_config, override_needs_key_equals_value) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(apply_override(c, "num.partitions", warnings));
+  EXPECT_TRUE(apply_override(c, "=3", warnings));
+}
+
+TEST(broker_config, listener_forms) {
+  EXPECT_EQ(parse_listener("PLAINTEXT://localhost:9092"), (endpoint{"localhost", 9092}));
+  EXPECT_EQ(parse_listener("127.0.0.1:0"), (endpoint{"127.0.0.1", 0}));
+  EXPECT_EQ(parse_listener("PLAINTEXT://[::1]:9092"), (endpoint{"::1", 9092}));
+  EXPECT_EQ(parse_listener("PLAINTEXT://:9092"), (endpoint{"", 9092}));
+  // The first of several listeners is the one served.
+  EXPECT_EQ(parse_listener("PLAINTEXT://a:1,PLAINTEXT://b:2"), (endpoint{"a", 1}));
+  EXPECT_FALSE(parse_listener("localhost"));
+}
+
+TEST(broker_config, wildcard_listener_advertises_a_host_name) {
+  broker_config c;
+  c.listener = {"0.0.0.0", 9092};
+  endpoint e = c.advertised_endpoint();
+  EXPECT_NE(e.host, "0.0.0.0");
+  EXPECT_FALSE(e.host.empty());
+  EXPECT_EQ(e.port, 9092);
+}
+
+}  // namespace
+}  // namespace sluice::broker

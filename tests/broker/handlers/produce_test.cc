@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include "broker/api_table.h"
+#include "protocol/messages/produce.h"
+#include "tests/broker/fake_shard.h"
+#include "tests/support/batch_builder.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::error_code;
+using protocol::produce_request;
+using protocol::produce_response;
+
+class produce_handler : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(shard_.topics().create_topic("t", 2)); }
+
+  produce_request request_for(std::vector<std::pair<int32_t, std::vector<std::byte>*>> parts,
+                              int16_t acks = -1) {
+    produce_request r;
+    r.acks = acks;
+    r.timeout_ms = 1000;
+    auto& t = r.topic_data.emplace_back();
+    t.name = "t";
+    for (auto [index, bytes] : parts) {
+      t.partition_data.push_back({index, protocol::record_set::of(*bytes)});
+    }
+    return r;
+  }
+
+  std::shared_ptr<test::answer> produce(const produce_request& body, int16_t version = 7) {
+    auto a = std::make_shared<test::answer>();
+    handle_produce(shard_, test::make_request(body, version), test::capture(a));
+    return a;
+  }
+
+  produce_response::partition_produce_response result(const test::answer& a, int32_t index,
+                                                      int16_t version = 7) {
+    EXPECT_TRUE(a.value);
+    auto r = test::decode_answer<produce_response>(*a.value, version);
+    for (const auto& p : r.responses.at(0).partition_responses) {
+      if (p.index == index) return p;
+    }
+    ADD_FAILURE() << "no partition " << index;
+    return {};
+  }
+
+  log::offset end_of(int32_t p) { return shard_.topics().get("t", p)->log_end_offset(); }
+
+  test::fake_shard shard_;
+};
+
+TEST_F(produce_handler, acks_all_answers_after_the_flush) {
+  auto batch = sluice::test::build_batch(3, 10, 1000);
+  auto a = produce(request_for({{0, &batch}}));
+  EXPECT_FALSE(a->called);  // waits for the fdatasync
+  EXPECT_GE(shard_.flush_requests(), 1);
+  shard_.run_io();
+  ASSERT_TRUE(a->called);
+  auto p = result(*a, 0);
+  EXPECT_EQ(p.error_code, error_code::none);
+  EXPECT_EQ(p.base_offset, 0);
+  EXPECT_EQ(p.log_append_time_ms, -1);  // CreateTime topic (G6)
+  EXPECT_EQ(p.log_start_offset, 0);
+  EXPECT_EQ(shard_.topics().get("t", 0)->high_watermark(), log::offset{3});
+}
+
+TEST_F(produce_handler, corrupt_batch_fails_its_partition_only) {
+  auto good = sluice::test::build_batch(2, 10, 1000);
+  auto bad = sluice::test::build_batch(2, 10, 1000);
+  bad.back() ^= std::byte{0xff};  // a record byte, covered by the CRC
+  auto a = produce(request_for({{0, &bad}, {1, &good}}));
+  shard_.run_io();
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::corrupt_message);
+  EXPECT_EQ(result(*a, 0).base_offset, -1);
+  EXPECT_EQ(result(*a, 1).error_code, error_code::none);
+  EXPECT_EQ(end_of(0), log::offset{0});
+  EXPECT_EQ(end_of(1), log::offset{2});
+}
+
+TEST_F(produce_handler, trailing_garbage_and_empty_records_are_corrupt) {
+  auto batch = sluice::test::build_batch(1, 10, 1000);
+  batch.push_back(std::byte{1});
+  std::vector<std::byte> empty;
+  auto a = produce(request_for({{0, &batch}, {1, &empty}}));
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::corrupt_message);
+  EXPECT_EQ(result(*a, 1).error_code, error_code::corrupt_message);
+  EXPECT_EQ(end_of(0), log::offset{0});
+}
+
+TEST_F(produce_handler, batch_above_max_message_bytes_is_too_large) {
+  broker_config cfg;
+  cfg.message_max_bytes = 200;
+  test::fake_shard small(cfg);
+  ASSERT_FALSE(small.topics().create_topic("t", 1));
+  auto big = sluice::test::build_batch(5, 100, 1000);
+  auto a = std::make_shared<test::answer>();
+  handle_produce(small, test::make_request(request_for({{0, &big}}), 7), test::capture(a));
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::message_too_large);
+}
+
+TEST_F(produce_handler, unknown_partition_and_topic) {
+  auto batch = sluice::test::build_batch(1, 10, 1000);
+  auto body = request_for({{5, &batch}});
+  auto a = produce(body);
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 5).error_code, error_code::unknown_topic_or_partition);
+}
+
+TEST_F(produce_handler, versions_below_3_are_refused_per_partition) {
+  auto batch = sluice::test::build_batch(1, 10, 1000);
+  auto a = produce(request_for({{0, &batch}}), 2);
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0, 2).error_code, error_code::unsupported_version);
+  EXPECT_EQ(end_of(0), log::offset{0});
+}
+
+TEST_F(produce_handler, invalid_acks) {
+  auto batch = sluice::test::build_batch(1, 10, 1000);
+  auto a = produce(request_for({{0, &batch}}, 2));
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::invalid_required_acks);
+}
+
+TEST_F(produce_handler, acks_zero_answers_nothing_at_once_and_still_appends) {
+  auto batch = sluice::test::build_batch(4, 10, 1000);
+  auto a = produce(request_for({{0, &batch}}, 0));
+  ASSERT_TRUE(a->called);
+  EXPECT_FALSE(a->value);
+  shard_.run_io();
+  EXPECT_EQ(shard_.topics().get("t", 0)->high_watermark(), log::offset{4});
+}
+
+TEST_F(produce_handler, acks_zero_with_an_error_closes_the_connection) {
+  auto bad = sluice::test::build_batch(1, 10, 1000);
+  bad.back() ^= std::byte{1};
+  auto a = produce(request_for({{0, &bad}}, 0));
+  ASSERT_TRUE(a->called && a->value);
+  EXPECT_TRUE(a->value->close_connection);
+}
+
+}  // namespace
+}  // namespace sluice::broker

@@ -1,0 +1,80 @@
+#include "broker/topic_table.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/broker/fake_shard.h"
+#include "tests/support/batch_builder.h"
+
+namespace sluice::broker {
+namespace {
+
+TEST(topic_table, creates_and_lists_topics) {
+  test::fake_shard shard;
+  auto& topics = shard.topics();
+  ASSERT_FALSE(topics.create_topic("a", 3));
+  EXPECT_EQ(topics.partitions("a"), (std::vector<int32_t>{0, 1, 2}));
+  EXPECT_EQ(topics.create_topic("a", 1), log::errc::already_exists);
+  EXPECT_EQ(topics.create_topic("no/slash", 1), log::errc::invalid_argument);
+  EXPECT_EQ(topics.create_topic("b", 0), log::errc::invalid_argument);
+  EXPECT_EQ(topics.topic_names(), std::vector<std::string>{"a"});
+  EXPECT_NE(topics.get("a", 2), nullptr);
+  EXPECT_EQ(topics.get("a", 3), nullptr);
+  EXPECT_EQ(topics.get("zz", 0), nullptr);
+  EXPECT_FALSE(topics.partitions("zz"));
+}
+
+TEST(topic_table, partitions_are_the_directories_present_at_start) {
+  sluice::test::temp_dir dir;
+  auto io = log::io::make_posix_backend();
+  log::log_manager_config lc;
+  lc.log_dirs = {dir.path()};
+  {
+    auto logs = log::log_manager::open(*io, lc);
+    ASSERT_TRUE(logs);
+    ASSERT_TRUE((*logs)->create({"t", 0}));
+    ASSERT_TRUE((*logs)->create({"t", 2}));
+    ASSERT_FALSE((*logs)->close());
+  }
+  auto logs = log::log_manager::open(*io, lc);
+  ASSERT_TRUE(logs);
+  topic_table topics(**logs);
+  EXPECT_EQ(topics.partitions("t"), (std::vector<int32_t>{0, 2}));
+  ASSERT_FALSE((*logs)->close());
+}
+
+TEST(topic_table, watchers_hear_high_watermark_moves_until_unwatched) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().create_topic("a", 1));
+  log::partition_log* p = shard.topics().get("a", 0);
+  int calls = 0;
+  uint64_t id = shard.topics().watch(p, [&] { ++calls; });
+  auto b1 = sluice::test::build_batch(1, 10, 1000);
+  sluice::test::append_and_wait(*p, shard.backend(), b1);
+  EXPECT_EQ(calls, 1);
+  shard.topics().unwatch(p, id);
+  auto b2 = sluice::test::build_batch(1, 10, 1000);
+  sluice::test::append_and_wait(*p, shard.backend(), b2);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(topic_table, a_watcher_may_unwatch_itself_and_others_while_notified) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().create_topic("a", 1));
+  log::partition_log* p = shard.topics().get("a", 0);
+  int first = 0, second = 0;
+  uint64_t id2 = 0;
+  uint64_t id1 = 0;
+  id1 = shard.topics().watch(p, [&] {
+    ++first;
+    shard.topics().unwatch(p, id1);
+    shard.topics().unwatch(p, id2);
+  });
+  id2 = shard.topics().watch(p, [&] { ++second; });
+  auto b = sluice::test::build_batch(1, 10, 1000);
+  sluice::test::append_and_wait(*p, shard.backend(), b);
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 0);
+}
+
+}  // namespace
+}  // namespace sluice::broker
