@@ -84,7 +84,15 @@ TEST(api_keys, codec_ranges_are_the_implemented_ones) {
   EXPECT_TRUE(codec_supports(api_key::fetch, 11));
   EXPECT_TRUE(codec_supports(api_key::list_offsets, 5));
   EXPECT_FALSE(codec_supports(api_key::list_offsets, 6));
-  EXPECT_FALSE(codec_supports(api_key::join_group, 0));
+  EXPECT_TRUE(codec_supports(api_key::join_group, 0));
+  EXPECT_TRUE(codec_supports(api_key::join_group, 5));
+  EXPECT_FALSE(codec_supports(api_key::join_group, 6));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::offset_commit, 7));
+  EXPECT_FALSE(codec_supports(api_key::offset_commit, 8));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::create_topics, 4));
+  EXPECT_FALSE(codec_supports(api_key::create_topics, 5));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::offset_delete, 0));
+  EXPECT_FALSE(codec_supports(api_key::sasl_handshake, 0));
   EXPECT_FALSE(codec_supports(api_key::metadata, -1));
 }
 

@@ -4,6 +4,7 @@
 // sets point into storage the generator owns, kept until reset(). One
 // generator per test, on the test's thread.
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -72,6 +73,19 @@ class message_generator {
         return record_set::of(bytes);
       }
     }
+  }
+  // Opaque bytes owned by the message (group metadata and assignments).
+  std::vector<std::byte> blob() {
+    std::vector<std::byte> b(uniform(0, 9) == 0 ? uniform(0, 300) : uniform(0, 24));
+    for (std::byte& x : b) x = static_cast<std::byte>(uniform(0, 255));
+    return b;
+  }
+  std::optional<std::vector<std::byte>> nullable_blob() {
+    if (uniform(0, 3) == 0) return std::nullopt;
+    return blob();
+  }
+  std::vector<std::string> strings(int64_t max) {
+    return vec<std::string>(max, [&](std::string& s) { s = string(); });
   }
   template <class T, class F>
   std::vector<T> vec(int64_t max, F make_one) {

@@ -14,6 +14,9 @@
 #include "protocol/message.h"
 #include "tests/protocol/allocation_counter.h"
 #include "tests/protocol/random_messages.h"
+#include "tests/protocol/random_messages_admin.h"
+#include "tests/protocol/random_messages_group.h"
+#include "tests/protocol/random_messages_offsets.h"
 
 namespace sluice::protocol {
 namespace {
@@ -68,6 +71,99 @@ TEST(round_trip, list_offsets_response_every_version) {
   check_round_trips<list_offsets_response>(10);
 }
 
+TEST(round_trip, create_topics_request_every_version) {
+  check_round_trips<create_topics_request>(100);
+}
+TEST(round_trip, create_topics_response_every_version) {
+  check_round_trips<create_topics_response>(101);
+}
+TEST(round_trip, delete_topics_request_every_version) {
+  check_round_trips<delete_topics_request>(102);
+}
+TEST(round_trip, delete_topics_response_every_version) {
+  check_round_trips<delete_topics_response>(103);
+}
+TEST(round_trip, create_partitions_request_every_version) {
+  check_round_trips<create_partitions_request>(104);
+}
+TEST(round_trip, create_partitions_response_every_version) {
+  check_round_trips<create_partitions_response>(105);
+}
+TEST(round_trip, describe_configs_request_every_version) {
+  check_round_trips<describe_configs_request>(106);
+}
+TEST(round_trip, describe_configs_response_every_version) {
+  check_round_trips<describe_configs_response>(107);
+}
+TEST(round_trip, alter_configs_request_every_version) {
+  check_round_trips<alter_configs_request>(108);
+}
+TEST(round_trip, alter_configs_response_every_version) {
+  check_round_trips<alter_configs_response>(109);
+}
+TEST(round_trip, delete_records_request_every_version) {
+  check_round_trips<delete_records_request>(110);
+}
+TEST(round_trip, delete_records_response_every_version) {
+  check_round_trips<delete_records_response>(111);
+}
+TEST(round_trip, init_producer_id_request_every_version) {
+  check_round_trips<init_producer_id_request>(112);
+}
+TEST(round_trip, init_producer_id_response_every_version) {
+  check_round_trips<init_producer_id_response>(113);
+}
+TEST(round_trip, find_coordinator_request_every_version) {
+  check_round_trips<find_coordinator_request>(114);
+}
+TEST(round_trip, find_coordinator_response_every_version) {
+  check_round_trips<find_coordinator_response>(115);
+}
+TEST(round_trip, join_group_request_every_version) { check_round_trips<join_group_request>(116); }
+TEST(round_trip, join_group_response_every_version) { check_round_trips<join_group_response>(117); }
+TEST(round_trip, sync_group_request_every_version) { check_round_trips<sync_group_request>(118); }
+TEST(round_trip, sync_group_response_every_version) { check_round_trips<sync_group_response>(119); }
+TEST(round_trip, heartbeat_request_every_version) { check_round_trips<heartbeat_request>(120); }
+TEST(round_trip, heartbeat_response_every_version) { check_round_trips<heartbeat_response>(121); }
+TEST(round_trip, leave_group_request_every_version) { check_round_trips<leave_group_request>(122); }
+TEST(round_trip, leave_group_response_every_version) {
+  check_round_trips<leave_group_response>(123);
+}
+TEST(round_trip, offset_commit_request_every_version) {
+  check_round_trips<offset_commit_request>(124);
+}
+TEST(round_trip, offset_commit_response_every_version) {
+  check_round_trips<offset_commit_response>(125);
+}
+TEST(round_trip, offset_fetch_request_every_version) {
+  check_round_trips<offset_fetch_request>(126);
+}
+TEST(round_trip, offset_fetch_response_every_version) {
+  check_round_trips<offset_fetch_response>(127);
+}
+TEST(round_trip, list_groups_request_every_version) { check_round_trips<list_groups_request>(128); }
+TEST(round_trip, list_groups_response_every_version) {
+  check_round_trips<list_groups_response>(129);
+}
+TEST(round_trip, describe_groups_request_every_version) {
+  check_round_trips<describe_groups_request>(130);
+}
+TEST(round_trip, describe_groups_response_every_version) {
+  check_round_trips<describe_groups_response>(131);
+}
+TEST(round_trip, delete_groups_request_every_version) {
+  check_round_trips<delete_groups_request>(132);
+}
+TEST(round_trip, delete_groups_response_every_version) {
+  check_round_trips<delete_groups_response>(133);
+}
+TEST(round_trip, offset_delete_request_every_version) {
+  check_round_trips<offset_delete_request>(134);
+}
+TEST(round_trip, offset_delete_response_every_version) {
+  check_round_trips<offset_delete_response>(135);
+}
+
 // Every truncation of a valid encoding is refused: a decoder never reads past
 // the bytes it was given, and never reports success on a short body.
 template <message M>
@@ -103,6 +199,48 @@ TEST(round_trip, truncated_bodies_are_refused) {
   check_truncations<fetch_response>(17);
   check_truncations<list_offsets_request>(18);
   check_truncations<list_offsets_response>(19);
+}
+
+TEST(round_trip, admin_truncated_bodies_are_refused) {
+  check_truncations<create_topics_request>(200);
+  check_truncations<create_topics_response>(201);
+  check_truncations<delete_topics_request>(202);
+  check_truncations<delete_topics_response>(203);
+  check_truncations<create_partitions_request>(204);
+  check_truncations<create_partitions_response>(205);
+  check_truncations<describe_configs_request>(206);
+  check_truncations<describe_configs_response>(207);
+  check_truncations<alter_configs_request>(208);
+  check_truncations<alter_configs_response>(209);
+  check_truncations<delete_records_request>(210);
+  check_truncations<delete_records_response>(211);
+  check_truncations<init_producer_id_request>(212);
+  check_truncations<init_producer_id_response>(213);
+}
+
+TEST(round_trip, group_truncated_bodies_are_refused) {
+  check_truncations<find_coordinator_request>(220);
+  check_truncations<find_coordinator_response>(221);
+  check_truncations<join_group_request>(222);
+  check_truncations<join_group_response>(223);
+  check_truncations<sync_group_request>(224);
+  check_truncations<sync_group_response>(225);
+  check_truncations<heartbeat_request>(226);
+  check_truncations<heartbeat_response>(227);
+  check_truncations<leave_group_request>(228);
+  check_truncations<leave_group_response>(229);
+  check_truncations<offset_commit_request>(230);
+  check_truncations<offset_commit_response>(231);
+  check_truncations<offset_fetch_request>(232);
+  check_truncations<offset_fetch_response>(233);
+  check_truncations<list_groups_request>(234);
+  check_truncations<list_groups_response>(235);
+  check_truncations<describe_groups_request>(236);
+  check_truncations<describe_groups_response>(237);
+  check_truncations<delete_groups_request>(238);
+  check_truncations<delete_groups_response>(239);
+  check_truncations<offset_delete_request>(240);
+  check_truncations<offset_delete_response>(241);
 }
 
 // Corrupted encodings (random bytes overwritten) go through every decoder:
@@ -144,6 +282,48 @@ TEST(round_trip, corrupted_bodies_are_decoded_or_refused_within_bounds) {
   check_mutations<fetch_response>(28);
   check_mutations<list_offsets_request>(29);
   check_mutations<list_offsets_response>(30);
+}
+
+TEST(round_trip, admin_corrupted_bodies_are_decoded_or_refused_within_bounds) {
+  check_mutations<create_topics_request>(250);
+  check_mutations<create_topics_response>(251);
+  check_mutations<delete_topics_request>(252);
+  check_mutations<delete_topics_response>(253);
+  check_mutations<create_partitions_request>(254);
+  check_mutations<create_partitions_response>(255);
+  check_mutations<describe_configs_request>(256);
+  check_mutations<describe_configs_response>(257);
+  check_mutations<alter_configs_request>(258);
+  check_mutations<alter_configs_response>(259);
+  check_mutations<delete_records_request>(260);
+  check_mutations<delete_records_response>(261);
+  check_mutations<init_producer_id_request>(262);
+  check_mutations<init_producer_id_response>(263);
+}
+
+TEST(round_trip, group_corrupted_bodies_are_decoded_or_refused_within_bounds) {
+  check_mutations<find_coordinator_request>(270);
+  check_mutations<find_coordinator_response>(271);
+  check_mutations<join_group_request>(272);
+  check_mutations<join_group_response>(273);
+  check_mutations<sync_group_request>(274);
+  check_mutations<sync_group_response>(275);
+  check_mutations<heartbeat_request>(276);
+  check_mutations<heartbeat_response>(277);
+  check_mutations<leave_group_request>(278);
+  check_mutations<leave_group_response>(279);
+  check_mutations<offset_commit_request>(280);
+  check_mutations<offset_commit_response>(281);
+  check_mutations<offset_fetch_request>(282);
+  check_mutations<offset_fetch_response>(283);
+  check_mutations<list_groups_request>(284);
+  check_mutations<list_groups_response>(285);
+  check_mutations<describe_groups_request>(286);
+  check_mutations<describe_groups_response>(287);
+  check_mutations<delete_groups_request>(288);
+  check_mutations<delete_groups_response>(289);
+  check_mutations<offset_delete_request>(290);
+  check_mutations<offset_delete_response>(291);
 }
 
 }  // namespace

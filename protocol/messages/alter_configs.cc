@@ -1,0 +1,69 @@
+#include "protocol/messages/alter_configs.h"
+
+#include "protocol/element_size.h"
+
+namespace sluice::protocol {
+namespace {
+
+// Smallest encodings {compact, classic}, used to bound array counts.
+constexpr element_size min_resource_bytes{3, 7};  // type, name, configs
+constexpr element_size min_config_bytes{2, 4};    // name, value
+constexpr element_size min_response_bytes{5, 7};  // error_code, message, type, name
+
+}  // namespace
+
+void alter_configs_request::decode(reader& r, int16_t /*version*/) {
+  r.array(resources, min_resource_bytes.in(r), [&](alter_configs_resource& res) {
+    res.resource_type = r.int8();
+    res.resource_name = r.string();
+    r.array(res.configs, min_config_bytes.in(r), [&](alterable_config& c) {
+      c.name = r.string();
+      c.value = r.nullable_string();
+      r.skip_tagged_fields();
+    });
+    r.skip_tagged_fields();
+  });
+  validate_only = r.boolean();
+  r.skip_tagged_fields();
+}
+
+void alter_configs_request::encode(writer& w, int16_t /*version*/) const {
+  w.array(resources, [&](const alter_configs_resource& res) {
+    w.int8(res.resource_type);
+    w.string(res.resource_name);
+    w.array(res.configs, [&](const alterable_config& c) {
+      w.string(c.name);
+      w.nullable_string(c.value);
+      w.empty_tagged_fields();
+    });
+    w.empty_tagged_fields();
+  });
+  w.boolean(validate_only);
+  w.empty_tagged_fields();
+}
+
+void alter_configs_response::decode(reader& r, int16_t /*version*/) {
+  throttle_time_ms = r.int32();
+  r.array(responses, min_response_bytes.in(r), [&](alter_configs_resource_response& res) {
+    res.error_code = static_cast<protocol::error_code>(r.int16());
+    res.error_message = r.nullable_string();
+    res.resource_type = r.int8();
+    res.resource_name = r.string();
+    r.skip_tagged_fields();
+  });
+  r.skip_tagged_fields();
+}
+
+void alter_configs_response::encode(writer& w, int16_t /*version*/) const {
+  w.int32(throttle_time_ms);
+  w.array(responses, [&](const alter_configs_resource_response& res) {
+    w.int16(to_int(res.error_code));
+    w.nullable_string(res.error_message);
+    w.int8(res.resource_type);
+    w.string(res.resource_name);
+    w.empty_tagged_fields();
+  });
+  w.empty_tagged_fields();
+}
+
+}  // namespace sluice::protocol

@@ -1,0 +1,73 @@
+#pragma once
+// JoinGroup (key 11), versions 0-5, all non-flexible (v6 is the first
+// flexible). Request: v1 adds rebalance_timeout_ms; v5 group_instance_id
+// (static membership). Response: v2 adds throttle_time_ms; v5 a
+// group_instance_id per member. v4 changed meaning only: the coordinator may
+// answer MEMBER_ID_REQUIRED (79) with the member id to rejoin with.
+//
+// Protocol metadata and member metadata are opaque bytes here, copied out of
+// the frame because the coordinator keeps them for the group's life. For
+// protocol_type "consumer" they hold a ConsumerProtocolSubscription
+// (consumer_protocol.h).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/api_keys.h"
+#include "protocol/error_code.h"
+#include "protocol/reader.h"
+#include "protocol/writer.h"
+
+namespace sluice::protocol {
+
+struct join_group_request {
+  static constexpr api_key api = api_key::join_group;
+
+  struct join_group_request_protocol {
+    std::string name;  // the assignor: "range", "roundrobin", ...
+    std::vector<std::byte> metadata;
+    friend bool operator==(const join_group_request_protocol&,
+                           const join_group_request_protocol&) = default;
+  };
+
+  std::string group_id;
+  int32_t session_timeout_ms = 0;
+  int32_t rebalance_timeout_ms = -1;             // v1+; v0 members use session_timeout_ms
+  std::string member_id;                         // empty on a first join
+  std::optional<std::string> group_instance_id;  // v5+
+  std::string protocol_type;                     // "consumer" for consumers
+  std::vector<join_group_request_protocol> protocols;
+
+  void decode(reader& r, int16_t version);
+  void encode(writer& w, int16_t version) const;
+  friend bool operator==(const join_group_request&, const join_group_request&) = default;
+};
+
+struct join_group_response {
+  static constexpr api_key api = api_key::join_group;
+
+  struct join_group_response_member {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;  // v5+
+    std::vector<std::byte> metadata;
+    friend bool operator==(const join_group_response_member&,
+                           const join_group_response_member&) = default;
+  };
+
+  int32_t throttle_time_ms = 0;  // v2+
+  protocol::error_code error_code = protocol::error_code::none;
+  int32_t generation_id = -1;
+  std::string protocol_name;
+  std::string leader;
+  std::string member_id;
+  std::vector<join_group_response_member> members;  // filled for the leader only
+
+  void decode(reader& r, int16_t version);
+  void encode(writer& w, int16_t version) const;
+  friend bool operator==(const join_group_response&, const join_group_response&) = default;
+};
+
+}  // namespace sluice::protocol
