@@ -13,8 +13,8 @@ constexpr size_t read_chunk = 1 << 20;
 }
 
 batch_scanner::batch_scanner(int fd, file_position start, uint64_t end, bool verify,
-                             offset min_next_offset)
-    : fd_(fd), pos_(start), end_(end), verify_(verify), min_next_offset_(min_next_offset) {
+                             offset first_offset)
+    : fd_(fd), pos_(start), end_(end), verify_(verify), expected_offset_(first_offset) {
   buf_start_ = start.value;
 }
 
@@ -74,7 +74,9 @@ bool batch_scanner::next(batch_info& out) {
     }
   }
   record_batch_view view(std::span<const std::byte>(p, batch_header_size));
-  if (verify_ && (view.base_offset() < min_next_offset_ || view.base_offset().value < 0)) {
+  // baseOffset is outside the CRC: without a gap-free check a flipped bit in
+  // it would pass (a high bit turns the batch into one far in the future).
+  if (verify_ && view.base_offset() != expected_offset_) {
     stop_ = scan_stop::corrupt;
     return false;
   }
@@ -83,7 +85,7 @@ bool batch_scanner::next(batch_info& out) {
   out.base_offset = view.base_offset();
   out.last_offset = view.base_offset() + view.last_offset_delta();
   out.max_timestamp = view.max_timestamp();
-  min_next_offset_ = out.next_offset();
+  expected_offset_ = out.next_offset();
   pos_ = pos_ + size;
   return true;
 }

@@ -3,7 +3,7 @@
 // through a buffer with pread (one system call per ~1 MiB, not per batch).
 // Used for offset and time lookups between index entries, index rebuilds and
 // recovery. In verify mode every batch is fully validated (bounds, magic,
-// CRC32C, counts, offsets increasing) and the scan stops at the first bad byte.
+// CRC32C, counts, offsets contiguous) and the scan stops at the first bad byte.
 //
 // Lifetime: borrows the fd; the caller keeps the file open. Not thread-safe.
 
@@ -33,10 +33,13 @@ enum class scan_stop {
 
 class batch_scanner {
  public:
-  // Scans [start, end) of fd. min_next_offset: offsets below it are corrupt
-  // (verify mode), so recovery can require offsets to increase across batches.
+  // Scans [start, end) of fd. In verify mode the first batch must have
+  // baseOffset == first_offset and every later one must start at the previous
+  // batch's next offset. A Sluice segment has no offset gaps (offsets are
+  // assigned consecutively and nothing compacts), and the CRC does not cover
+  // baseOffset: this is the check that catches a flipped bit in it.
   batch_scanner(int fd, file_position start, uint64_t end, bool verify,
-                offset min_next_offset = offset{0});
+                offset first_offset = offset{0});
 
   // The next batch, or false with stop() telling why.
   bool next(batch_info& out);
@@ -51,7 +54,7 @@ class batch_scanner {
   file_position pos_;  // next batch starts here
   uint64_t end_;
   bool verify_;
-  offset min_next_offset_;
+  offset expected_offset_;  // verify mode: the next batch's baseOffset
   scan_stop stop_ = scan_stop::end;
   std::vector<std::byte> buf_;
   uint64_t buf_start_ = 0;  // file position of buf_[0]

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_map>
 
 #include "log/checkpoint_file.h"
@@ -29,7 +30,12 @@ log_manager::log_manager(io::io_backend& io, log_manager_config cfg)
   if (!cfg_.config_for) cfg_.config_for = [](std::string_view) { return log_config{}; };
 }
 
-log_manager::~log_manager() = default;
+// Partitions drain their in-flight I/O as they are destroyed; a failure
+// delivered then must not reach this half-destroyed manager.
+log_manager::~log_manager() {
+  for (auto& [tp, e] : partitions_) e.log->set_offline_handler(nullptr);
+  partitions_.clear();
+}
 
 void log_manager::warn(const std::string& msg) const {
   if (cfg_.warn) cfg_.warn(msg);
@@ -47,6 +53,9 @@ result<std::unique_ptr<log_manager>> log_manager::open(io::io_backend& io, log_m
 std::error_code log_manager::open_dir(size_t dir_index) {
   const std::string& dir = cfg_.log_dirs[dir_index];
   if (auto ec = io_.create_dir(dir)) return ec;
+  // A log dir created now must survive a power loss with everything in it.
+  std::string parent = std::filesystem::path(dir).parent_path().string();
+  if (auto ec = io_.sync_dir(parent.empty() ? "." : parent)) return ec;
 
   // Pass 1: the clean-shutdown marker counts once.
   std::string marker = dir + "/" + std::string(file_names::clean_shutdown_marker);
@@ -75,13 +84,21 @@ std::error_code log_manager::open_dir(size_t dir_index) {
   (void)ls_ok;
   if (!rp_ok) clean = false;
 
-  // Pass 3: every partition directory.
+  // Pass 3: every partition directory; a checkpoint .tmp left by an
+  // interrupted write is never read and is removed.
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return errc::io_error;
   std::vector<std::string> names;
   while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
   ::closedir(d);
   std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    std::string_view v = n;
+    if (v.size() > file_names::tmp_suffix.size() &&
+        v.substr(v.size() - file_names::tmp_suffix.size()) == file_names::tmp_suffix) {
+      if (auto ec = io_.remove(dir + "/" + n); ec && ec != errc::not_found) return ec;
+    }
+  }
   for (const auto& n : names) {
     auto tp = file_names::parse_partition_dir(n);
     if (!tp) continue;

@@ -51,8 +51,11 @@ result<std::unique_ptr<partition_log>> partition_log::open(io::io_backend& io, s
 //      and rebuild the ones that disagree. Unclean: the same for segments below
 //      the recovery point; from the segment holding the recovery point on,
 //      validate every batch, truncate at the first bad byte, drop all later
-//      segments, rebuild the indexes, and fdatasync what was kept so that the
-//      high watermark is durable again.
+//      segments (also when a segment ends short of the next one's base
+//      offset), rebuild the indexes, and fdatasync what was kept so that the
+//      high watermark is durable again. A trusted segment whose tail does not
+//      parse, or whose end overlaps the next segment, is validated and cut the
+//      same way, but the later segments stay.
 //   4. Set log start, log end, written and durable offsets.
 std::error_code partition_log::recover(const open_options& opts) {
   auto names = list_dir(dir_);
@@ -96,21 +99,38 @@ std::error_code partition_log::recover(const open_options& opts) {
     }
     auto seg = segment::open(io_, dir_, base, scfg);
     if (!seg) return seg.error();
+    auto next_it = std::upper_bound(bases.begin(), bases.end(), base);
     bool past_recovery_point = !opts.clean_shutdown;
     if (past_recovery_point) {
       // Segments that end at or before the recovery point were fully synced.
-      auto next_it = std::upper_bound(bases.begin(), bases.end(), base);
       bool below = next_it != bases.end() && *next_it <= opts.recovery_point;
       past_recovery_point = !below;
     }
     if (past_recovery_point) {
-      auto r = (*seg)->recover(expected_next.value >= 0 ? expected_next : base);
+      auto r = (*seg)->recover(base);
       if (!r) return r.error();
-      if (r->truncated_bytes > 0) drop_rest = true;
+      // Cut, or ending short of the next segment (its unsynced tail was lost
+      // whole, on a batch boundary): what follows would leave a hole.
+      bool short_of_next = next_it != bases.end() && (*seg)->next_offset() != *next_it;
+      if (r->truncated_bytes > 0 || short_of_next) drop_rest = true;
       if (auto ec = io_.sync((*seg)->fd())) return ec;
       synced_any = true;
-    } else if (auto ec = (*seg)->load()) {
-      return ec;
+    } else {
+      // A trusted segment: load() reads only its tail. If even that does not
+      // hold together (a header that does not parse, offsets that do not
+      // continue) or its end overlaps the next segment, the bytes were damaged
+      // after they were synced. Validate this segment as Kafka does when a
+      // segment fails its sanity check: cut it at the first bad batch, but keep
+      // the later segments, whose data was synced too; dropping them would
+      // move the log end offset back and reuse offsets readers have seen.
+      std::error_code ec = (*seg)->load();
+      if (ec && ec != errc::corrupt_file) return ec;
+      if (ec || (next_it != bases.end() && (*seg)->next_offset() > *next_it)) {
+        auto r = (*seg)->recover(base);
+        if (!r) return r.error();
+        if (auto sync_ec = io_.sync((*seg)->fd())) return sync_ec;
+        synced_any = true;
+      }
     }
     expected_next = (*seg)->next_offset();
     segments_.emplace(base, std::move(*seg));
@@ -187,7 +207,12 @@ result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes,
   for (; it != segments_.end(); ++it) {
     const segment& seg = *it->second;
     uint64_t end = readable_end(seg);
-    if (end == 0) break;
+    if (end == 0) {
+      // A sealed segment can be empty (a clean start cut it at a damaged
+      // first batch): later segments still hold data.
+      if (seg.base_offset() < written_segment_) continue;
+      break;
+    }
     auto first = seg.find_batch(fetch_offset, end);
     if (!first) continue;
     batch_scanner scan(seg.fd(), first->position, end, /*verify=*/false);
@@ -282,6 +307,15 @@ std::error_code partition_log::truncate_to(offset target) {
   drain_io();
   if (target >= log_end_) return {};
   target = std::max(target, offset{0});
+  // What stays must be durable before the durable end can be set to the new
+  // log end: sync every file with completed, unsynced writes first.
+  for (const auto& f : dirty_files_) {
+    if (auto ec = io_.sync(f->fd())) {
+      go_offline(ec);
+      return errc::storage_offline;
+    }
+  }
+  dirty_files_.clear();
   while (segments_.size() > 1 && segments_.rbegin()->first >= target) {
     if (auto ec = delete_segment(segments_.rbegin()->first)) return ec;
   }
@@ -294,12 +328,11 @@ std::error_code partition_log::truncate_to(offset target) {
   if (auto ec = io_.sync(seg.fd())) return ec;
   log_end_ = seg.next_offset();
   written_end_ = log_end_;
-  durable_end_ = std::min(durable_end_, log_end_);
+  durable_end_ = log_end_;
   notified_high_watermark_ = std::min(notified_high_watermark_, log_end_);
   written_segment_ = seg.base_offset();
   written_pos_ = seg.size();
   log_start_ = std::min(log_start_, log_end_);
-  dirty_files_.clear();
   return {};
 }
 

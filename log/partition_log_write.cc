@@ -1,5 +1,6 @@
 // partition_log's write path: offset assignment, io_uring submission, ordered
 // completion, group-committed fdatasync and the offline transition.
+#include <algorithm>
 #include <cerrno>
 
 #include "log/io/io_backend.h"
@@ -7,6 +8,21 @@
 #include "log/record_batch.h"
 
 namespace sluice::log {
+namespace {
+
+// Keeps flush_waiters_ ordered by end, which on_sync_complete relies on to
+// answer a prefix. Appends complete in file order, but flush() waits for
+// log_end_, past writes still in flight whose acks=all waiters come later;
+// appended at the back, one of those would hold a covered append's ack back
+// for another whole fdatasync.
+template <class Waiters, class Waiter>
+void insert_by_end(Waiters& waiters, Waiter w) {
+  auto at = std::upper_bound(waiters.begin(), waiters.end(), w.end,
+                             [](offset end, const Waiter& x) { return end < x.end; });
+  waiters.insert(at, std::move(w));
+}
+
+}  // namespace
 
 struct partition_log::pending_write final : io::io_op {
   partition_log* log = nullptr;
@@ -15,7 +31,7 @@ struct partition_log::pending_write final : io::io_op {
   uint64_t position = 0;  // where the remaining bytes go
   iovec iov{};            // the remaining bytes
   uint64_t end_position = 0;
-  offset end_offset;      // next offset after this write
+  offset end_offset;  // next offset after this write
   uint64_t messages = 0;
   ack_level level = ack_level::none;
   append_callback done;
@@ -173,7 +189,7 @@ void partition_log::advance_written() {
     for (auto& f : dirty_files_) seen = seen || f == w->file;
     if (!seen) dirty_files_.push_back(w->file);
     if (w->level == ack_level::flushed) {
-      flush_waiters_.push_back({w->end_offset, std::move(w->done)});
+      insert_by_end(flush_waiters_, waiter{w->end_offset, std::move(w->done)});
     } else {
       calls.emplace_back(std::move(w->done), std::error_code{});
     }
@@ -198,14 +214,16 @@ void partition_log::maybe_start_sync() {
   bool want = sync_requested_ || !flush_waiters_.empty();
   if (cfg_.policy == durability::fsync) want = true;
   if (unflushed_messages_ >= static_cast<uint64_t>(cfg_.flush_interval_messages)) want = true;
-  if (cfg_.flush_interval_ms != INT64_MAX && now_ms(cfg_) - last_flush_ms_ >= cfg_.flush_interval_ms) {
+  if (cfg_.flush_interval_ms != INT64_MAX &&
+      now_ms(cfg_) - last_flush_ms_ >= cfg_.flush_interval_ms) {
     want = true;
   }
   if (!want) return;
   // Let the writes already in flight finish first, so one fdatasync covers
   // them all instead of the first of them alone. Writes submitted after this
   // point do not extend the wait, so a steady stream cannot starve the sync.
-  if (sync_barrier_.value < 0) sync_barrier_ = writes_.empty() ? written_end_ : writes_.back()->end_offset;
+  if (sync_barrier_.value < 0)
+    sync_barrier_ = writes_.empty() ? written_end_ : writes_.back()->end_offset;
   if (written_end_ < sync_barrier_) return;
   sync_barrier_ = offset{-1};
   sync_requested_ = false;
@@ -254,7 +272,7 @@ void partition_log::flush(append_callback done) {
     if (done) done({});
     return;
   }
-  flush_waiters_.push_back({log_end_, std::move(done)});
+  insert_by_end(flush_waiters_, waiter{log_end_, std::move(done)});
   sync_requested_ = true;
   maybe_start_sync();
 }

@@ -88,8 +88,16 @@ void segment::record_append(const batch_info& batch, int64_t now_ms) {
 }
 
 std::error_code segment::rebuild_indexes(uint64_t end) {
-  if (auto ec = index_.reset()) return ec;
-  if (auto ec = time_index_.reset()) return ec;
+  // reset() zeroes only the slots it counted as entries. A damaged file can
+  // hold more after them (garbage, or entries after a bad one) that the new
+  // entries would not all overwrite, and the next open would find it again.
+  // Emptying the file first leaves nothing but zeros after the new entries.
+  for (abstract_index* idx :
+       {static_cast<abstract_index*>(&index_), static_cast<abstract_index*>(&time_index_)}) {
+    if (auto ec = idx->reset()) return ec;
+    if (auto ec = idx->resize(0)) return ec;
+    if (auto ec = idx->reset()) return ec;
+  }
   max_timestamp_ = no_timestamp;
   offset_of_max_timestamp_ = base_;
   bytes_since_index_entry_ = 0;
@@ -97,6 +105,9 @@ std::error_code segment::rebuild_indexes(uint64_t end) {
   batch_scanner scan(fd(), file_position{0}, end, /*verify=*/false);
   batch_info b;
   while (scan.next(b)) {
+    // Offsets that do not continue mean a damaged header (baseOffset is not
+    // covered by the CRC): the caller validates the segment instead.
+    if (b.base_offset != next_offset_) return errc::corrupt_file;
     index_batch(b);
     next_offset_ = b.next_offset();
   }
@@ -104,20 +115,50 @@ std::error_code segment::rebuild_indexes(uint64_t end) {
   return {};
 }
 
+// The indexes are kept if they pass their own sanity checks and also describe
+// this .log. The second part reads only what an open reads anyway (the batches
+// after the last offset-index entry) plus the batch the last time-index entry
+// names. Indexes built by appends or by a rebuild pass every test, so a failure
+// means a deleted, zeroed, cut or stale index (rebuilt here), or a tail that
+// does not parse (corrupt_file: partition_log then validates the segment).
 std::error_code segment::load() {
-  bool indexes_ok = !index_.sanity_check(size_) && !time_index_.sanity_check();
-  if (indexes_ok) {
-    // Scan from the last index entry to the end: yields next offset and the
-    // largest timestamp after the last time-index entry cheaply.
+  auto indexes_describe_log = [this] {
     index_entry last = index_.last_entry();
-    auto tlast = time_index_.last_entry();
+    timestamp_offset tlast = time_index_.last_entry();
+    bool indexed = index_.entries() > 0;
+    // A full index takes no more entries: the stretch after its last entry may
+    // be longer, and the time index may lag behind the offset index.
+    bool index_full = index_.entries() >= index_.max_index_size_bytes() / offset_index::entry_size;
+    bool time_full =
+        time_index_.entries() + 1 >= time_index_.max_index_size_bytes() / time_index::entry_size;
     max_timestamp_ = tlast.timestamp;
     offset_of_max_timestamp_ = tlast.offset;
     next_offset_ = base_;
+    bytes_since_index_entry_ = 0;
+    // The last time-index entry names the batch that first reached its
+    // timestamp; usually that batch is in the tail read below.
+    bool named_ok = time_index_.entries() == 0;
     batch_scanner scan(fd(), last.position, size_, /*verify=*/false);
     batch_info b;
-    bytes_since_index_entry_ = 0;
+    bool first = true;
     while (scan.next(b)) {
+      if (first) {
+        // An entry names its batch by the batch's last offset; with no entry
+        // the scan starts at the first batch, whose base is the segment's.
+        if (indexed ? b.last_offset != last.offset : b.base_offset != base_) return false;
+        // A time-index entry is added with each offset-index entry and holds
+        // the largest timestamp so far, which includes this batch's.
+        if (indexed && !time_full && tlast.timestamp < b.max_timestamp) return false;
+      } else {
+        if (b.base_offset != next_offset_) return false;
+        // An entry is added once more than index.interval.bytes precede a batch.
+        if (!index_full && bytes_since_index_entry_ > cfg_.index_interval_bytes) return false;
+      }
+      first = false;
+      if (!named_ok && b.last_offset == tlast.offset) {
+        if (b.max_timestamp != tlast.timestamp) return false;
+        named_ok = true;
+      }
       if (b.max_timestamp > max_timestamp_) {
         max_timestamp_ = b.max_timestamp;
         offset_of_max_timestamp_ = b.last_offset;
@@ -125,14 +166,22 @@ std::error_code segment::load() {
       next_offset_ = b.next_offset();
       bytes_since_index_entry_ += b.size;
     }
-    if (scan.stop() == scan_stop::end) return {};
+    if (scan.stop() != scan_stop::end) return false;
+    if (time_index_.entries() == 0) return true;
+    if (!indexed) return false;
+    if (named_ok) return true;
+    auto named = find_batch(tlast.offset, size_);
+    return named && named->last_offset == tlast.offset && named->max_timestamp == tlast.timestamp;
+  };
+  if (!index_.sanity_check(size_) && !time_index_.sanity_check() && indexes_describe_log()) {
+    return {};
   }
   return rebuild_indexes(size_);
 }
 
-result<segment::recovery_result> segment::recover(offset min_offset) {
+result<segment::recovery_result> segment::recover(offset first_offset) {
   recovery_result r;
-  batch_scanner scan(fd(), file_position{0}, size_, /*verify=*/true, min_offset);
+  batch_scanner scan(fd(), file_position{0}, size_, /*verify=*/true, first_offset);
   batch_info b;
   while (scan.next(b)) {
   }

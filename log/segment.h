@@ -54,7 +54,9 @@ class segment {
                                                offset base, const segment_config& cfg);
 
   // Clean open: trusts the .log, checks the indexes against it, rebuilds them if
-  // the check fails. Reads only the last batch header (for next offset).
+  // the check fails. Reads only the batches after the last offset-index entry
+  // and the one the last time-index entry names. corrupt_file if the .log
+  // itself does not parse or its offsets do not continue (validate it then).
   std::error_code load();
 
   struct recovery_result {
@@ -63,9 +65,9 @@ class segment {
     bool index_rebuilt = false;
   };
   // Unclean open: validates every batch (bounds, magic, CRC32C, offsets
-  // increasing from min_offset), truncates the file at the first bad byte and
-  // rebuilds both indexes from the valid batches.
-  result<recovery_result> recover(offset min_offset);
+  // contiguous from first_offset, the segment's base offset), truncates the
+  // file at the first bad byte and rebuilds both indexes from the valid batches.
+  result<recovery_result> recover(offset first_offset);
 
   // Records a batch that the caller is writing at append_position(); now_ms
   // (the log's clock) starts the log.roll.ms timer on the first batch.

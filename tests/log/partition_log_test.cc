@@ -236,6 +236,26 @@ TEST_F(partition_log_test, truncate_drops_records_at_and_after_the_offset) {
   EXPECT_EQ(test::read_slices(r->slices), expect);
 }
 
+TEST_F(partition_log_test, truncate_under_page_cache_syncs_what_stays_and_later_flushes_answer) {
+  cfg_.policy = durability::page_cache;
+  auto log = open();
+  std::vector<std::vector<std::byte>> bufs(6, batch(2));
+  for (auto& b : bufs) test::append_and_wait(*log, *io_, b, ack_level::written);
+  EXPECT_EQ(log->recovery_point(), offset{0});
+  ASSERT_FALSE(log->truncate_to(offset{6}));
+  EXPECT_EQ(log->recovery_point(), offset{6});
+  auto c = batch(1);
+  test::append_and_wait(*log, *io_, c, ack_level::written);
+  bool flushed = false;
+  log->flush([&](std::error_code ec) {
+    EXPECT_FALSE(ec);
+    flushed = true;
+  });
+  test::drain(*io_);
+  EXPECT_TRUE(flushed);
+  EXPECT_EQ(log->recovery_point(), offset{7});
+}
+
 TEST_F(partition_log_test, clean_reopen_keeps_offsets_and_takes_new_appends) {
   std::vector<std::byte> a = batch(4), b = batch(4);
   {
