@@ -25,7 +25,8 @@ void BM_offset_index_lookup(benchmark::State& state) {
   auto io = io::make_posix_backend();
   size_t n = static_cast<size_t>(state.range(0));
   auto idx = offset_index::open(*io, scratch("bench.index"), offset{0}, n * 8);
-  for (size_t i = 0; i < n; ++i) idx->append(offset{static_cast<int64_t>(i * 10)}, file_position{i * 4096});
+  for (size_t i = 0; i < n; ++i)
+    idx->append(offset{static_cast<int64_t>(i * 10)}, file_position{i * 4096});
   std::mt19937_64 rng(1);
   for (auto _ : state) {
     offset target{static_cast<int64_t>(rng() % (n * 10))};

@@ -95,8 +95,8 @@ void run_appenders(benchmark::State& state, log::durability policy, log::ack_lev
   f.io->flush();
   while (f.io->in_flight() > 0) f.io->wait();
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["appends"] = benchmark::Counter(static_cast<double>(bytes / batch_bytes),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["appends"] =
+      benchmark::Counter(static_cast<double>(bytes / batch_bytes), benchmark::Counter::kIsRate);
 }
 
 void BM_append_no_fsync(benchmark::State& state) {

@@ -16,8 +16,8 @@
 namespace sluice::log {
 
 struct batch_info {
-  file_position position;      // where the batch starts in the .log file
-  uint32_t size = 0;           // 12 + batchLength
+  file_position position;  // where the batch starts in the .log file
+  uint32_t size = 0;       // 12 + batchLength
   offset base_offset;
   offset last_offset;
   timestamp_ms max_timestamp = no_timestamp;

@@ -8,18 +8,30 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "sluice.log"; }
   std::string message(int v) const override {
     switch (static_cast<errc>(v)) {
-      case errc::ok: return "ok";
-      case errc::corrupt_batch: return "corrupt record batch";
-      case errc::batch_too_large: return "record batch larger than max.message.bytes";
-      case errc::invalid_timestamp: return "record timestamp out of range";
-      case errc::offset_out_of_range: return "offset out of range";
-      case errc::storage_offline: return "log directory is offline after an I/O error";
-      case errc::io_error: return "I/O error";
-      case errc::no_space: return "no space left on device";
-      case errc::corrupt_file: return "corrupt file";
-      case errc::not_found: return "not found";
-      case errc::already_exists: return "already exists";
-      case errc::invalid_argument: return "invalid argument";
+      case errc::ok:
+        return "ok";
+      case errc::corrupt_batch:
+        return "corrupt record batch";
+      case errc::batch_too_large:
+        return "record batch larger than max.message.bytes";
+      case errc::invalid_timestamp:
+        return "record timestamp out of range";
+      case errc::offset_out_of_range:
+        return "offset out of range";
+      case errc::storage_offline:
+        return "log directory is offline after an I/O error";
+      case errc::io_error:
+        return "I/O error";
+      case errc::no_space:
+        return "no space left on device";
+      case errc::corrupt_file:
+        return "corrupt file";
+      case errc::not_found:
+        return "not found";
+      case errc::already_exists:
+        return "already exists";
+      case errc::invalid_argument:
+        return "invalid argument";
     }
     return "unknown storage error";
   }

@@ -11,17 +11,17 @@ namespace sluice::log {
 
 enum class errc {
   ok = 0,
-  corrupt_batch = 1,        // a RecordBatch failed validation (length, magic, CRC, counts)
-  batch_too_large,          // larger than max.message.bytes
-  invalid_timestamp,        // timestamp outside the allowed range
-  offset_out_of_range,      // read or seek outside [log start offset, log end offset]
-  storage_offline,          // the log directory went offline after an I/O error
-  io_error,                 // an I/O call failed (the errno is logged where it happened)
-  no_space,                 // ENOSPC
-  corrupt_file,             // a checkpoint or index failed its checks
-  not_found,                // no such partition / file
-  already_exists,           // the partition exists
-  invalid_argument,         // a caller passed something meaningless (negative size, ...)
+  corrupt_batch = 1,    // a RecordBatch failed validation (length, magic, CRC, counts)
+  batch_too_large,      // larger than max.message.bytes
+  invalid_timestamp,    // timestamp outside the allowed range
+  offset_out_of_range,  // read or seek outside [log start offset, log end offset]
+  storage_offline,      // the log directory went offline after an I/O error
+  io_error,             // an I/O call failed (the errno is logged where it happened)
+  no_space,             // ENOSPC
+  corrupt_file,         // a checkpoint or index failed its checks
+  not_found,            // no such partition / file
+  already_exists,       // the partition exists
+  invalid_argument,     // a caller passed something meaningless (negative size, ...)
 };
 
 const std::error_category& log_category() noexcept;
@@ -34,9 +34,9 @@ inline std::error_code make_error_code(errc e) noexcept {
 template <class T>
 class result {
  public:
-  result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  result(std::error_code ec) : v_(ec) {}     // NOLINT(google-explicit-constructor)
-  result(errc e) : v_(make_error_code(e)) {} // NOLINT(google-explicit-constructor)
+  result(T value) : v_(std::move(value)) {}   // NOLINT(google-explicit-constructor)
+  result(std::error_code ec) : v_(ec) {}      // NOLINT(google-explicit-constructor)
+  result(errc e) : v_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

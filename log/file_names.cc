@@ -11,7 +11,9 @@ std::string base_name(offset base_offset) {
   return buf;
 }
 
-std::string log_file(offset base_offset) { return base_name(base_offset) + std::string(log_suffix); }
+std::string log_file(offset base_offset) {
+  return base_name(base_offset) + std::string(log_suffix);
+}
 
 std::string index_file(offset base_offset) {
   return base_name(base_offset) + std::string(index_suffix);

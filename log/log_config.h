@@ -18,17 +18,17 @@ enum class durability {
 };
 
 struct log_config {
-  uint64_t segment_bytes = 1ull << 30;           // log.segment.bytes
-  int64_t roll_ms = 7 * 24 * 3600 * 1000ll;      // log.roll.ms
-  int64_t retention_bytes = -1;                  // log.retention.bytes (-1: unlimited)
-  int64_t retention_ms = 7 * 24 * 3600 * 1000ll; // log.retention.ms (-1: unlimited)
-  uint32_t index_interval_bytes = 4096;          // log.index.interval.bytes
-  uint32_t max_index_bytes = 10 * 1024 * 1024;   // log.index.size.max.bytes
-  uint32_t max_message_bytes = 1048588;          // max.message.bytes
-  int64_t flush_interval_messages = INT64_MAX;   // log.flush.interval.messages
-  int64_t flush_interval_ms = INT64_MAX;         // log.flush.interval.ms
+  uint64_t segment_bytes = 1ull << 30;            // log.segment.bytes
+  int64_t roll_ms = 7 * 24 * 3600 * 1000ll;       // log.roll.ms
+  int64_t retention_bytes = -1;                   // log.retention.bytes (-1: unlimited)
+  int64_t retention_ms = 7 * 24 * 3600 * 1000ll;  // log.retention.ms (-1: unlimited)
+  uint32_t index_interval_bytes = 4096;           // log.index.interval.bytes
+  uint32_t max_index_bytes = 10 * 1024 * 1024;    // log.index.size.max.bytes
+  uint32_t max_message_bytes = 1048588;           // max.message.bytes
+  int64_t flush_interval_messages = INT64_MAX;    // log.flush.interval.messages
+  int64_t flush_interval_ms = INT64_MAX;          // log.flush.interval.ms
   durability policy = durability::fsync;
-  bool log_append_time = false;                  // message.timestamp.type=LogAppendTime
+  bool log_append_time = false;  // message.timestamp.type=LogAppendTime
   // Wall clock in ms; replaced by a fake clock in tests.
   std::function<int64_t()> clock;
 };

@@ -126,7 +126,8 @@ std::error_code log_manager::open_dir(size_t dir_index) {
 
 void log_manager::attach(const topic_partition&, entry& e) {
   size_t dir_index = e.dir_index;
-  e.log->set_offline_handler([this, dir_index](std::error_code ec) { take_dir_offline(dir_index, ec); });
+  e.log->set_offline_handler(
+      [this, dir_index](std::error_code ec) { take_dir_offline(dir_index, ec); });
 }
 
 void log_manager::take_dir_offline(size_t dir_index, std::error_code ec) {
@@ -200,7 +201,8 @@ std::error_code log_manager::write_checkpoints() {
     }
     const std::string& dir = cfg_.log_dirs[i];
     if (auto ec = write_checkpoint(io_, dir, file_names::recovery_point_checkpoint, rp)) return ec;
-    if (auto ec = write_checkpoint(io_, dir, file_names::log_start_offset_checkpoint, ls)) return ec;
+    if (auto ec = write_checkpoint(io_, dir, file_names::log_start_offset_checkpoint, ls))
+      return ec;
   }
   return {};
 }

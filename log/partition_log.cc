@@ -68,7 +68,8 @@ std::error_code partition_log::recover(const open_options& opts) {
       continue;
     }
     auto parsed = file_names::parse_segment_file(n);
-    if (parsed && parsed->kind == file_names::segment_file_kind::log) bases.push_back(parsed->base_offset);
+    if (parsed && parsed->kind == file_names::segment_file_kind::log)
+      bases.push_back(parsed->base_offset);
   }
   for (const auto& n : *names) {
     auto parsed = file_names::parse_segment_file(n);

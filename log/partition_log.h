@@ -79,9 +79,9 @@ using append_callback = std::function<void(std::error_code)>;
 class partition_log {
  public:
   struct open_options {
-    bool clean_shutdown = false;   // the log dir's clean marker was present
-    offset recovery_point{0};      // from the recovery-point checkpoint
-    offset log_start_offset{0};    // from the log-start-offset checkpoint
+    bool clean_shutdown = false;  // the log dir's clean marker was present
+    offset recovery_point{0};     // from the recovery-point checkpoint
+    offset log_start_offset{0};   // from the log-start-offset checkpoint
   };
   // Opens (running recovery as needed) or creates the partition directory.
   static result<std::unique_ptr<partition_log>> open(io::io_backend& io, std::string dir,
@@ -144,7 +144,9 @@ class partition_log {
   void set_offline_handler(std::function<void(std::error_code)> h) { on_offline_ = std::move(h); }
   // Called (on the owner's thread, from io_backend::poll) each time the high
   // watermark moves up; a fetch long-poll waits on it instead of a timer.
-  void set_high_watermark_listener(std::function<void(offset)> f) { on_high_watermark_ = std::move(f); }
+  void set_high_watermark_listener(std::function<void(offset)> f) {
+    on_high_watermark_ = std::move(f);
+  }
 
  private:
   struct pending_write;
@@ -177,12 +179,12 @@ class partition_log {
   log_config cfg_;
   std::map<offset, std::unique_ptr<segment>> segments_;
   offset log_start_{0};
-  offset log_end_{0};      // LEO: next offset to assign
-  offset written_end_{0};  // all writes below it completed
+  offset log_end_{0};         // LEO: next offset to assign
+  offset written_end_{0};     // all writes below it completed
   uint64_t written_pos_ = 0;  // position in the active segment of written_end_
-  offset durable_end_{0};  // all data below it fdatasynced
+  offset durable_end_{0};     // all data below it fdatasynced
   std::deque<std::unique_ptr<pending_write>> writes_;  // in file order
-  std::deque<waiter> flush_waiters_;                    // ordered by end
+  std::deque<waiter> flush_waiters_;                   // ordered by end
   std::unique_ptr<pending_sync> sync_in_flight_;
   bool sync_requested_ = false;
   offset sync_barrier_{-1};  // a wanted sync starts once written_end_ reaches it

@@ -39,7 +39,9 @@ offset record_batch_view::base_offset() const { return offset{read_be64(bytes_.d
 int32_t record_batch_view::batch_length() const { return read_be32(bytes_.data() + 8); }
 int32_t record_batch_view::partition_leader_epoch() const { return read_be32(bytes_.data() + 12); }
 int8_t record_batch_view::magic() const { return static_cast<int8_t>(bytes_[16]); }
-uint32_t record_batch_view::crc() const { return static_cast<uint32_t>(read_be32(bytes_.data() + 17)); }
+uint32_t record_batch_view::crc() const {
+  return static_cast<uint32_t>(read_be32(bytes_.data() + 17));
+}
 int16_t record_batch_view::attributes() const { return read_be16(bytes_.data() + 21); }
 int32_t record_batch_view::last_offset_delta() const { return read_be32(bytes_.data() + 23); }
 timestamp_ms record_batch_view::base_timestamp() const { return read_be64(bytes_.data() + 27); }
@@ -121,7 +123,9 @@ bool batch_iterator::next(record_batch_view& out) {
   return true;
 }
 
-void set_base_offset(std::span<std::byte> batch, offset base) { write_be64(batch.data(), base.value); }
+void set_base_offset(std::span<std::byte> batch, offset base) {
+  write_be64(batch.data(), base.value);
+}
 
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) {
   write_be32(batch.data() + 12, epoch);

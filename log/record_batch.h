@@ -66,7 +66,9 @@ class record_batch_view {
   offset last_offset() const { return base_offset() + last_offset_delta(); }
   offset next_offset() const { return last_offset() + 1; }
   // Whole batch size in bytes: 12 + batchLength.
-  size_t size_in_bytes() const { return batch_length_field_end + static_cast<uint32_t>(batch_length()); }
+  size_t size_in_bytes() const {
+    return batch_length_field_end + static_cast<uint32_t>(batch_length());
+  }
   std::span<const std::byte> bytes() const { return bytes_.first(size_in_bytes()); }
 
   // CRC32C over attributes..end, as stored data must carry it.

@@ -43,16 +43,15 @@ result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const s
   if (!fh) return fh.error();
   struct stat st {};
   if (::fstat(fh->get(), &st) != 0) return errc::io_error;
-  auto idx = offset_index::open(io, join(dir, file_names::index_file(base)), base,
-                                cfg.max_index_bytes);
+  auto idx =
+      offset_index::open(io, join(dir, file_names::index_file(base)), base, cfg.max_index_bytes);
   if (!idx) return idx.error();
-  auto tidx = time_index::open(io, join(dir, file_names::time_index_file(base)), base,
-                               cfg.max_index_bytes);
+  auto tidx =
+      time_index::open(io, join(dir, file_names::time_index_file(base)), base, cfg.max_index_bytes);
   if (!tidx) return tidx.error();
   auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
-  return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file),
-                                              std::move(*idx), std::move(*tidx),
-                                              static_cast<uint64_t>(st.st_size)));
+  return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file), std::move(*idx),
+                                              std::move(*tidx), static_cast<uint64_t>(st.st_size)));
 }
 
 result<std::unique_ptr<segment>> segment::create(io::io_backend& io, const std::string& dir,

@@ -64,11 +64,11 @@ class io_backend {
 
   // ---- synchronous file-system calls ----
   virtual result<file_handle> open(const std::string& path, open_mode mode) = 0;
-  virtual std::error_code create_dir(const std::string& path) = 0;     // ok if it exists
+  virtual std::error_code create_dir(const std::string& path) = 0;  // ok if it exists
   virtual std::error_code rename(const std::string& from, const std::string& to) = 0;
-  virtual std::error_code remove(const std::string& path) = 0;         // file or empty dir
-  virtual std::error_code remove_all(const std::string& path) = 0;     // directory tree
-  virtual std::error_code sync_dir(const std::string& path) = 0;       // fsync a directory
+  virtual std::error_code remove(const std::string& path) = 0;      // file or empty dir
+  virtual std::error_code remove_all(const std::string& path) = 0;  // directory tree
+  virtual std::error_code sync_dir(const std::string& path) = 0;    // fsync a directory
   virtual std::error_code truncate(int fd, uint64_t size) = 0;
   // Grows a file to `size` (for preallocated indexes); does not shrink.
   virtual std::error_code allocate(int fd, uint64_t size) = 0;

@@ -40,7 +40,8 @@ log::offset append_and_wait(log::partition_log& log, log::io::io_backend& io,
   if (!info) throw std::runtime_error("append failed: " + info.error().message());
   io.flush();
   while (!done) {
-    if (io.wait() == 0 && io.in_flight() == 0 && !done) throw std::runtime_error("append never completed");
+    if (io.wait() == 0 && io.in_flight() == 0 && !done)
+      throw std::runtime_error("append never completed");
   }
   if (result) throw std::runtime_error("append completed with " + result.message());
   return info->base_offset;
