@@ -13,6 +13,12 @@ constexpr std::array kTable = {
     api_entry{api_key::list_offsets, 0, 5, &handle_list_offsets},
     api_entry{api_key::metadata, 0, 8, &handle_metadata},
     api_entry{api_key::api_versions, 0, 3, &handle_api_versions},
+    api_entry{api_key::create_topics, 0, 4, &handle_create_topics},
+    api_entry{api_key::delete_topics, 0, 3, &handle_delete_topics},
+    api_entry{api_key::delete_records, 0, 1, &handle_delete_records},
+    api_entry{api_key::describe_configs, 0, 2, &handle_describe_configs},
+    api_entry{api_key::alter_configs, 0, 1, &handle_alter_configs},
+    api_entry{api_key::create_partitions, 0, 1, &handle_create_partitions},
 };
 
 }  // namespace

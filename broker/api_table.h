@@ -36,5 +36,11 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond);
 void handle_produce(shard_services& shard, request req, respond_fn respond);
 void handle_fetch(shard_services& shard, request req, respond_fn respond);
 void handle_list_offsets(shard_services& shard, request req, respond_fn respond);
+void handle_create_topics(shard_services& shard, request req, respond_fn respond);
+void handle_delete_topics(shard_services& shard, request req, respond_fn respond);
+void handle_delete_records(shard_services& shard, request req, respond_fn respond);
+void handle_describe_configs(shard_services& shard, request req, respond_fn respond);
+void handle_alter_configs(shard_services& shard, request req, respond_fn respond);
+void handle_create_partitions(shard_services& shard, request req, respond_fn respond);
 
 }  // namespace sluice::broker

@@ -129,6 +129,24 @@ const std::vector<key_setter>& setters() {
        int_setter<int32_t>(&broker_config::max_inflight_requests, 1, 1 << 20)},
       {"sluice.shutdown.timeout.ms", ms_setter(&broker_config::shutdown_timeout_ms, 0)},
       {"sluice.checkpoint.interval.ms", ms_setter(&broker_config::checkpoint_interval_ms, 1)},
+      {"queued.max.request.bytes", ms_setter(&broker_config::queued_max_request_bytes, -1)},
+      {"connections.max.idle.ms", ms_setter(&broker_config::connections_max_idle_ms, -1)},
+      {"max.connections", int_setter<int32_t>(&broker_config::max_connections, 1, INT32_MAX)},
+      {"max.connections.per.ip",
+       int_setter<int32_t>(&broker_config::max_connections_per_ip, 1, INT32_MAX)},
+      {"sluice.max.topics", int_setter<int32_t>(&broker_config::max_topics, 0, INT32_MAX)},
+      {"metrics.listener",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         if (v.empty() || v == "0" || v == "none") {
+           c.metrics_listener.reset();
+           return std::nullopt;
+         }
+         if (v.starts_with("http://")) v.remove_prefix(7);
+         auto e = v.find("://") == std::string_view::npos ? parse_listener(v) : std::nullopt;
+         if (!e) return bad_value(k, v, "host:port, or empty to disable");
+         c.metrics_listener = *e;
+         return std::nullopt;
+       }},
   };
   return table;
 }

@@ -48,6 +48,16 @@ struct broker_config {
   int64_t shutdown_timeout_ms = 10000;      // sluice.shutdown.timeout.ms
   int64_t checkpoint_interval_ms = 60000;   // sluice.checkpoint.interval.ms
 
+  // Limits (RELIABILITY.md F). Kafka's keys where Kafka has one.
+  int64_t queued_max_request_bytes = 512ll << 20;  // queued.max.request.bytes (<= 0: unlimited)
+  int64_t connections_max_idle_ms = 600000;        // connections.max.idle.ms (-1: never)
+  int32_t max_connections = INT32_MAX;             // max.connections
+  int32_t max_connections_per_ip = INT32_MAX;      // max.connections.per.ip
+  int32_t max_topics = 1000;                       // sluice.max.topics: cap on auto-creation
+
+  // Prometheus endpoint (metrics.listener): "host:port"; empty disables.
+  std::optional<endpoint> metrics_listener = endpoint{"127.0.0.1", 9644};
+
   // The address clients are told to connect to (Metadata brokers list).
   endpoint advertised_endpoint() const;
   // Storage settings of a topic (no per-topic overrides yet).

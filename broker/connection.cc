@@ -4,6 +4,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,9 +14,11 @@
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "broker/api_table.h"
 #include "broker/config.h"
+#include "broker/metrics.h"
 
 namespace sluice::broker {
 namespace asio = boost::asio;
@@ -24,7 +27,8 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // A client that does not read its answers may have this many request bytes
 // queued before the connection stops reading (one request is always allowed,
-// up to socket.request.max.bytes). A global budget is future work.
+// up to socket.request.max.bytes). The shared budget across connections is
+// queued.max.request.bytes (memory_budget).
 constexpr size_t max_queued_bytes = 64u << 20;
 
 std::string peer_name(const asio::ip::tcp::socket& s) {
@@ -36,9 +40,10 @@ std::string peer_name(const asio::ip::tcp::socket& s) {
 
 }  // namespace
 
-connection::connection(shard_services& shard, asio::ip::tcp::socket socket, uint64_t id,
-                       closed_fn on_closed)
+connection::connection(shard_services& shard, memory_budget& budget, asio::ip::tcp::socket socket,
+                       uint64_t id, closed_fn on_closed)
     : shard_(shard),
+      budget_(budget),
       socket_(std::move(socket)),
       id_(id),
       peer_(peer_name(socket_)),
@@ -47,6 +52,7 @@ connection::connection(shard_services& shard, asio::ip::tcp::socket socket, uint
       read_gate_(socket_.get_executor()),
       write_wake_(socket_.get_executor()) {
   limits_.max_bytes = shard_.config().socket_request_max_bytes;
+  last_active_ = std::chrono::steady_clock::now();
 }
 
 connection::~connection() = default;
@@ -78,7 +84,10 @@ void connection::close() {
   deadline_.cancel();
   read_gate_.cancel();
   write_wake_.cancel();
+  shard_.metrics().requests_in_flight -= static_cast<int64_t>(slots_.size());
   slots_.clear();
+  if (budget_wait_id_ != 0) budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
+  if (held_bytes_ > 0) budget_.release(std::exchange(held_bytes_, 0));
   spdlog::debug("event=connection_closed conn={} peer={}", id_, peer_);
   if (on_closed_) on_closed_(id_);
 }
@@ -86,6 +95,41 @@ void connection::close() {
 asio::awaitable<void> connection::wait_on(asio::steady_timer& event) {
   event.expires_at(asio::steady_timer::time_point::max());
   co_await event.async_wait(use_tuple);  // cancelled = woken
+}
+
+bool connection::idle_since(std::chrono::steady_clock::time_point cutoff) const {
+  return !closed_ && slots_.empty() && !mid_frame_ && last_active_ < cutoff;
+}
+
+asio::awaitable<bool> connection::reserve(uint64_t bytes) {
+  bool paused = false;
+  while (!budget_.try_reserve(bytes)) {
+    if (closed_ || stopping_) co_return false;
+    if (!paused) {
+      // The client is not slow: the broker is. No frame deadline meanwhile.
+      paused = true;
+      budget_.count_pause();
+      deadline_.cancel();
+      spdlog::debug("event=read_paused conn={} reason=queued_max_request_bytes used={} size={}",
+                    id_, budget_.used(), bytes);
+    }
+    budget_wait_id_ = budget_.wait([weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        self->budget_wait_id_ = 0;
+        self->read_gate_.cancel();
+      }
+    });
+    co_await wait_on(read_gate_);
+    // Woken by our own write loop rather than the budget: drop the stale waiter.
+    if (budget_wait_id_ != 0) budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
+  }
+  if (closed_) {
+    budget_.release(bytes);
+    co_return false;
+  }
+  held_bytes_ += bytes;
+  if (paused) arm_deadline();
+  co_return true;
 }
 
 bool connection::over_budget() const {
@@ -117,6 +161,8 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
     // No deadline while idle; from the first byte on, the whole frame has one.
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(prefix), use_tuple);
     if (ec) break;
+    mid_frame_ = true;
+    last_active_ = std::chrono::steady_clock::now();
     arm_deadline();
     if (n < prefix.size()) {
       auto [ec2, m] = co_await asio::async_read(
@@ -130,11 +176,15 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
       close();
       co_return;
     }
-    // Allocated only now that the size is known to be acceptable.
+    // Allocated only now that the size is known to be acceptable and fits
+    // the shared budget.
+    if (!co_await reserve(static_cast<uint64_t>(size))) break;
     auto frame = std::make_shared<std::vector<std::byte>>(static_cast<size_t>(size));
     auto [ec3, m] = co_await asio::async_read(socket_, asio::buffer(*frame), use_tuple);
     deadline_.cancel();
     if (ec3) break;
+    last_active_ = std::chrono::steady_clock::now();
+    mid_frame_ = false;
     if (!dispatch(std::move(frame))) {
       close();
       co_return;
@@ -173,8 +223,10 @@ bool connection::dispatch(std::shared_ptr<std::vector<std::byte>> frame) {
   spdlog::trace("event=request conn={} api={} version={} correlation_id={} bytes={}", id_,
                 protocol::api_name(key), version, rf.header.correlation_id, frame->size());
   const uint64_t seq = next_seq_++;
-  slots_.push_back({false, std::nullopt, frame->size()});
+  slots_.push_back({false, std::nullopt, frame->size(), key, std::chrono::steady_clock::now()});
   queued_bytes_ += frame->size();
+  shard_.metrics().request_started(key);
+  ++shard_.metrics().requests_in_flight;
   request req;
   req.header = rf.header;
   req.body = std::span<std::byte>(frame->data() + (rf.body.data() - frame->data()), rf.body.size());
@@ -191,6 +243,7 @@ void connection::complete(uint64_t seq, std::optional<response> answer) {
   slot& s = slots_[seq - first_seq_];
   s.ready = true;
   s.answer = std::move(answer);
+  shard_.metrics().request_finished(s.api, std::chrono::steady_clock::now() - s.started);
   if (seq == first_seq_) write_wake_.cancel();
 }
 
@@ -206,9 +259,14 @@ asio::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
     slots_.pop_front();
     ++first_seq_;
     queued_bytes_ -= s.request_bytes;
+    --shard_.metrics().requests_in_flight;
+    const uint64_t freed = std::min<uint64_t>(s.request_bytes, held_bytes_);
+    held_bytes_ -= freed;
+    budget_.release(freed);
     read_gate_.cancel();
     if (!s.answer) continue;  // acks=0: Kafka sends nothing
     if (s.answer->close_connection || !co_await send(*s.answer)) break;
+    last_active_ = std::chrono::steady_clock::now();
   }
   close();
 }

@@ -13,6 +13,12 @@
 //               pieces with one gathered write, file slices with sendfile(2)),
 //               and repeats. A slot answered with nothing (acks=0) is skipped.
 //
+// Limits: before a frame is allocated its size is reserved against the
+// shard-wide memory_budget (queued.max.request.bytes); while it does not fit,
+// reading pauses (without the frame-read deadline running) until another
+// connection's answers are written. The shard closes connections idle for
+// connections.max.idle.ms (idle_since()).
+//
 // Frames are refused before any allocation when the size prefix is negative,
 // below the smallest header or above socket.request.max.bytes; a frame must
 // arrive whole within sluice.request.read.timeout.ms of its first byte.
@@ -26,6 +32,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -33,6 +40,7 @@
 #include <optional>
 #include <string>
 
+#include "broker/limits.h"
 #include "broker/request.h"
 #include "protocol/frame.h"
 
@@ -41,8 +49,8 @@ namespace sluice::broker {
 class connection : public std::enable_shared_from_this<connection> {
  public:
   using closed_fn = std::function<void(uint64_t id)>;
-  connection(shard_services& shard, boost::asio::ip::tcp::socket socket, uint64_t id,
-             closed_fn on_closed);
+  connection(shard_services& shard, memory_budget& budget, boost::asio::ip::tcp::socket socket,
+             uint64_t id, closed_fn on_closed);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -53,12 +61,17 @@ class connection : public std::enable_shared_from_this<connection> {
   // At once: answers not yet written are dropped.
   void close();
   uint64_t id() const { return id_; }
+  // True when nothing is in flight, no frame is half read, and nothing was
+  // read or written since `cutoff`.
+  bool idle_since(std::chrono::steady_clock::time_point cutoff) const;
 
  private:
   struct slot {
     bool ready = false;
     std::optional<response> answer;
     size_t request_bytes = 0;
+    protocol::api_key api{};
+    std::chrono::steady_clock::time_point started;  // for the latency histogram
   };
 
   boost::asio::awaitable<void> read_loop(std::shared_ptr<connection> self);
@@ -66,6 +79,9 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::asio::awaitable<bool> send(const response& r);
   boost::asio::awaitable<bool> send_file(const log::file_slice& slice, uint32_t length);
   boost::asio::awaitable<void> wait_on(boost::asio::steady_timer& event);
+  // Reserves a frame's bytes against the shared budget, pausing until they
+  // fit; false when the connection stopped meanwhile.
+  boost::asio::awaitable<bool> reserve(uint64_t bytes);
   // Checks the frame and hands it to its handler; false means close.
   bool dispatch(std::shared_ptr<std::vector<std::byte>> frame);
   void complete(uint64_t seq, std::optional<response> answer);
@@ -73,6 +89,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void arm_deadline();
 
   shard_services& shard_;
+  memory_budget& budget_;
   boost::asio::ip::tcp::socket socket_;
   uint64_t id_;
   std::string peer_;
@@ -88,6 +105,10 @@ class connection : public std::enable_shared_from_this<connection> {
   bool stopping_ = false;    // stop_reading() called
   bool read_done_ = false;   // read_loop ended: close once every slot is written
   bool closed_ = false;
+  uint64_t held_bytes_ = 0;      // reserved in budget_, released as answers are written
+  uint64_t budget_wait_id_ = 0;  // a pending budget_.wait(), 0 if none
+  bool mid_frame_ = false;       // a frame's first byte is read, its handler not yet called
+  std::chrono::steady_clock::time_point last_active_;  // last bytes read or written
 };
 
 }  // namespace sluice::broker

@@ -27,6 +27,7 @@
 namespace sluice::broker {
 
 struct broker_config;
+class broker_metrics;
 class topic_table;
 
 struct request {
@@ -70,6 +71,8 @@ class shard_services {
   virtual const broker_config& config() const = 0;
   virtual topic_table& topics() = 0;
   virtual const std::string& cluster_id() const = 0;
+  // Counters handlers add to (bytes in and out per topic, refused topics).
+  virtual broker_metrics& metrics() = 0;
   // Runs `fn` on the shard thread after `delay`, unless the handle is destroyed first.
   virtual std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
                                                     std::function<void()> fn) = 0;

@@ -8,10 +8,14 @@
 //   - flush coalescing: handlers call request_flush(); one io_backend::flush()
 //     is posted per loop turn, so appends from all connections and partitions
 //     handled in that turn reach the kernel in one io_uring_submit;
-//   - timers: Fetch deadlines, retention, checkpoints;
+//   - timers: Fetch deadlines, retention, checkpoints, idle-connection reaping;
+//   - limits: max.connections(.per.ip) at accept, the shared request-bytes
+//     budget (memory_budget) every connection reserves from;
+//   - the Prometheus endpoint (metrics_http_server) on the same io_context;
 //   - SIGTERM/SIGINT: graceful shutdown.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -30,6 +34,10 @@
 #include "broker/broker.h"
 #include "broker/cluster_id.h"
 #include "broker/connection.h"
+#include "broker/limits.h"
+#include "broker/metrics.h"
+#include "broker/metrics_http.h"
+#include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "log/io/io_backend.h"
 #include "log/log_manager.h"
@@ -56,6 +64,7 @@ class shard final : public shard_services {
   const broker_config& config() const override { return cfg_; }
   topic_table& topics() override { return *topics_; }
   const std::string& cluster_id() const override { return cluster_id_; }
+  broker_metrics& metrics() override { return metrics_; }
   std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
                                             std::function<void()> fn) override;
   void request_flush() override;
@@ -82,6 +91,8 @@ class shard final : public shard_services {
   asio::awaitable<void> watch_io();
   asio::awaitable<void> every(int64_t interval_ms, std::function<void()> fn);
   asio::awaitable<void> shutdown();
+  void reap_idle_connections();
+  std::string render_metrics();
 
   asio::io_context io_;  // first member: destroyed last, after everything using it
   broker_config cfg_;
@@ -95,6 +106,10 @@ class shard final : public shard_services {
   std::shared_ptr<timer_registry> timers_ = std::make_shared<timer_registry>();
   std::vector<std::unique_ptr<asio::steady_timer>> periodic_;
   std::map<uint64_t, std::shared_ptr<connection>> connections_;
+  broker_metrics metrics_;
+  memory_budget budget_{cfg_.queued_max_request_bytes > 0 ? cfg_.queued_max_request_bytes : -1};
+  connection_limits connection_limits_{cfg_.max_connections, cfg_.max_connections_per_ip};
+  std::unique_ptr<metrics_http_server> metrics_http_;
   uint64_t next_connection_id_ = 1;
   bool flush_posted_ = false;
   bool stopping_ = false;
@@ -131,7 +146,18 @@ bool shard::open_storage() {
   spdlog::info("event=io_backend_chosen backend={} detail=\"{}\"", backend_->name(), chosen);
   log::log_manager_config lc;
   lc.log_dirs = cfg_.log_dirs;
-  lc.config_for = [this](std::string_view) { return cfg_.topic_log_config(); };
+  // Per-topic overrides are loaded first so partitions open with them.
+  std::vector<std::string> config_warnings;
+  auto configs = topic_config_store::open(*backend_, cfg_.log_dirs.front(), config_warnings);
+  for (const auto& w : config_warnings) spdlog::warn("event=topic_config detail=\"{}\"", w);
+  if (!configs) {
+    spdlog::error("event=startup_failed reason=topic_configs error=\"{}\"",
+                  configs.error().message());
+    return false;
+  }
+  lc.config_for = [this, c = *configs](std::string_view topic) {
+    return effective_log_config(cfg_, c->get(topic));
+  };
   lc.warn = [](std::string_view msg) { spdlog::warn("event=log_warning detail=\"{}\"", msg); };
   auto logs = log::log_manager::open(*backend_, std::move(lc));
   if (!logs) {
@@ -139,7 +165,7 @@ bool shard::open_storage() {
     return false;
   }
   logs_ = std::move(*logs);
-  topics_ = std::make_unique<topic_table>(*logs_);
+  topics_ = std::make_unique<topic_table>(*logs_, std::move(*configs));
   auto id = load_or_create_cluster_id(cfg_.log_dirs, cfg_.node_id);
   if (!id) {
     spdlog::error("event=startup_failed reason=meta_properties error=\"{}\"", id.error().message());
@@ -197,9 +223,24 @@ asio::awaitable<void> shard::accept_loop() {
       co_await pause.async_wait(use_tuple);
       continue;
     }
+    boost::system::error_code rec;
+    const auto remote = socket.remote_endpoint(rec);
+    const std::string ip = rec ? std::string("unknown") : remote.address().to_string();
+    if (std::string_view refused = connection_limits_.admit(ip); !refused.empty()) {
+      metrics_.connection_refused(refused);
+      spdlog::warn("event=connection_refused peer={} reason={} open={} open_from_ip={}", ip,
+                   refused, connection_limits_.open(), connection_limits_.open_from(ip));
+      socket.close(rec);
+      continue;
+    }
+    metrics_.connection_accepted();
     const uint64_t id = next_connection_id_++;
-    auto c = std::make_shared<connection>(*this, std::move(socket), id,
-                                          [this](uint64_t closed) { connections_.erase(closed); });
+    auto c = std::make_shared<connection>(*this, budget_, std::move(socket), id,
+                                          [this, ip](uint64_t closed) {
+                                            if (connections_.erase(closed) > 0) {
+                                              connection_limits_.release(ip);
+                                            }
+                                          });
     connections_.emplace(id, c);
     c->start();
   }
@@ -218,7 +259,9 @@ asio::awaitable<void> shard::watch_io() {
 }
 
 asio::awaitable<void> shard::every(int64_t interval_ms, std::function<void()> fn) {
-  auto& t = periodic_.emplace_back(std::make_unique<asio::steady_timer>(io_));
+  // The timer itself, not a reference into periodic_: another every() may
+  // grow the vector while this coroutine is suspended.
+  asio::steady_timer* t = periodic_.emplace_back(std::make_unique<asio::steady_timer>(io_)).get();
   for (;;) {
     t->expires_after(std::chrono::milliseconds(interval_ms));
     auto [ec] = co_await t->async_wait(use_tuple);
@@ -227,8 +270,33 @@ asio::awaitable<void> shard::every(int64_t interval_ms, std::function<void()> fn
   }
 }
 
+void shard::reap_idle_connections() {
+  const auto cutoff =
+      std::chrono::steady_clock::now() - std::chrono::milliseconds(cfg_.connections_max_idle_ms);
+  std::vector<std::shared_ptr<connection>> idle;
+  for (auto& [id, c] : connections_) {
+    if (c->idle_since(cutoff)) idle.push_back(c);
+  }
+  for (auto& c : idle) {
+    spdlog::debug("event=connection_idle_closed conn={} idle_ms={}", c->id(),
+                  cfg_.connections_max_idle_ms);
+    metrics_.connection_idle_closed();
+    c->close();
+  }
+}
+
+std::string shard::render_metrics() {
+  // Gauges owned elsewhere are read now rather than kept in step.
+  metrics_.connections_open = static_cast<int64_t>(connections_.size());
+  metrics_.request_bytes_in_flight = budget_.used();
+  metrics_.request_bytes_budget = budget_.limit();
+  metrics_.read_pauses = budget_.pauses();
+  return metrics_.render(topics_.get());
+}
+
 asio::awaitable<void> shard::shutdown() {
   stopping_ = true;
+  if (metrics_http_) metrics_http_->stop();
   spdlog::info("event=shutdown_started connections={}", connections_.size());
   boost::system::error_code ec;
   acceptor_.close(ec);
@@ -270,6 +338,13 @@ int shard::run() {
     (void)logs_->close();
     return 1;
   }
+  if (cfg_.metrics_listener) {
+    metrics_http_ = std::make_unique<metrics_http_server>(io_, [this] { return render_metrics(); });
+    if (!metrics_http_->start(*cfg_.metrics_listener)) {
+      (void)logs_->close();
+      return 1;
+    }
+  }
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("event=signal_received signal={}", signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -293,6 +368,12 @@ int shard::run() {
                          }
                        }),
                  asio::detached);
+  if (cfg_.connections_max_idle_ms > 0) {
+    // Checked a few times per idle period: a connection is closed at most
+    // about a tenth of the period late (at most 1 s).
+    const int64_t every_ms = std::clamp<int64_t>(cfg_.connections_max_idle_ms / 10, 10, 1000);
+    asio::co_spawn(io_, every(every_ms, [this] { reap_idle_connections(); }), asio::detached);
+  }
   io_.run();
   return exit_code_;
 }

@@ -10,8 +10,15 @@ bool is_valid_topic_name(std::string_view topic) {
   return log::file_names::is_valid_topic_name(topic);
 }
 
-topic_table::topic_table(log::log_manager& logs) : logs_(logs) {
+topic_table::topic_table(log::log_manager& logs)
+    : topic_table(logs, std::make_shared<topic_config_store>()) {}
+
+topic_table::topic_table(log::log_manager& logs, std::shared_ptr<topic_config_store> configs)
+    : logs_(logs), configs_(std::move(configs)) {
   for (const auto& tp : logs_.partitions()) attach(tp, logs_.get(tp));
+  for (const auto& t : configs_->topics()) {
+    if (topics_.find(t) == topics_.end()) (void)configs_->erase(t);
+  }
 }
 
 void topic_table::attach(const log::topic_partition& tp, log::partition_log* p) {
@@ -50,6 +57,43 @@ std::error_code topic_table::create_topic(const std::string& topic, int32_t coun
     attach(tp, *p);
   }
   return {};
+}
+
+std::error_code topic_table::add_partitions(const std::string& topic, int32_t count) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return log::errc::not_found;
+  const int32_t have = static_cast<int32_t>(it->second.size());
+  if (count <= have) return log::errc::invalid_argument;
+  for (int32_t i = have; i < count; ++i) {
+    log::topic_partition tp{topic, i};
+    auto p = logs_.create(tp);
+    if (!p) return p.error();  // as in create_topic, the partitions made so far stay
+    attach(tp, *p);
+  }
+  return {};
+}
+
+std::error_code topic_table::delete_topic(const std::string& topic) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return log::errc::not_found;
+  std::vector<int32_t> ids = std::move(it->second);
+  // Gone from the table first, so that woken Fetches see an unknown topic.
+  topics_.erase(it);
+  std::error_code first;
+  for (int32_t id : ids) {
+    log::topic_partition tp{topic, id};
+    log::partition_log* p = logs_.get(tp);
+    if (p == nullptr) continue;
+    notify(p);
+    // Whatever still watches would otherwise fire for a later partition that
+    // happens to reuse this address.
+    watchers_.erase(p);
+    p->set_high_watermark_listener(nullptr);
+    if (auto ec = logs_.remove(tp); ec && !first) first = ec;
+  }
+  // Overrides last: a crash before this leaves a stale file, dropped at start.
+  if (auto ec = configs_->erase(topic); ec && !first) first = ec;
+  return first;
 }
 
 uint64_t topic_table::watch(log::partition_log* p, std::function<void()> on_change) {

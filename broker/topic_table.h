@@ -8,7 +8,13 @@
 // every partition and fans the notification out to any number of watchers
 // (one per waiting Fetch), so a Fetch waits for appends, not for a timer.
 //
-// Ownership: borrows the log_manager (owned by the shard). Thread: the shard's.
+// Per-topic configuration overrides live in a topic_config_store: the shard
+// loads it before log_manager opens the partitions (so their log_config
+// includes the overrides) and hands it to the table; DeleteTopics removes a
+// topic's overrides with its partitions.
+//
+// Ownership: borrows the log_manager (owned by the shard); owns the
+// topic_config_store (shared with log_manager's config_for). Thread: the shard's.
 
 #include <cstdint>
 #include <functional>
@@ -19,13 +25,18 @@
 #include <system_error>
 #include <vector>
 
+#include "broker/topic_config_store.h"
 #include "log/log_manager.h"
 
 namespace sluice::broker {
 
 class topic_table {
  public:
+  // Overrides kept in memory only (tests).
   explicit topic_table(log::log_manager& logs);
+  // Overrides of topics that have no partition (a crash between deleting a
+  // topic's partitions and its overrides) are dropped here.
+  topic_table(log::log_manager& logs, std::shared_ptr<topic_config_store> configs);
   topic_table(const topic_table&) = delete;
   topic_table& operator=(const topic_table&) = delete;
 
@@ -34,10 +45,18 @@ class topic_table {
   // The partition ids of a topic, ascending; nullopt for an unknown topic.
   std::optional<std::vector<int32_t>> partitions(std::string_view topic) const;
   std::vector<std::string> topic_names() const;
+  size_t topic_count() const { return topics_.size(); }
 
   // Creates partitions 0..count-1 of a new topic. log::errc::invalid_argument
   // for an illegal name, already_exists if the topic exists.
   std::error_code create_topic(const std::string& topic, int32_t count);
+  // Adds partitions up to `count` in total. invalid_argument unless count is
+  // above the current count; not_found for an unknown topic.
+  std::error_code add_partitions(const std::string& topic, int32_t count);
+  // Deletes every partition and the stored overrides. Fetches waiting on one
+  // of its partitions are woken first and find the topic gone (they answer
+  // UNKNOWN_TOPIC_OR_PARTITION). not_found for an unknown topic.
+  std::error_code delete_topic(const std::string& topic);
 
   // Calls `on_change` whenever the partition's high watermark moves up, until
   // unwatch(id). Callbacks run on the shard thread from io_backend::poll().
@@ -45,12 +64,14 @@ class topic_table {
   void unwatch(log::partition_log* p, uint64_t id);
 
   log::log_manager& logs() { return logs_; }
+  topic_config_store& configs() { return *configs_; }
 
  private:
   void attach(const log::topic_partition& tp, log::partition_log* p);
   void notify(log::partition_log* p);
 
   log::log_manager& logs_;
+  std::shared_ptr<topic_config_store> configs_;
   std::map<std::string, std::vector<int32_t>, std::less<>> topics_;
   std::map<log::partition_log*, std::map<uint64_t, std::function<void()>>> watchers_;
   uint64_t next_watch_id_ = 1;

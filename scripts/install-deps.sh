@@ -14,6 +14,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev fio
   kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
+  iperf3
 )
 
 missing=()

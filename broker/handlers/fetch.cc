@@ -17,6 +17,7 @@
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
+#include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 #include "protocol/messages/fetch.h"
@@ -44,6 +45,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
       return;
     }
     done_ = true;
+    for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(*topic, bytes);
     timer_.reset();
     for (auto [p, id] : watches_) shard_.topics().unwatch(p, id);
     watches_.clear();
@@ -54,6 +56,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
   struct read_result {
     uint64_t bytes = 0;
     bool any_error = false;
+    std::vector<std::pair<const std::string*, uint64_t>> per_topic;  // record bytes sent
   };
 
   void start_waiting() {
@@ -118,6 +121,10 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
         pd.records = protocol::record_set::external({out.slices.size(), slice.length});
         got.bytes += slice.length;
+        if (got.per_topic.empty() || got.per_topic.back().first != &topic.topic) {
+          got.per_topic.emplace_back(&topic.topic, 0);
+        }
+        got.per_topic.back().second += slice.length;
         remaining -= slice.length;
         out.slices.push_back(std::move(slice));
       }

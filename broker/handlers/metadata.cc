@@ -6,6 +6,7 @@
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
+#include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 #include "protocol/messages/metadata.h"
@@ -68,6 +69,19 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond) {
       metadata_response::topic t;
       t.name = name;
       t.error_code = error_code::invalid_topic_exception;
+      resp.topics.push_back(std::move(t));
+      continue;
+    }
+    if (may_create && !shard.topics().partitions(name) &&
+        shard.topics().topic_count() >= static_cast<size_t>(cfg.max_topics)) {
+      // The cap on auto-created topics (RELIABILITY.md F7): the name is
+      // answered as unknown, which clients treat as "not there (yet)".
+      shard.metrics().topic_refused();
+      spdlog::debug("event=auto_create_refused topic={} reason=max_topics max_topics={}", name,
+                    cfg.max_topics);
+      metadata_response::topic t;
+      t.name = name;
+      t.error_code = error_code::unknown_topic_or_partition;
       resp.topics.push_back(std::move(t));
       continue;
     }

@@ -14,6 +14,7 @@
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
+#include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/record_batch.h"
 #include "protocol/message.h"
@@ -131,6 +132,7 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
         continue;
       }
       ++st->pending;
+      shard.metrics().add_bytes_in(topic.name, records.size());
       pr.base_offset = result->base_offset.value;
       pr.log_append_time_ms = result->log_append_time;
       pr.log_start_offset = p->log_start_offset().value;

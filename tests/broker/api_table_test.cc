@@ -23,6 +23,12 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
       {2, {0, 5}},   // ListOffsets
       {3, {0, 8}},   // Metadata
       {18, {0, 3}},  // ApiVersions
+      {19, {0, 4}},  // CreateTopics
+      {20, {0, 3}},  // DeleteTopics
+      {21, {0, 1}},  // DeleteRecords
+      {32, {0, 2}},  // DescribeConfigs
+      {33, {0, 1}},  // AlterConfigs
+      {37, {0, 1}},  // CreatePartitions: v0 for librdkafka
   };
   EXPECT_EQ(got, want);
 }

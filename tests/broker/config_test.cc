@@ -119,5 +119,33 @@ TEST(broker_config, wildcard_listener_advertises_a_host_name) {
   EXPECT_EQ(e.port, 9092);
 }
 
+TEST(broker_config, limits_and_metrics_listener) {
+  broker_config c;
+  EXPECT_EQ(c.queued_max_request_bytes, 512ll << 20);
+  EXPECT_EQ(c.connections_max_idle_ms, 600000);
+  EXPECT_EQ(c.max_topics, 1000);
+  EXPECT_EQ(c.metrics_listener, (endpoint{"127.0.0.1", 9644}));
+  std::vector<std::string> warnings;
+  for (const char* kv : {"queued.max.request.bytes=1048576", "connections.max.idle.ms=2500",
+                         "max.connections=100", "max.connections.per.ip=5", "sluice.max.topics=3",
+                         "metrics.listener=http://0.0.0.0:9100"}) {
+    EXPECT_FALSE(apply_override(c, kv, warnings)) << kv;
+  }
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(c.queued_max_request_bytes, 1048576);
+  EXPECT_EQ(c.connections_max_idle_ms, 2500);
+  EXPECT_EQ(c.max_connections, 100);
+  EXPECT_EQ(c.max_connections_per_ip, 5);
+  EXPECT_EQ(c.max_topics, 3);
+  EXPECT_EQ(c.metrics_listener, (endpoint{"0.0.0.0", 9100}));
+  EXPECT_FALSE(apply_override(c, "metrics.listener=", warnings));
+  EXPECT_FALSE(c.metrics_listener);
+  EXPECT_FALSE(apply_override(c, "metrics.listener=127.0.0.1:0", warnings));
+  EXPECT_EQ(c.metrics_listener, (endpoint{"127.0.0.1", 0}));
+  EXPECT_TRUE(apply_override(c, "metrics.listener=nonsense", warnings));
+  EXPECT_TRUE(apply_override(c, "max.connections.per.ip=0", warnings));
+  EXPECT_TRUE(apply_override(c, "connections.max.idle.ms=-2", warnings));
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "broker/config.h"
+#include "broker/metrics.h"
 #include "broker/request.h"
 #include "broker/topic_table.h"
 #include "log/io/io_backend.h"
@@ -42,6 +43,7 @@ class fake_shard final : public shard_services {
   const broker_config& config() const override { return cfg_; }
   topic_table& topics() override { return *topics_; }
   const std::string& cluster_id() const override { return cluster_id_; }
+  broker_metrics& metrics() override { return metrics_; }
   std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds,
                                             std::function<void()> fn) override {
     struct handle final : timer_handle {
@@ -73,6 +75,7 @@ class fake_shard final : public shard_services {
   sluice::test::temp_dir dir_;
   broker_config cfg_;
   std::string cluster_id_ = "test-cluster";
+  broker_metrics metrics_;
   std::unique_ptr<log::io::io_backend> io_;
   std::unique_ptr<log::log_manager> logs_;
   std::unique_ptr<topic_table> topics_;

@@ -20,6 +20,8 @@ import time
 
 KCAT = "/usr/bin/kcat"
 _brokers = []
+# --program PATH: a compiled client the test drives (tests/integration/CMakeLists.txt).
+program = None
 
 
 class Broker:
@@ -29,7 +31,10 @@ class Broker:
         self.binary = binary
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="sluice-it-")
-        self.settings = dict(settings or {})
+        # A free port for the metrics endpoint unless the test names one, so
+        # that brokers started side by side do not fight over 9644.
+        self.settings = {"metrics.listener": "127.0.0.1:0"}
+        self.settings.update(settings or {})
         self.port = None
         self.proc = None
         self.log_path = self.data_dir.rstrip("/") + ".log"
@@ -268,7 +273,10 @@ class Reader:
 def main(test, limit_s=55):
     parser = argparse.ArgumentParser()
     parser.add_argument("--broker", required=True, help="path to sluice-broker")
+    parser.add_argument("--program", help="a compiled test client, for tests that drive one")
     args = parser.parse_args()
+    global program
+    program = args.program
 
     def on_alarm(signum, frame):
         for b in _brokers:

@@ -1,0 +1,140 @@
+// DescribeConfigs (32), v0-2.
+//
+// Topic (resource type 2): every key of topic_configs.h (or the ones asked
+// for; null keys = all, unknown keys are left out as Kafka does), with its
+// override or the broker default. An override has config_source 1
+// (DYNAMIC_TOPIC_CONFIG), a default 5 (DEFAULT_CONFIG; v0: is_default).
+// Synonyms (v1+, when asked): the override, then the broker key and its value.
+//
+// Broker (type 4, name "" or this node's id): the broker's effective settings,
+// all read-only (config_source 4, STATIC_BROKER_CONFIG): they come from the
+// properties file and flags, and AlterConfigs cannot change them.
+// Other resource types: INVALID_REQUEST in that resource's error.
+#include <fmt/format.h>
+
+#include "broker/api_table.h"
+#include "broker/config.h"
+#include "broker/topic_configs.h"
+#include "broker/topic_table.h"
+#include "protocol/message.h"
+#include "protocol/messages/describe_configs.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::describe_configs_request;
+using protocol::describe_configs_response;
+using entry = describe_configs_response::describe_configs_resource_result;
+
+constexpr int8_t kDynamicTopic = 1;
+constexpr int8_t kStaticBroker = 4;
+constexpr int8_t kDefault = 5;
+
+bool wanted(const describe_configs_request::describe_configs_resource& r, std::string_view key) {
+  if (!r.configuration_keys) return true;
+  for (const auto& k : *r.configuration_keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+void describe_topic(shard_services& shard, const describe_configs_request& body,
+                    const describe_configs_request::describe_configs_resource& rq,
+                    describe_configs_response::describe_configs_result& out) {
+  if (!shard.topics().partitions(rq.resource_name)) {
+    out.error_code = protocol::error_code::unknown_topic_or_partition;
+    out.error_message = "unknown topic '" + rq.resource_name + "'";
+    return;
+  }
+  const topic_overrides& overrides = shard.topics().configs().get(rq.resource_name);
+  for (const topic_config_key& key : topic_config_keys()) {
+    if (!wanted(rq, key.name)) continue;
+    const std::string fallback = topic_config_default(shard.config(), key.name);
+    auto it = overrides.find(key.name);
+    entry e;
+    e.name = std::string(key.name);
+    e.value = it != overrides.end() ? it->second : fallback;
+    e.read_only = key.read_only;
+    e.is_default = it == overrides.end();
+    e.config_source = it != overrides.end() ? kDynamicTopic : kDefault;
+    if (body.include_synonyms) {
+      if (it != overrides.end()) e.synonyms.push_back({e.name, it->second, kDynamicTopic});
+      e.synonyms.push_back({std::string(key.broker_name), fallback, kDefault});
+    }
+    out.configs.push_back(std::move(e));
+  }
+}
+
+// What the broker runs with, under Kafka's key names.
+std::vector<std::pair<std::string, std::string>> broker_settings(const broker_config& cfg) {
+  const endpoint adv = cfg.advertised_endpoint();
+  std::vector<std::pair<std::string, std::string>> s = {
+      {"broker.id", std::to_string(cfg.node_id)},
+      {"node.id", std::to_string(cfg.node_id)},
+      {"listeners", fmt::format("PLAINTEXT://{}:{}", cfg.listener.host, cfg.listener.port)},
+      {"advertised.listeners", fmt::format("PLAINTEXT://{}:{}", adv.host, adv.port)},
+      {"log.dirs", fmt::format("{}", fmt::join(cfg.log_dirs, ","))},
+      {"num.partitions", std::to_string(cfg.num_partitions)},
+      {"default.replication.factor", "1"},
+      {"auto.create.topics.enable", cfg.auto_create_topics ? "true" : "false"},
+      {"log.retention.check.interval.ms", std::to_string(cfg.log_retention_check_interval_ms)},
+      {"socket.request.max.bytes", std::to_string(cfg.socket_request_max_bytes)},
+      {"queued.max.request.bytes", std::to_string(cfg.queued_max_request_bytes)},
+      {"connections.max.idle.ms", std::to_string(cfg.connections_max_idle_ms)},
+      {"max.connections", std::to_string(cfg.max_connections)},
+      {"max.connections.per.ip", std::to_string(cfg.max_connections_per_ip)},
+  };
+  // The defaults of every topic key, under their broker names.
+  for (const topic_config_key& key : topic_config_keys()) {
+    s.emplace_back(std::string(key.broker_name), topic_config_default(cfg, key.name));
+  }
+  return s;
+}
+
+void describe_broker(shard_services& shard, const describe_configs_request& body,
+                     const describe_configs_request::describe_configs_resource& rq,
+                     describe_configs_response::describe_configs_result& out) {
+  const std::string self = std::to_string(shard.config().node_id);
+  if (!rq.resource_name.empty() && rq.resource_name != self) {
+    out.error_code = protocol::error_code::invalid_request;
+    out.error_message = "this is broker " + self;
+    return;
+  }
+  for (auto& [name, value] : broker_settings(shard.config())) {
+    if (!wanted(rq, name)) continue;
+    entry e;
+    e.name = name;
+    e.value = value;
+    e.read_only = true;
+    e.config_source = kStaticBroker;
+    if (body.include_synonyms) e.synonyms.push_back({name, value, kStaticBroker});
+    out.configs.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+void handle_describe_configs(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
+  describe_configs_request body;
+  if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+  if (version < 1) body.include_synonyms = false;
+
+  describe_configs_response resp;
+  for (const auto& rq : body.resources) {
+    auto& out = resp.results.emplace_back();
+    out.resource_type = rq.resource_type;
+    out.resource_name = rq.resource_name;
+    if (rq.resource_type == protocol::config_resource_topic) {
+      describe_topic(shard, body, rq, out);
+    } else if (rq.resource_type == protocol::config_resource_broker) {
+      describe_broker(shard, body, rq, out);
+    } else {
+      out.error_code = protocol::error_code::invalid_request;
+      out.error_message = "Sluice describes topic (2) and broker (4) resources only";
+    }
+  }
+  respond(make_response(req, resp));
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,92 @@
+#pragma once
+// The broker's metrics and their Prometheus text rendering (exposition
+// format 0.0.4). Every metric is described in docs/metrics.md.
+//
+// Counters and gauges that happen at events (requests, bytes per topic,
+// connections) are recorded here as they happen; per-partition offsets are
+// read from the topic table when the page is rendered, so a scrape costs
+// nothing between scrapes. No Asio here: the HTTP endpoint that serves the
+// text is metrics_http.cc, the only file that includes Boost.Beast.
+//
+// Ownership: the shard owns one broker_metrics. Thread: the shard's (no
+// atomics: the recorder and the renderer run on the same thread).
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "protocol/api_keys.h"
+
+namespace sluice::broker {
+
+class topic_table;
+
+// Upper bounds (seconds) of the request latency histogram's buckets; +Inf
+// is implied. From 100 us (a Metadata) to 10 s (beyond any Fetch long poll).
+inline constexpr std::array<double, 16> latency_buckets_s = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   5.0,  10.0};
+
+struct latency_histogram {
+  std::array<uint64_t, latency_buckets_s.size() + 1> counts{};  // last: +Inf (not cumulative)
+  uint64_t count = 0;
+  double sum_s = 0;
+  void observe(double seconds);
+};
+
+class broker_metrics {
+ public:
+  broker_metrics();
+
+  // A request was read and handed to its handler.
+  void request_started(protocol::api_key api);
+  // Its handler answered after `elapsed`.
+  void request_finished(protocol::api_key api, std::chrono::nanoseconds elapsed);
+  // Record bytes accepted by Produce / returned by Fetch for a topic.
+  void add_bytes_in(std::string_view topic, uint64_t bytes) {
+    topic_stats(topic).bytes_in += bytes;
+  }
+  void add_bytes_out(std::string_view topic, uint64_t bytes) {
+    topic_stats(topic).bytes_out += bytes;
+  }
+  void connection_accepted() { ++connections_accepted_; }
+  void connection_refused(std::string_view reason) { ++connections_refused_[std::string(reason)]; }
+  void connection_idle_closed() { ++connections_idle_closed_; }
+  void topic_refused() { ++topics_refused_; }
+
+  // Gauges the shard keeps current.
+  int64_t connections_open = 0;
+  int64_t requests_in_flight = 0;
+  uint64_t request_bytes_in_flight = 0;  // held against queued.max.request.bytes
+  int64_t request_bytes_budget = -1;     // queued.max.request.bytes (-1: unlimited)
+  uint64_t read_pauses = 0;              // reads paused on the shared budget
+
+  // The whole page. `topics` may be null (no partition metrics).
+  std::string render(const topic_table* topics) const;
+
+ private:
+  struct api_stats {
+    uint64_t requests = 0;
+    latency_histogram latency;
+  };
+  struct per_topic {
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+  };
+  per_topic& topic_stats(std::string_view topic);
+
+  std::map<int16_t, api_stats> apis_;  // every served API, from the api table
+  std::map<std::string, per_topic, std::less<>> topics_;
+  uint64_t connections_accepted_ = 0;
+  uint64_t connections_idle_closed_ = 0;
+  std::map<std::string, uint64_t> connections_refused_;
+  uint64_t topics_refused_ = 0;
+};
+
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string escape_label_value(std::string_view v);
+
+}  // namespace sluice::broker

@@ -1,0 +1,156 @@
+#include "broker/topic_config_store.h"
+
+#include <dirent.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "log/file_names.h"
+#include "log/io/io_backend.h"
+
+namespace sluice::broker {
+namespace {
+
+constexpr std::string_view kSuffix = ".properties";
+constexpr std::string_view kHeader = "# sluice topic config overrides v1\n";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+const topic_overrides kNone;
+
+}  // namespace
+
+std::string topic_config_store::render(const topic_overrides& o) {
+  std::string out(kHeader);
+  for (const auto& [k, v] : o) out += k + "=" + v + "\n";
+  return out;
+}
+
+topic_overrides topic_config_store::parse(std::string_view text,
+                                          std::vector<std::string>& bad_lines) {
+  topic_overrides o;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = trim(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.empty() || line.front() == '#') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos || trim(line.substr(0, eq)).empty()) {
+      bad_lines.emplace_back(line);
+      continue;
+    }
+    o[std::string(trim(line.substr(0, eq)))] = std::string(trim(line.substr(eq + 1)));
+  }
+  return o;
+}
+
+log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
+    log::io::io_backend& io, const std::string& log_dir, std::vector<std::string>& warnings) {
+  const std::string dir = log_dir + "/" + std::string(topic_config_dir_name);
+  if (auto ec = io.create_dir(log_dir)) return ec;
+  if (auto ec = io.create_dir(dir)) return ec;
+  std::shared_ptr<topic_config_store> store(new topic_config_store(io, dir));
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return std::error_code(errno, std::generic_category());
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const auto& n : names) {
+    if (ends_with(n, log::file_names::tmp_suffix)) {
+      (void)io.remove(dir + "/" + n);  // an interrupted write; the old file (if any) stands
+      continue;
+    }
+    if (!ends_with(n, kSuffix)) continue;
+    std::string topic = n.substr(0, n.size() - kSuffix.size());
+    if (!log::file_names::is_valid_topic_name(topic)) {
+      warnings.push_back("ignoring " + dir + "/" + n + ": not a topic name");
+      continue;
+    }
+    std::ifstream in(dir + "/" + n, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      warnings.push_back("cannot read " + dir + "/" + n + ": topic uses broker defaults");
+      continue;
+    }
+    std::vector<std::string> bad;
+    topic_overrides o = parse(text.str(), bad);
+    for (const auto& line : bad)
+      warnings.push_back(dir + "/" + n + ": ignoring line '" + line + "'");
+    for (auto it = o.begin(); it != o.end();) {
+      if (auto err = validate_topic_config(it->first, it->second)) {
+        warnings.push_back(dir + "/" + n + ": ignoring " + *err);
+        it = o.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (!o.empty()) store->topics_[topic] = std::move(o);
+  }
+  return store;
+}
+
+std::string topic_config_store::path(std::string_view topic) const {
+  return dir_ + "/" + std::string(topic) + std::string(kSuffix);
+}
+
+const topic_overrides& topic_config_store::get(std::string_view topic) const {
+  auto it = topics_.find(topic);
+  return it == topics_.end() ? kNone : it->second;
+}
+
+std::error_code topic_config_store::put(const std::string& topic, const topic_overrides& o) {
+  if (o.empty()) return erase(topic);
+  if (io_ != nullptr) {
+    const std::string text = render(o);
+    const std::string file = path(topic);
+    const std::string tmp = file + std::string(log::file_names::tmp_suffix);
+    std::error_code ec;
+    {
+      auto f = io_->open(tmp, log::io::open_mode::create_read_write);
+      if (!f) return f.error();
+      const int fd = f->get();
+      auto bytes = std::as_bytes(std::span(text.data(), text.size()));
+      if (!(ec = io_->truncate(fd, 0)) && !(ec = io_->write_at(fd, 0, bytes))) ec = io_->sync(fd);
+    }
+    if (!ec) ec = io_->rename(tmp, file);
+    if (ec) {
+      (void)io_->remove(tmp);  // best effort; a leftover .tmp is removed at load
+      return ec;
+    }
+    if (auto sec = io_->sync_dir(dir_)) return sec;
+  }
+  topics_[topic] = o;
+  return {};
+}
+
+std::error_code topic_config_store::erase(const std::string& topic) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return {};
+  if (io_ != nullptr) {
+    if (auto ec = io_->remove(path(topic)); ec && ec != log::errc::not_found) return ec;
+    if (auto ec = io_->sync_dir(dir_)) return ec;
+  }
+  topics_.erase(it);
+  return {};
+}
+
+std::vector<std::string> topic_config_store::topics() const {
+  std::vector<std::string> out;
+  for (const auto& [t, o] : topics_) out.push_back(t);
+  return out;
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include "broker/api_table.h"
+#include "protocol/messages/create_topics.h"
+#include "tests/broker/fake_shard.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::create_topics_request;
+using protocol::create_topics_response;
+using protocol::error_code;
+
+class create_topics_handler : public ::testing::Test {
+ protected:
+  create_topics_response send(const create_topics_request& r, int16_t version = 4) {
+    auto a = std::make_shared<test::answer>();
+    handle_create_topics(shard_, test::make_request(r, version), test::capture(a));
+    EXPECT_TRUE(a->called && a->value);
+    return test::decode_answer<create_topics_response>(*a->value, version);
+  }
+  static create_topics_request::creatable_topic topic(std::string name, int32_t partitions = 3,
+                                                      int16_t rf = 1) {
+    create_topics_request::creatable_topic t;
+    t.name = std::move(name);
+    t.num_partitions = partitions;
+    t.replication_factor = rf;
+    return t;
+  }
+  error_code create_one(create_topics_request::creatable_topic t, bool validate_only = false) {
+    create_topics_request r;
+    r.topics.push_back(std::move(t));
+    r.validate_only = validate_only;
+    return send(r).topics.at(0).error_code;
+  }
+
+  test::fake_shard shard_;
+};
+
+TEST_F(create_topics_handler, creates_the_partitions_asked_for) {
+  EXPECT_EQ(create_one(topic("a", 3)), error_code::none);
+  EXPECT_EQ(shard_.topics().partitions("a"), (std::vector<int32_t>{0, 1, 2}));
+}
+
+TEST_F(create_topics_handler, minus_one_takes_the_broker_defaults) {
+  broker_config cfg;
+  cfg.num_partitions = 4;
+  test::fake_shard shard(cfg);
+  create_topics_request r;
+  r.topics.push_back(topic("d", -1, -1));
+  auto a = std::make_shared<test::answer>();
+  handle_create_topics(shard, test::make_request(r, 4), test::capture(a));
+  ASSERT_TRUE(a->value);
+  EXPECT_EQ(test::decode_answer<create_topics_response>(*a->value, 4).topics.at(0).error_code,
+            error_code::none);
+  EXPECT_EQ(shard.topics().partitions("d")->size(), 4u);
+}
+
+TEST_F(create_topics_handler, refuses_bad_names_existing_topics_and_replication) {
+  EXPECT_EQ(create_one(topic("bad name")), error_code::invalid_topic_exception);
+  EXPECT_EQ(create_one(topic("a")), error_code::none);
+  EXPECT_EQ(create_one(topic("a")), error_code::topic_already_exists);
+  EXPECT_EQ(create_one(topic("b", 1, 3)), error_code::invalid_replication_factor);
+  EXPECT_EQ(create_one(topic("c", 0)), error_code::invalid_partitions);
+  EXPECT_FALSE(shard_.topics().partitions("b"));
+}
+
+TEST_F(create_topics_handler, validate_only_creates_nothing) {
+  EXPECT_EQ(create_one(topic("v"), true), error_code::none);
+  EXPECT_FALSE(shard_.topics().partitions("v"));
+  EXPECT_EQ(create_one(topic("v", 1, 2), true), error_code::invalid_replication_factor);
+}
+
+TEST_F(create_topics_handler, stores_and_applies_configs) {
+  auto t = topic("cfg", 2);
+  t.configs.push_back({"retention.ms", "60000"});
+  t.configs.push_back({"segment.bytes", "1048576"});
+  t.configs.push_back({"cleanup.policy", "delete"});
+  ASSERT_EQ(create_one(t), error_code::none);
+  EXPECT_EQ(shard_.topics().configs().get("cfg").at("retention.ms"), "60000");
+  for (int32_t p : {0, 1}) {
+    EXPECT_EQ(shard_.topics().get("cfg", p)->config().retention_ms, 60000);
+    EXPECT_EQ(shard_.topics().get("cfg", p)->config().segment_bytes, 1048576u);
+  }
+}
+
+TEST_F(create_topics_handler, a_bad_config_is_invalid_config_and_creates_nothing) {
+  for (auto [k, v] : {std::pair{"cleanup.policy", "compact"}, std::pair{"retention.ms", "soon"},
+                      std::pair{"no.such.key", "1"}, std::pair{"segment.bytes", "1"}}) {
+    auto t = topic("x");
+    t.configs.push_back({k, v});
+    EXPECT_EQ(create_one(t), error_code::invalid_config) << k;
+  }
+  EXPECT_FALSE(shard_.topics().partitions("x"));
+}
+
+TEST_F(create_topics_handler, manual_assignment_must_name_this_node) {
+  auto t = topic("m", -1, -1);
+  t.assignments.push_back({0, {0}});
+  t.assignments.push_back({1, {0}});
+  EXPECT_EQ(create_one(t), error_code::none);
+  EXPECT_EQ(shard_.topics().partitions("m")->size(), 2u);
+  auto u = topic("n", -1, -1);
+  u.assignments.push_back({0, {1}});
+  EXPECT_EQ(create_one(u), error_code::invalid_replica_assignment);
+}
+
+TEST_F(create_topics_handler, v0_answers_without_messages) {
+  create_topics_request r;
+  r.topics.push_back(topic("old", 1));
+  auto resp = send(r, 0);
+  EXPECT_EQ(resp.topics.at(0).error_code, error_code::none);
+}
+
+}  // namespace
+}  // namespace sluice::broker

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include "broker/api_table.h"
+#include "protocol/messages/delete_topics.h"
+#include "protocol/messages/fetch.h"
+#include "tests/broker/fake_shard.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::delete_topics_request;
+using protocol::delete_topics_response;
+using protocol::error_code;
+
+class delete_topics_handler : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(shard_.topics().create_topic("t", 2)); }
+
+  std::vector<delete_topics_response::deletable_topic_result> remove(std::vector<std::string> names,
+                                                                     int16_t version = 3) {
+    delete_topics_request r;
+    r.topic_names = std::move(names);
+    auto a = std::make_shared<test::answer>();
+    handle_delete_topics(shard_, test::make_request(r, version), test::capture(a));
+    EXPECT_TRUE(a->called && a->value);
+    return test::decode_answer<delete_topics_response>(*a->value, version).responses;
+  }
+
+  test::fake_shard shard_;
+};
+
+TEST_F(delete_topics_handler, removes_every_partition_and_the_overrides) {
+  ASSERT_FALSE(shard_.topics().configs().put("t", {{"retention.ms", "1000"}}));
+  const std::string dir = shard_.topics().get("t", 1)->dir();
+  auto r = remove({"t"});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].error_code, error_code::none);
+  EXPECT_FALSE(shard_.topics().partitions("t"));
+  EXPECT_EQ(shard_.topics().logs().partitions().size(), 0u);
+  EXPECT_TRUE(shard_.topics().configs().get("t").empty());
+  EXPECT_NE(::access(dir.c_str(), F_OK), 0);
+  // The name can be used again, with fresh partitions.
+  ASSERT_FALSE(shard_.topics().create_topic("t", 1));
+}
+
+TEST_F(delete_topics_handler, unknown_topic_is_unknown_topic_or_partition) {
+  auto r = remove({"nope", "t"}, 0);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].error_code, error_code::unknown_topic_or_partition);
+  EXPECT_EQ(r[1].error_code, error_code::none);
+}
+
+TEST_F(delete_topics_handler, a_waiting_fetch_is_answered_when_its_topic_goes) {
+  protocol::fetch_request f;
+  f.max_wait_ms = 30000;
+  f.min_bytes = 1;
+  auto& ft = f.topics.emplace_back();
+  ft.topic = "t";
+  ft.partitions.push_back({0, -1, 0, -1, 1 << 20});
+  auto fetched = std::make_shared<test::answer>();
+  handle_fetch(shard_, test::make_request(f, 11), test::capture(fetched));
+  ASSERT_FALSE(fetched->called);  // waiting for data
+  remove({"t"});
+  ASSERT_TRUE(fetched->called && fetched->value);
+  auto resp = test::decode_answer<protocol::fetch_response>(*fetched->value, 11);
+  EXPECT_EQ(resp.responses.at(0).partitions.at(0).error_code,
+            error_code::unknown_topic_or_partition);
+  EXPECT_EQ(shard_.pending_timers(), 0u);
+}
+
+}  // namespace
+}  // namespace sluice::broker
