@@ -19,6 +19,16 @@ constexpr std::array kTable = {
     api_entry{api_key::describe_configs, 0, 2, &handle_describe_configs},
     api_entry{api_key::alter_configs, 0, 1, &handle_alter_configs},
     api_entry{api_key::create_partitions, 0, 1, &handle_create_partitions},
+    // FindCoordinator's min must be 0: librdkafka 2.0.2 (G2).
+    api_entry{api_key::find_coordinator, 0, 2, &handle_find_coordinator},
+    api_entry{api_key::join_group, 0, 5, &handle_join_group},
+    api_entry{api_key::sync_group, 0, 3, &handle_sync_group},
+    api_entry{api_key::heartbeat, 0, 3, &handle_heartbeat},
+    api_entry{api_key::leave_group, 0, 3, &handle_leave_group},
+    api_entry{api_key::offset_commit, 2, 7, &handle_offset_commit},
+    api_entry{api_key::offset_fetch, 1, 5, &handle_offset_fetch},
+    api_entry{api_key::list_groups, 0, 2, &handle_list_groups},
+    api_entry{api_key::describe_groups, 0, 4, &handle_describe_groups},
 };
 
 }  // namespace

@@ -42,5 +42,15 @@ void handle_delete_records(shard_services& shard, request req, respond_fn respon
 void handle_describe_configs(shard_services& shard, request req, respond_fn respond);
 void handle_alter_configs(shard_services& shard, request req, respond_fn respond);
 void handle_create_partitions(shard_services& shard, request req, respond_fn respond);
+// Consumer groups (broker/group/, docs/groups.md).
+void handle_find_coordinator(shard_services& shard, request req, respond_fn respond);
+void handle_join_group(shard_services& shard, request req, respond_fn respond);
+void handle_sync_group(shard_services& shard, request req, respond_fn respond);
+void handle_heartbeat(shard_services& shard, request req, respond_fn respond);
+void handle_leave_group(shard_services& shard, request req, respond_fn respond);
+void handle_offset_commit(shard_services& shard, request req, respond_fn respond);
+void handle_offset_fetch(shard_services& shard, request req, respond_fn respond);
+void handle_list_groups(shard_services& shard, request req, respond_fn respond);
+void handle_describe_groups(shard_services& shard, request req, respond_fn respond);
 
 }  // namespace sluice::broker

@@ -55,6 +55,12 @@ struct broker_config {
   int32_t max_connections_per_ip = INT32_MAX;      // max.connections.per.ip
   int32_t max_topics = 1000;                       // sluice.max.topics: cap on auto-creation
 
+  // Consumer groups (docs/groups.md). Kafka's keys and defaults.
+  int64_t group_initial_rebalance_delay_ms = 3000;  // group.initial.rebalance.delay.ms
+  int32_t group_min_session_timeout_ms = 6000;      // group.min.session.timeout.ms
+  int32_t group_max_session_timeout_ms = 1800000;   // group.max.session.timeout.ms
+  int64_t offsets_retention_minutes = 10080;        // offsets.retention.minutes (not enforced yet)
+
   // Prometheus endpoint (metrics.listener): "host:port"; empty disables.
   std::optional<endpoint> metrics_listener = endpoint{"127.0.0.1", 9644};
 

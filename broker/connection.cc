@@ -179,8 +179,9 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
     // Allocated only now that the size is known to be acceptable and fits
     // the shared budget.
     if (!co_await reserve(static_cast<uint64_t>(size))) break;
-    auto frame = std::make_shared<std::vector<std::byte>>(static_cast<size_t>(size));
-    auto [ec3, m] = co_await asio::async_read(socket_, asio::buffer(*frame), use_tuple);
+    auto frame = std::make_shared<frame_buffer>(static_cast<size_t>(size));
+    auto [ec3, m] =
+        co_await asio::async_read(socket_, asio::buffer(frame->data(), frame->size()), use_tuple);
     deadline_.cancel();
     if (ec3) break;
     last_active_ = std::chrono::steady_clock::now();
@@ -195,7 +196,7 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
   write_wake_.cancel();
 }
 
-bool connection::dispatch(std::shared_ptr<std::vector<std::byte>> frame) {
+bool connection::dispatch(std::shared_ptr<frame_buffer> frame) {
   protocol::request_frame rf;
   if (auto ec = protocol::parse_request_frame(*frame, rf)) {
     spdlog::warn("event=connection_refused conn={} peer={} reason=bad_header error=\"{}\"", id_,

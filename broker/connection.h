@@ -83,7 +83,7 @@ class connection : public std::enable_shared_from_this<connection> {
   // fit; false when the connection stopped meanwhile.
   boost::asio::awaitable<bool> reserve(uint64_t bytes);
   // Checks the frame and hands it to its handler; false means close.
-  bool dispatch(std::shared_ptr<std::vector<std::byte>> frame);
+  bool dispatch(std::shared_ptr<frame_buffer> frame);
   void complete(uint64_t seq, std::optional<response> answer);
   bool over_budget() const;
   void arm_deadline();

@@ -34,6 +34,7 @@
 #include "broker/broker.h"
 #include "broker/cluster_id.h"
 #include "broker/connection.h"
+#include "broker/group/coordinator.h"
 #include "broker/limits.h"
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
@@ -99,6 +100,9 @@ class shard final : public shard_services {
   std::unique_ptr<log::io::io_backend> backend_;
   std::unique_ptr<log::log_manager> logs_;
   std::unique_ptr<topic_table> topics_;
+  // Consumer groups: after topics_ (destroyed first), registered for handlers.
+  std::unique_ptr<group::coordinator> groups_;
+  std::unique_ptr<group::coordinator_registration> groups_registration_;
   std::string cluster_id_;
   std::optional<asio::posix::stream_descriptor> io_events_;
   asio::ip::tcp::acceptor acceptor_{io_};
@@ -173,6 +177,16 @@ bool shard::open_storage() {
   }
   for (const auto& w : id->warnings) spdlog::warn("event=meta_properties detail=\"{}\"", w);
   cluster_id_ = id->cluster_id;
+  group::group_settings gs;
+  gs.initial_rebalance_delay_ms = cfg_.group_initial_rebalance_delay_ms;
+  gs.min_session_timeout_ms = cfg_.group_min_session_timeout_ms;
+  gs.max_session_timeout_ms = cfg_.group_max_session_timeout_ms;
+  groups_ = std::make_unique<group::coordinator>(*this, gs);
+  if (auto ec = groups_->load()) {
+    spdlog::error("event=startup_failed reason=offsets_replay error=\"{}\"", ec.message());
+    return false;
+  }
+  groups_registration_ = std::make_unique<group::coordinator_registration>(*this, *groups_);
   spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
                fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
                topics_->topic_names().size(), cluster_id_);
@@ -316,6 +330,9 @@ asio::awaitable<void> shard::shutdown() {
   // Pending Fetch deadlines: cancel them and let their handlers run once so no
   // Fetch touches the log after it is closed.
   for (asio_timer* t : *timers_) t->timer.cancel();
+  // Group timers (sessions, rebalances) go with the groups; commits still in
+  // flight are answered when the log closes.
+  groups_->close();
   co_await asio::post(io_, asio::use_awaitable);
   // Flush, checkpoints, clean-shutdown marker; waits for the I/O in flight.
   if (auto err = logs_->close()) {

@@ -92,7 +92,7 @@ request make_request(const M& body, int16_t version, int32_t correlation_id = 7)
   EXPECT_FALSE(protocol::encode_request_frame(body, version, correlation_id, "test", buf));
   std::vector<std::byte> flat;
   EXPECT_FALSE(buf.flatten(flat));
-  auto frame = std::make_shared<std::vector<std::byte>>(flat.begin() + 4, flat.end());
+  auto frame = std::make_shared<broker::frame_buffer>(std::span<const std::byte>(flat).subspan(4));
   protocol::request_frame rf;
   EXPECT_FALSE(protocol::parse_request_frame(*frame, rf));
   request req;

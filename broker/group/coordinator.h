@@ -1,0 +1,89 @@
+#pragma once
+// The group coordinator of this broker: every consumer group (consumer_group,
+// the membership state machine) and every committed offset, which it keeps in
+// memory and appends to the internal partition `__consumer_offsets-0`
+// (offsets_log.h). One replay(record) applies a record both live (after its
+// append is flushed) and at start-up (load() reads the whole partition), so
+// memory always equals the log. No snapshots or compaction yet: start-up reads
+// everything ever committed.
+//
+// The partition is created on the first write (not at start, so a broker that
+// never sees a group has no extra topic).
+//
+// Handlers find the coordinator through coordinator_of(shard): a registration
+// keyed by the shard, made by the shard at start (request.h, shared with other
+// work, has no accessor for it yet).
+//
+// Ownership: owns the groups; borrows the shard services (timers, topics).
+// Thread: the shard's.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "broker/group/group.h"
+#include "broker/group/offsets_log.h"
+#include "broker/request.h"
+
+namespace sluice::broker::group {
+
+class coordinator {
+ public:
+  using offsets_map = std::map<std::pair<std::string, int32_t>, committed_offset>;
+
+  coordinator(shard_services& shard, group_settings settings);
+  ~coordinator();
+  coordinator(const coordinator&) = delete;
+  coordinator& operator=(const coordinator&) = delete;
+
+  // Replays __consumer_offsets-0 if it exists. An unreadable record stops the
+  // replay there (what was read is kept) and is reported in the error.
+  std::error_code load();
+  // Applies one record: the only way offsets change.
+  void replay(const offsets_record& r);
+
+  // The group, created Empty if absent (JoinGroup, OffsetCommit).
+  consumer_group& get_or_create(const std::string& group_id);
+  // nullptr when unknown.
+  consumer_group* find(std::string_view group_id);
+  const offsets_map* offsets(std::string_view group_id) const;
+  const std::map<std::string, std::unique_ptr<consumer_group>, std::less<>>& groups() const {
+    return groups_;
+  }
+
+  // Appends `records` (one batch) with ack_level::flushed; replays them and
+  // calls `done` once durable, or calls `done` with the error and changes nothing.
+  void append(std::vector<offsets_record> records, std::function<void(std::error_code)> done);
+  // Drops the group (Dead) and its offsets: a group_deleted record.
+  void delete_group(const std::string& group_id, std::function<void(std::error_code)> done);
+
+  // Cancels every timer (shutdown, before the logs close).
+  void close();
+
+ private:
+  shard_services& shard_;
+  group_settings settings_;
+  std::map<std::string, std::unique_ptr<consumer_group>, std::less<>> groups_;
+  std::map<std::string, offsets_map, std::less<>> offsets_;
+};
+
+// The registration handlers use: nullptr when no coordinator runs on `shard`.
+coordinator* coordinator_of(shard_services& shard);
+// Registers `c` for `shard` for the life of the returned object.
+class coordinator_registration {
+ public:
+  coordinator_registration(shard_services& shard, coordinator& c);
+  ~coordinator_registration();
+  coordinator_registration(const coordinator_registration&) = delete;
+  coordinator_registration& operator=(const coordinator_registration&) = delete;
+
+ private:
+  shard_services& shard_;
+};
+
+}  // namespace sluice::broker::group

@@ -1,0 +1,31 @@
+// JoinGroup (11), v0-5: the answer waits until the group's rebalance round
+// completes (group/group.h). v4+: a first join answers MEMBER_ID_REQUIRED.
+#include "protocol/messages/join_group.h"
+#include "broker/api_table.h"
+#include "broker/group/coordinator.h"
+#include "protocol/message.h"
+
+namespace sluice::broker {
+
+void handle_join_group(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
+  protocol::join_group_request body;
+  if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+  group::coordinator* c = group::coordinator_of(shard);
+  if (c == nullptr || body.group_id.empty()) {
+    protocol::join_group_response resp;
+    resp.error_code = c == nullptr ? protocol::error_code::coordinator_not_available
+                                   : protocol::error_code::invalid_group_id;
+    resp.member_id = body.member_id;
+    return respond(make_response(req, resp));
+  }
+  const std::string client_id(req.header.client_id.value_or(""));
+  auto shared = std::make_shared<request>(std::move(req));
+  c->get_or_create(body.group_id)
+      .join(body, version, client_id,
+            [shared, respond = std::move(respond)](protocol::join_group_response resp) {
+              respond(make_response(*shared, resp));
+            });
+}
+
+}  // namespace sluice::broker
