@@ -19,31 +19,16 @@
 #include <gtest/gtest.h>
 
 #include "log/io/errno_map.h"
+#include "tests/log/io/io_test_helpers.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log::io {
 namespace {
 
-struct recorded_op final : io_op {
-  void complete(int32_t r) override {
-    res = r;
-    ++calls;
-  }
-  int32_t res = INT32_MIN;
-  int calls = 0;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-iovec iov_of(const std::string& s) { return {const_cast<char*>(s.data()), s.size()}; }
-
-bool readable(int fd, int timeout_ms) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
-}
+using testing::iov_of;
+using testing::read_file;
+using testing::readable;
+using testing::recorded_op;
 
 TEST(posix_backend, many_writes_across_files_in_one_flush_are_byte_identical) {
   test::temp_dir dir;

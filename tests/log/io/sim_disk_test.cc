@@ -17,33 +17,21 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/log/io/io_test_helpers.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log::io {
 namespace {
 
+using testing::iov_of;
+using testing::read_file;
+using testing::readable;
+using testing::recorded_op;
+
 using namespace std::chrono_literals;
 using clock_type = sim_disk::clock;
 
-struct recorded_op final : io_op {
-  void complete(int32_t r) override {
-    res = r;
-    ++calls;
-    at = clock_type::now();
-  }
-  int32_t res = INT32_MIN;
-  int calls = 0;
-  clock_type::time_point at{};
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 bool exists(const std::string& path) { return std::filesystem::exists(path); }
-
-iovec iov_of(const std::string& s) { return {const_cast<char*>(s.data()), s.size()}; }
 
 std::span<const std::byte> bytes(const std::string& s) { return std::as_bytes(std::span(s)); }
 

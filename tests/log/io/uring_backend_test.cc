@@ -14,31 +14,16 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/log/io/io_test_helpers.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log::io {
 namespace {
 
-struct recorded_op final : io_op {
-  void complete(int32_t r) override {
-    res = r;
-    ++calls;
-  }
-  int32_t res = INT32_MIN;
-  int calls = 0;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-iovec iov_of(const std::string& s) { return {const_cast<char*>(s.data()), s.size()}; }
-
-bool readable(int fd, int timeout_ms) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
-}
+using testing::iov_of;
+using testing::read_file;
+using testing::readable;
+using testing::recorded_op;
 
 // io_uring can be missing (old kernel, seccomp); then there is nothing to test.
 std::unique_ptr<uring_backend> make_ring(unsigned depth = 256) {
