@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds, and starts Sluice with its zero-configuration default.
-# Until the broker lands (issue: broker), this builds and runs the storage-engine benchmark.
+# Installs what is needed, builds a Release sluice-broker, and starts it with its
+# zero-configuration defaults (127.0.0.1:9092, ./sluice-data, topics auto-created).
+# Arguments are passed to the broker: a properties file, --set key=value, ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-build=${SLUICE_BUILD_DIR:-build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-ninja -C "$build"
-if [[ -x "$build/broker/sluice-broker" ]]; then
-  exec "$build/broker/sluice-broker" "$@"
-fi
-exec "$build/bench/partition_log_bench" --benchmark_min_time=0.2 "$@"
+build=${SLUICE_RELEASE_DIR:-build-release}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_TESTS=OFF >/dev/null
+ninja -C "$build" sluice-broker
+exec "$build/broker/sluice-broker" "$@"
