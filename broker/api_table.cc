@@ -29,6 +29,8 @@ constexpr std::array kTable = {
     api_entry{api_key::offset_fetch, 1, 5, &handle_offset_fetch},
     api_entry{api_key::list_groups, 0, 2, &handle_list_groups},
     api_entry{api_key::describe_groups, 0, 4, &handle_describe_groups},
+    api_entry{api_key::delete_groups, 0, 1, &handle_delete_groups},
+    api_entry{api_key::offset_delete, 0, 0, &handle_offset_delete},
 };
 
 }  // namespace

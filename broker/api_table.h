@@ -52,5 +52,7 @@ void handle_offset_commit(shard_services& shard, request req, respond_fn respond
 void handle_offset_fetch(shard_services& shard, request req, respond_fn respond);
 void handle_list_groups(shard_services& shard, request req, respond_fn respond);
 void handle_describe_groups(shard_services& shard, request req, respond_fn respond);
+void handle_delete_groups(shard_services& shard, request req, respond_fn respond);
+void handle_offset_delete(shard_services& shard, request req, respond_fn respond);
 
 }  // namespace sluice::broker

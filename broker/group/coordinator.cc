@@ -8,6 +8,7 @@
 #include "broker/error_mapping.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
+#include "protocol/consumer_protocol.h"
 
 namespace sluice::broker::group {
 namespace {
@@ -99,6 +100,10 @@ std::error_code coordinator::load() {
 void coordinator::replay(const offsets_record& r) {
   if (r.type == record_type::group_deleted) {
     offsets_.erase(r.group);
+    if (auto it = groups_.find(r.group);
+        it != groups_.end() && it->second->state() == group_state::dead) {
+      groups_.erase(it);
+    }
     return;
   }
   auto key = std::make_pair(r.topic, r.partition);
@@ -164,6 +169,80 @@ void coordinator::delete_group(const std::string& group_id,
   r.type = record_type::group_deleted;
   r.group = group_id;
   append({std::move(r)}, std::move(done));
+}
+
+void coordinator::delete_groups(const std::vector<std::string>& ids, errors_fn done) {
+  using protocol::error_code;
+  std::vector<error_code> errors;
+  std::vector<offsets_record> records;
+  for (const auto& id : ids) {
+    error_code e = error_code::none;
+    consumer_group* g = find(id);
+    if (id.empty()) {
+      e = error_code::invalid_group_id;
+    } else if (g != nullptr && g->state() != group_state::dead) {
+      e = g->remove();  // Empty -> Dead, else NON_EMPTY_GROUP
+    } else if (offsets(id) == nullptr) {
+      e = error_code::group_id_not_found;
+    }
+    errors.push_back(e);
+    if (e != error_code::none) continue;
+    offsets_record r;
+    r.type = record_type::group_deleted;
+    r.group = id;
+    records.push_back(std::move(r));
+  }
+  if (records.empty()) return done(std::move(errors));
+  append(std::move(records), [errors, done = std::move(done)](std::error_code ec) mutable {
+    for (auto& e : errors) {
+      if (ec && e == error_code::none) e = error_code::coordinator_not_available;
+    }
+    if (ec) spdlog::warn("event=delete_groups_failed error=\"{}\"", ec.message());
+    done(std::move(errors));
+  });
+}
+
+void coordinator::delete_offsets(
+    const std::string& group_id, const partition_list& partitions,
+    std::function<void(protocol::error_code, std::vector<protocol::error_code>)> done) {
+  using protocol::error_code;
+  std::vector<error_code> errors(partitions.size(), error_code::none);
+  if (group_id.empty()) return done(error_code::invalid_group_id, std::move(errors));
+  consumer_group* g = find(group_id);
+  if (g != nullptr && g->state() == group_state::dead) g = nullptr;
+  const offsets_map* committed = offsets(group_id);
+  if (g == nullptr && committed == nullptr) {
+    return done(error_code::group_id_not_found, std::move(errors));
+  }
+  const bool active = g != nullptr && g->state() != group_state::empty;
+  if (active && g->protocol_type() != protocol::consumer_protocol_type) {
+    return done(error_code::non_empty_group, std::move(errors));
+  }
+  std::vector<offsets_record> records;
+  std::vector<size_t> written;  // indices into `partitions` that get a tombstone
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    const auto& [topic, partition] = partitions[i];
+    if (active && g->subscribes_to(topic)) {
+      errors[i] = error_code::group_subscribed_to_topic;
+      continue;
+    }
+    if (committed == nullptr || !committed->contains({topic, partition})) continue;
+    offsets_record r;
+    r.group = group_id;
+    r.topic = topic;
+    r.partition = partition;
+    records.push_back(std::move(r));  // null value: the offset is deleted
+    written.push_back(i);
+  }
+  if (records.empty()) return done(error_code::none, std::move(errors));
+  append(std::move(records), [errors = std::move(errors), written = std::move(written),
+                              done = std::move(done)](std::error_code ec) mutable {
+    if (ec) {
+      spdlog::warn("event=offset_delete_failed error=\"{}\"", ec.message());
+      for (size_t i : written) errors[i] = error_code::coordinator_not_available;
+    }
+    done(error_code::none, std::move(errors));
+  });
 }
 
 }  // namespace sluice::broker::group

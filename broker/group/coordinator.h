@@ -25,6 +25,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "broker/group/group.h"
 #include "broker/group/offsets_log.h"
@@ -44,7 +45,8 @@ class coordinator {
   // Replays __consumer_offsets-0 if it exists. An unreadable record stops the
   // replay there (what was read is kept) and is reported in the error.
   std::error_code load();
-  // Applies one record: the only way offsets change.
+  // Applies one record: the only way offsets change. A group_deleted record
+  // also forgets the group if it is (still) Dead, so the id is free again.
   void replay(const offsets_record& r);
 
   // The group, created Empty if absent (JoinGroup, OffsetCommit).
@@ -61,6 +63,27 @@ class coordinator {
   void append(std::vector<offsets_record> records, std::function<void(std::error_code)> done);
   // Drops the group (Dead) and its offsets: a group_deleted record.
   void delete_group(const std::string& group_id, std::function<void(std::error_code)> done);
+
+  // DeleteGroups. Each id naming an Empty group, or a group known only by its
+  // offsets (after a restart), goes Dead at once (so it takes no new commit
+  // meanwhile) and gets a group_deleted record, all in one batch; `done` gets
+  // one error per id, in order, after that batch is durable: NON_EMPTY_GROUP,
+  // GROUP_ID_NOT_FOUND, INVALID_GROUP_ID, or COORDINATOR_NOT_AVAILABLE when the
+  // append failed (the group stays Dead with its offsets until a restart).
+  using errors_fn = std::function<void(std::vector<protocol::error_code>)>;
+  void delete_groups(const std::vector<std::string>& ids, errors_fn done);
+
+  // OffsetDelete. A group-level error (INVALID_GROUP_ID, GROUP_ID_NOT_FOUND,
+  // NON_EMPTY_GROUP for a non-empty group of another protocol type) answers
+  // at once; otherwise each partition gets GROUP_SUBSCRIBED_TO_TOPIC when a
+  // member of the non-empty group subscribes to its topic, and the committed
+  // offsets of the others are tombstoned (one batch, null values) and gone
+  // once `done` is called with NONE for them. Partitions without an offset
+  // answer NONE and write nothing.
+  using partition_list = std::vector<std::pair<std::string, int32_t>>;
+  void delete_offsets(
+      const std::string& group_id, const partition_list& partitions,
+      std::function<void(protocol::error_code, std::vector<protocol::error_code>)> done);
 
   // Cancels every timer (shutdown, before the logs close).
   void close();

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "protocol/consumer_protocol.h"
+
 namespace sluice::broker::group {
 
 using protocol::error_code;
@@ -384,6 +386,19 @@ error_code consumer_group::remove() {
   if (state_ != group_state::empty) return error_code::non_empty_group;
   transition(group_state::dead);
   return error_code::none;
+}
+
+bool consumer_group::subscribes_to(std::string_view topic) const {
+  for (const auto& [id, m] : members_) {
+    for (const auto& p : m.protocols) {
+      protocol::consumer_protocol_subscription sub;
+      if (protocol::decode_consumer_protocol_subscription(p.metadata, sub)) return true;
+      for (const auto& t : sub.topics) {
+        if (t == topic) return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace sluice::broker::group

@@ -34,6 +34,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/request.h"
@@ -85,6 +86,10 @@ class consumer_group {
   protocol::error_code validate_commit(int32_t generation, const std::string& member_id) const;
   // DeleteGroups: only an Empty group -> Dead.
   protocol::error_code remove();
+  // OffsetDelete: whether a member's subscription (the "consumer" protocol's
+  // metadata, of every protocol it offered) names `topic`. A member whose
+  // metadata cannot be read counts as subscribed to everything (as Kafka).
+  bool subscribes_to(std::string_view topic) const;
 
   const std::string& id() const { return id_; }
   group_state state() const { return state_; }

@@ -16,11 +16,15 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::broker::group {
 
 inline constexpr const char* offsets_topic = "__consumer_offsets";
+// Kafka's internal topics: listed by Metadata with is_internal, never
+// auto-created for a client, refused to client Produce and DeleteTopics.
+inline bool is_internal_topic(std::string_view topic) { return topic == offsets_topic; }
 
 enum class record_type : int16_t {
   offset_commit = 1,  // key: group, topic, partition; value: committed_offset or null (deleted)

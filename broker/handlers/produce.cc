@@ -10,10 +10,12 @@
 // acks map to the log's ack levels: 0 -> none (no answer at all; an error
 // closes the connection, as Kafka does, since the producer cannot hear it
 // otherwise), 1 -> written (page cache), -1 -> flushed (fdatasync, group commit).
+// The internal __consumer_offsets answers INVALID_TOPIC_EXCEPTION, as Kafka.
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
+#include "broker/group/offsets_log.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/record_batch.h"
@@ -96,6 +98,12 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
       }
       if (!acks_valid) {
         fail(error_code::invalid_required_acks);
+        continue;
+      }
+      // Only the group coordinator writes internal topics (Kafka's
+      // ReplicaManager: "Cannot append to internal topic").
+      if (group::is_internal_topic(topic.name)) {
+        fail(error_code::invalid_topic_exception);
         continue;
       }
       log::partition_log* p = shard.topics().get(topic.name, pd.index);
