@@ -134,7 +134,11 @@ std::error_code abstract_index::resize(size_t new_size_bytes) {
 }
 
 std::error_code abstract_index::reset() {
+  // Empty the file, not only the slots counted as entries: a damaged file can
+  // hold more after them (garbage, or entries after a bad one) that a rebuild
+  // would not all overwrite, and the next open would find it again.
   truncate_to_entries(0);
+  if (auto ec = resize(0)) return ec;
   return resize(max_index_size_);
 }
 

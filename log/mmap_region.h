@@ -108,7 +108,8 @@ class abstract_index {
   std::error_code resize(size_t new_size_bytes);
   // resize(size_in_bytes()): on roll and on clean close (Kafka's trimToValidSize).
   std::error_code trim() { return resize(size_in_bytes()); }
-  // Drops every entry and re-expands the file to max_index_size_bytes(), ready
+  // Drops every entry, empties the file (so nothing of a damaged one stays
+  // behind the new entries) and re-expands it to max_index_size_bytes(), ready
   // for a rebuild (Kafka's reset).
   std::error_code reset();
   // msync of the mapping, then fdatasync of the file (its length may have changed).

@@ -87,16 +87,8 @@ void segment::record_append(const batch_info& batch, int64_t now_ms) {
 }
 
 std::error_code segment::rebuild_indexes(uint64_t end) {
-  // reset() zeroes only the slots it counted as entries. A damaged file can
-  // hold more after them (garbage, or entries after a bad one) that the new
-  // entries would not all overwrite, and the next open would find it again.
-  // Emptying the file first leaves nothing but zeros after the new entries.
-  for (abstract_index* idx :
-       {static_cast<abstract_index*>(&index_), static_cast<abstract_index*>(&time_index_)}) {
-    if (auto ec = idx->reset()) return ec;
-    if (auto ec = idx->resize(0)) return ec;
-    if (auto ec = idx->reset()) return ec;
-  }
+  if (auto ec = index_.reset()) return ec;
+  if (auto ec = time_index_.reset()) return ec;
   max_timestamp_ = no_timestamp;
   offset_of_max_timestamp_ = base_;
   bytes_since_index_entry_ = 0;
