@@ -270,6 +270,19 @@ class Reader:
         return s
 
 
+def push_unread(sock, data, seconds=3):
+    """Writes `data` to a non-blocking socket whose peer may stop reading
+    (backpressure); gives up after `seconds`. Returns the bytes sent."""
+    sent = 0
+    deadline = time.time() + seconds
+    while sent < len(data) and time.time() < deadline:
+        try:
+            sent += sock.send(data[sent:sent + 65536])
+        except BlockingIOError:
+            time.sleep(0.01)
+    return sent
+
+
 def main(test, limit_s=55):
     parser = argparse.ArgumentParser()
     parser.add_argument("--broker", required=True, help="path to sluice-broker")

@@ -117,13 +117,7 @@ def shared_budget(binary):
     hog.sock.setblocking(False)
     frames = b"".join(harness.request(3, 1, i, harness.metadata_v1(topics))
                       for i in range(20000))
-    sent = 0
-    deadline = time.time() + 3
-    while sent < len(frames) and time.time() < deadline:
-        try:
-            sent += hog.sock.send(frames[sent:sent + 65536])
-        except BlockingIOError:
-            time.sleep(0.01)
+    sent = harness.push_unread(hog.sock, frames)
     time.sleep(0.3)
     # Another connection's request is now not read: no answer while paused.
     # Its request is larger than any the hog sends, so it cannot fit in what

@@ -4,19 +4,13 @@
 
 #include "protocol/message.h"
 #include "tests/protocol/byte_helpers.h"
+#include "tests/protocol/message_test_helpers.h"
 
 namespace sluice::protocol {
 namespace {
 
+using testing::body_of;
 using testing::bytes_builder;
-
-std::vector<std::byte> body_of(const auto& m, int16_t version) {
-  writer w;
-  EXPECT_FALSE(encode_message(m, version, w));
-  std::vector<std::byte> out;
-  EXPECT_FALSE(std::move(w).finish().flatten(out));
-  return out;
-}
 
 // kafka-python 2.0.2 sends ListOffsets v1 to find the latest offset.
 TEST(list_offsets_request, v1_golden_bytes) {

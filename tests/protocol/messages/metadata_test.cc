@@ -4,19 +4,13 @@
 
 #include "protocol/frame.h"
 #include "tests/protocol/byte_helpers.h"
+#include "tests/protocol/message_test_helpers.h"
 
 namespace sluice::protocol {
 namespace {
 
+using testing::body_of;
 using testing::bytes_builder;
-
-std::vector<std::byte> body_of(const auto& m, int16_t version) {
-  writer w;
-  EXPECT_FALSE(encode_message(m, version, w));
-  std::vector<std::byte> out;
-  EXPECT_FALSE(std::move(w).finish().flatten(out));
-  return out;
-}
 
 // kafka-python 2.0.2's normal metadata refresh: Metadata v1, header v1.
 TEST(metadata_request, decodes_kafka_pythons_v1_request) {
