@@ -11,6 +11,12 @@
 // closes the connection, as Kafka does, since the producer cannot hear it
 // otherwise), 1 -> written (page cache), -1 -> flushed (fdatasync, group commit).
 // The internal __consumer_offsets answers INVALID_TOPIC_EXCEPTION, as Kafka.
+#include <algorithm>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
@@ -67,10 +73,49 @@ error_code validate(std::span<const std::byte> records, uint32_t max_message_byt
   return error_code::none;
 }
 
+// Kafka answers every partition entry of a Produce request, even one that
+// names no partition. Such an entry costs 8 bytes on the wire but about 100
+// once decoded and answered, so 10^6 of them would make the broker allocate
+// more than ten times the frame (RELIABILITY E4). No producer names more
+// partitions than exist, so past this many unknown ones the request is
+// refused (its connection closed) before it is decoded.
+constexpr size_t max_unknown_partitions = 1000;
+
+// Counts the partition entries naming no existing partition, walking the body
+// without materialising it; nullopt if the body does not parse.
+std::optional<size_t> count_unknown_partitions(const topic_table& topics,
+                                               std::span<const std::byte> body,
+                                               int16_t version) {
+  protocol::reader r(body);
+  if (version >= 3) r.nullable_string_view();
+  r.int16();
+  r.int32();
+  size_t unknown = 0;
+  const int32_t topic_count = r.array_length(2);
+  for (int32_t t = 0; t < topic_count && r.ok(); ++t) {
+    const std::string_view name = r.string_view();
+    const int32_t partition_count = r.array_length(5);
+    const std::optional<std::vector<int32_t>> existing = topics.partitions(name);
+    for (int32_t i = 0; i < partition_count && r.ok(); ++i) {
+      const int32_t index = r.int32();
+      r.records();
+      if (!existing || !std::ranges::binary_search(*existing, index)) ++unknown;
+    }
+  }
+  if (!r.ok()) return std::nullopt;
+  return unknown;
+}
+
 }  // namespace
 
 void handle_produce(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;
+  const std::optional<size_t> unknown = count_unknown_partitions(shard.topics(), req.body, version);
+  if (!unknown) return respond(close_connection());
+  if (*unknown > max_unknown_partitions) {
+    spdlog::warn("event=request_refused api=Produce reason=unknown_partitions count={}", *unknown);
+    return respond(close_connection());
+  }
   protocol::produce_request body;
   if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
 
