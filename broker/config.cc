@@ -124,6 +124,7 @@ const std::vector<key_setter>& setters() {
       {"message.max.bytes", int_setter<uint32_t>(&broker_config::message_max_bytes, 0, INT32_MAX)},
       {"socket.request.max.bytes",
        int_setter<int32_t>(&broker_config::socket_request_max_bytes, 8, INT32_MAX)},
+      {"fetch.max.bytes", int_setter<int32_t>(&broker_config::fetch_max_bytes, 1024, INT32_MAX)},
       {"sluice.request.read.timeout.ms", ms_setter(&broker_config::request_read_timeout_ms, 1)},
       {"sluice.connection.max.inflight.requests",
        int_setter<int32_t>(&broker_config::max_inflight_requests, 1, 1 << 20)},

@@ -42,6 +42,7 @@ struct broker_config {
   int64_t log_flush_interval_ms = INT64_MAX;           // log.flush.interval.ms
   uint32_t message_max_bytes = 1048588;                // message.max.bytes
   int32_t socket_request_max_bytes = 104857600;        // socket.request.max.bytes
+  int32_t fetch_max_bytes = 57671680;                  // fetch.max.bytes: caps a Fetch's max_bytes
   // Sluice's own keys (no Kafka equivalent).
   int64_t request_read_timeout_ms = 30000;  // sluice.request.read.timeout.ms: whole-frame deadline
   int32_t max_inflight_requests = 64;       // sluice.connection.max.inflight.requests

@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev fio
   kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
   iperf3
+  # the sluice perf HTML report is checked in headless Chromium
+  chromium
 )
 
 missing=()
@@ -22,6 +24,12 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
+
+# kafkajs interop tests (tests/integration/kafkajs) need node and npm. They are
+# checked as commands, not packages: a node from elsewhere (e.g. NodeSource's
+# nodejs, which bundles npm and conflicts with Debian's npm package) is kept.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
   exit 0

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# The kafkajs version package-lock.json pins, for tests/integration/test_kafkajs_*.py.
+(cd tests/integration/kafkajs && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 build=${SLUICE_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DSLUICE_WERROR=ON "$@" >/dev/null
 ninja -C "$build"

@@ -9,13 +9,15 @@
 //
 // Sizes (KIP-74): the first partition with data returns at least one whole
 // batch even beyond partition_max_bytes or max_bytes; later partitions get
-// only what still fits in max_bytes. A partition's data comes from one
+// only what still fits in max_bytes (itself capped by the broker's
+// fetch.max.bytes, 55 MiB by default). A partition's data comes from one
 // segment (as in Kafka); the next fetch continues in the next segment.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "broker/api_table.h"
+#include "broker/config.h"
 #include "broker/error_mapping.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
@@ -85,7 +87,10 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
       encode(resp, out);
       return got;
     }
-    int64_t remaining = body_.max_bytes > 0 ? body_.max_bytes : INT32_MAX;
+    // The broker's fetch.max.bytes caps what a client asks for (Kafka's
+    // rule), so a storm of max_bytes = 2^31-1 fetches stays bounded (F6).
+    const int64_t cap = shard_.config().fetch_max_bytes;
+    int64_t remaining = body_.max_bytes > 0 ? std::min<int64_t>(body_.max_bytes, cap) : cap;
     for (const auto& topic : body_.topics) {
       auto& tr = resp.responses.emplace_back();
       tr.topic = topic.topic;
