@@ -1,0 +1,232 @@
+#include "client/producer.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "client/detail/producer_impl.h"
+#include "protocol/messages/produce.h"
+
+namespace sluice::client {
+namespace asio = boost::asio;
+using protocol::error_code;
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// --- producer (public API) ---------------------------------------------------
+
+producer::producer(cluster& c, producer_config config)
+    : impl_(std::make_shared<impl>(c, std::move(config))) {}
+
+producer::~producer() { impl_->abandon(); }
+
+const producer_config& producer::config() const noexcept { return impl_->config_; }
+
+result<void> producer::send(producer_record record, delivery_callback on_delivery) {
+  return impl_->send(std::move(record), std::move(on_delivery));
+}
+
+awaitable<result<void>> producer::produce(producer_record&& record, delivery_callback on_delivery) {
+  auto keep = impl_;
+  producer_record mine = std::move(record);  // before suspending: the caller's may be a temporary
+  if (auto r = co_await keep->wait_for_space(); !r) co_return r;
+  co_return keep->send(std::move(mine), std::move(on_delivery));
+}
+
+awaitable<result<void>> producer::produce(const producer_record& record,
+                                          delivery_callback on_delivery) {
+  auto keep = impl_;
+  producer_record mine = record;
+  if (auto r = co_await keep->wait_for_space(); !r) co_return r;
+  co_return keep->send(std::move(mine), std::move(on_delivery));
+}
+
+awaitable<result<void>> producer::flush() {
+  auto keep = impl_;
+  co_return co_await keep->flush();
+}
+
+awaitable<result<void>> producer::close() {
+  auto keep = impl_;
+  auto r = co_await keep->flush();
+  keep->closed_ = true;
+  co_return r;
+}
+
+size_t producer::buffered_bytes() const noexcept { return impl_->buffered_; }
+uint64_t producer::records_acknowledged() const noexcept { return impl_->acknowledged_; }
+uint64_t producer::records_failed() const noexcept { return impl_->failed_; }
+
+// --- impl: accumulation -----------------------------------------------------
+
+producer::impl::impl(cluster& c, producer_config config)
+    : config_(std::move(config)),
+      cluster_(c),
+      partitioner_(config_.partitioner),
+      wake_(c.executor()) {}
+
+result<void> producer::impl::send(producer_record record, delivery_callback cb) {
+  if (closed_) return make_error(error_code::invalid_request, "the producer is closed");
+  if (record.topic.empty()) return make_error(error_code::invalid_request, "record has no topic");
+  if (!record.timestamp_ms) record.timestamp_ms = now_ms();
+  const size_t size = record_encoded_size(record.key, record.value, record.headers, 0, 0);
+  if (size + record_batch_header_bytes > config_.max_request_size)
+    return make_error(error_code::message_too_large,
+                      "record of " + std::to_string(size) + " bytes for topic '" + record.topic +
+                          "' exceeds max_request_size " + std::to_string(config_.max_request_size));
+  if (record.partition && *record.partition < 0)
+    return make_error(error_code::invalid_request,
+                      "negative partition for topic '" + record.topic + "'");
+  buffered_ += size;
+  if (record.partition) {
+    topic_partition tp{record.topic, *record.partition};
+    append(std::move(tp), std::move(record), std::move(cb), size);
+  } else {
+    // Partitioned once the topic's partition count is known (the sender looks it up).
+    auto it = cluster_.topics().find(record.topic);
+    if (it != cluster_.topics().end() && it->second.error == error_code::none &&
+        !it->second.partitions.empty() && !awaiting_metadata_.contains(record.topic)) {
+      const auto n = static_cast<int32_t>(it->second.partitions.size());
+      const int32_t p =
+          record.key ? partition_for_key(*record.key, n) : partitioner_.unkeyed(record.topic, n);
+      append({record.topic, p}, std::move(record), std::move(cb), size);
+    } else {
+      std::string topic = record.topic;
+      awaiting_metadata_[topic].push_back({std::move(record), std::move(cb), size, 0});
+      wake();
+    }
+  }
+  ensure_sender();
+  return {};
+}
+
+void producer::impl::append(topic_partition tp, producer_record&& record, delivery_callback&& cb,
+                            size_t buffered) {
+  auto& q = queues_[tp];
+  batch_record r{*record.timestamp_ms, std::move(record.key), std::move(record.value),
+                 std::move(record.headers)};
+  const size_t size =
+      record_encoded_size(r, 0, static_cast<int32_t>(q.empty() ? 0 : q.back().records.size()));
+  if (q.empty() || q.back().closed || q.back().bytes + size > config_.batch_size) {
+    if (!q.empty() && !q.back().closed) {
+      q.back().closed = true;
+      partitioner_.batch_completed(tp.topic, tp.partition);
+    }
+    batch b;
+    b.tp = tp;
+    b.created = clock::now();
+    q.push_back(std::move(b));
+  }
+  auto& b = q.back();
+  b.records.push_back(std::move(r));
+  b.callbacks.push_back(std::move(cb));
+  b.bytes += size;
+  b.buffered += buffered;
+  if (b.bytes >= config_.batch_size) {
+    b.closed = true;
+    partitioner_.batch_completed(tp.topic, tp.partition);
+    wake();
+  } else if (b.records.size() == 1) {
+    wake();  // a new batch: the sender must learn its linger deadline
+  }
+}
+
+void producer::impl::wake() {
+  woken_ = true;
+  wake_.cancel();
+}
+
+void producer::impl::ensure_sender() {
+  if (sender_running_) return;
+  sender_running_ = true;
+  asio::co_spawn(cluster_.executor(), sender_loop(shared_from_this()), asio::detached);
+}
+
+bool producer::impl::idle() const {
+  if (!awaiting_metadata_.empty()) return false;
+  for (auto& [tp, q] : queues_)
+    if (!q.empty()) return false;
+  for (auto& [node, n] : node_in_flight_)
+    if (n > 0) return false;
+  return true;
+}
+
+void producer::impl::notify(std::vector<std::shared_ptr<asio::steady_timer>>& waiters) {
+  for (auto& w : waiters) w->cancel();
+  waiters.clear();
+}
+
+void producer::impl::release(size_t bytes) {
+  buffered_ -= std::min(buffered_, bytes);
+  if (buffered_ <= config_.buffer_memory) notify(space_waiters_);
+}
+
+awaitable<result<void>> producer::impl::wait_for_space() {
+  while (buffered_ > config_.buffer_memory && !closed_) {
+    auto t = std::make_shared<asio::steady_timer>(cluster_.executor(), clock::time_point::max());
+    space_waiters_.push_back(t);
+    co_await t->async_wait(use_tuple);
+  }
+  co_return result<void>{};
+}
+
+awaitable<result<void>> producer::impl::flush() {
+  ++flushing_;
+  wake();
+  while (!idle()) {
+    ensure_sender();
+    auto t = std::make_shared<asio::steady_timer>(cluster_.executor(), clock::time_point::max());
+    flush_waiters_.push_back(t);
+    co_await t->async_wait(use_tuple);
+  }
+  --flushing_;
+  auto error = std::exchange(first_error_, std::nullopt);
+  if (error) co_return *error;
+  co_return result<void>{};
+}
+
+void producer::impl::complete(batch& b, const result<record_metadata>& outcome) {
+  for (size_t i = 0; i < b.records.size(); ++i) {
+    if (outcome) {
+      ++acknowledged_;
+      if (!b.callbacks[i]) continue;
+      record_metadata md = *outcome;
+      if (md.offset >= 0) md.offset += static_cast<int64_t>(i);
+      if (md.timestamp < 0) md.timestamp = b.records[i].timestamp_ms;
+      b.callbacks[i](md);
+    } else {
+      ++failed_;
+      if (!first_error_) first_error_ = outcome.error();
+      if (b.callbacks[i]) b.callbacks[i](outcome);
+    }
+  }
+  release(b.buffered);
+}
+
+void producer::impl::abandon() {
+  closed_ = true;
+  auto error = make_error(error_code::network_exception, "producer destroyed before delivery");
+  for (auto& [topic, q] : awaiting_metadata_)
+    for (auto& u : q) {
+      ++failed_;
+      release(u.buffered);
+      if (u.cb) u.cb(error);
+    }
+  awaiting_metadata_.clear();
+  for (auto& [tp, q] : queues_)
+    for (auto& b : q) complete(b, error);
+  queues_.clear();
+  wake();
+}
+
+}  // namespace sluice::client

@@ -1,0 +1,112 @@
+#pragma once
+// Sends records to topics, batched per partition.
+//
+// send() is a non-blocking enqueue: the record is partitioned (explicit
+// partition, else murmur2 of the key, else the unkeyed partitioner), appended
+// to its partition's open batch, and its delivery callback is called later,
+// on the executor, with the record's partition and offset or the error.
+// A batch is sent when it reaches batch_size bytes, when it has waited
+// linger_ms, or on flush(). Batches are RecordBatch v2, compressed as
+// configured, grouped per leader broker into one Produce request, with at
+// most max_in_flight requests outstanding per broker.
+//
+// Retries: a retriable error (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
+// timeouts, lost connections, ...) is retried after retry_backoff, up to
+// `retries` times and within delivery_timeout of send(); NOT_LEADER and
+// UNKNOWN_TOPIC refresh metadata first.
+// Ordering per partition is kept: a partition has at most one batch in
+// flight when retries are enabled, so a retried batch cannot be overtaken
+// (Kafka's max.in.flight=1 guarantee, without idempotence).
+//
+// acks=0: requests are written and not answered; callbacks report offset -1
+// once the request is written.
+//
+// Ownership and threads: holds a reference to the cluster (which must outlive
+// it). Everything runs on the cluster's executor; send() must be called from
+// that executor's thread (or before it runs). Destroying a producer with
+// records still queued fails their callbacks; call flush() (or close()) first.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "client/cluster.h"
+#include "client/compression.h"
+#include "client/error.h"
+#include "client/partitioner.h"
+#include "client/record.h"
+
+namespace sluice::client {
+
+struct producer_config {
+  int16_t acks = -1;                                      // acks: 0, 1 or -1 (all)
+  std::chrono::milliseconds linger{5};                    // linger.ms
+  size_t batch_size = 16384;                              // batch.size (bytes, uncompressed)
+  compression_type compression = compression_type::none;  // compression.type
+  int max_in_flight = 5;                                  // max.in.flight.requests.per.connection
+  int retries = 5;                                        // retries
+  std::chrono::milliseconds retry_backoff{100};           // retry.backoff.ms
+  std::chrono::milliseconds request_timeout{30000};       // request.timeout.ms (Produce timeout_ms)
+  // delivery.timeout.ms: a record not acknowledged this long after send()
+  // fails with REQUEST_TIMED_OUT, retries or not (bounds the wait when a
+  // broker is gone).
+  std::chrono::milliseconds delivery_timeout{120000};
+  size_t buffer_memory = size_t{32} << 20;    // buffer.memory: produce() waits above this
+  size_t max_request_size = size_t{1} << 20;  // max.request.size: a larger record is refused
+  partitioner_kind partitioner = partitioner_kind::sticky;
+  // Let the broker auto-create a missing topic (auto.create.topics.enable).
+  bool allow_auto_create_topics = true;
+};
+
+// Where a record went.
+struct record_metadata {
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;     // -1 with acks=0
+  int64_t timestamp = -1;  // CreateTime sent, or the broker's LogAppendTime
+};
+
+using delivery_callback = std::function<void(const result<record_metadata>&)>;
+
+class producer {
+ public:
+  producer(cluster& c, producer_config config);
+  ~producer();
+  producer(const producer&) = delete;
+  producer& operator=(const producer&) = delete;
+
+  const producer_config& config() const noexcept;
+
+  // Enqueues a record. Fails at once (callback not called) for a record with
+  // no topic (INVALID_REQUEST), one larger than max_request_size
+  // (MESSAGE_TOO_LARGE), or after close(). Topic and leader lookups happen
+  // later; their failures reach the callback.
+  result<void> send(producer_record record, delivery_callback on_delivery = {});
+
+  // As send(), first waiting while more than buffer_memory bytes are queued
+  // (the back-pressure a fast loop such as a perf test needs).
+  awaitable<result<void>> produce(producer_record&& record, delivery_callback on_delivery = {});
+  awaitable<result<void>> produce(const producer_record& record,
+                                  delivery_callback on_delivery = {});
+
+  // Sends everything queued now and waits until each of those records has
+  // been acknowledged or failed. Fails with the first delivery error seen
+  // since the previous flush (callbacks get every error).
+  awaitable<result<void>> flush();
+
+  // flush(), then refuse further sends.
+  awaitable<result<void>> close();
+
+  // Bytes of records queued or in flight (uncompressed).
+  size_t buffered_bytes() const noexcept;
+  // Records sent / acknowledged / failed so far.
+  uint64_t records_acknowledged() const noexcept;
+  uint64_t records_failed() const noexcept;
+
+ private:
+  class impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace sluice::client

@@ -1,0 +1,251 @@
+// The producer's sender: routes records whose topic was unknown, picks the
+// batches that are due, groups them per leader into Produce requests, and
+// handles the answers (callbacks, retries). See detail/producer_impl.h.
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "client/detail/producer_impl.h"
+#include "protocol/messages/produce.h"
+
+namespace sluice::client {
+namespace asio = boost::asio;
+using protocol::error_code;
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+std::string where(const topic_partition& tp) {
+  return "topic '" + tp.topic + "' partition " + std::to_string(tp.partition);
+}
+
+bool needs_metadata(error_code e) {
+  return e == error_code::not_leader_or_follower || e == error_code::unknown_topic_or_partition ||
+         e == error_code::leader_not_available || e == error_code::network_exception ||
+         e == error_code::broker_not_available || e == error_code::request_timed_out;
+}
+
+}  // namespace
+
+awaitable<void> producer::impl::route_unrouted() {
+  auto pending = std::move(awaiting_metadata_);
+  awaiting_metadata_.clear();
+  for (auto& [topic, records] : pending) {
+    auto found = co_await cluster_.topic(topic, config_.allow_auto_create_topics);
+    result<int32_t> count = found ? result<int32_t>(static_cast<int32_t>(found->partitions.size()))
+                                  : result<int32_t>(found.error());
+    if (count && *count == 0)
+      count = make_error(error_code::leader_not_available,
+                         "topic '" + topic + "' has no partitions yet");
+    if (!count) {
+      for (auto& u : records) {
+        if (count.error().retriable() && u.attempts < config_.retries) {
+          ++u.attempts;
+          awaiting_metadata_[topic].push_back(std::move(u));
+          continue;
+        }
+        ++failed_;
+        if (!first_error_) first_error_ = count.error();
+        release(u.buffered);
+        if (u.cb) u.cb(count.error());
+      }
+      continue;
+    }
+    for (auto& u : records) {
+      const int32_t p = u.record.key ? partition_for_key(*u.record.key, *count)
+                                     : partitioner_.unkeyed(topic, *count);
+      append({topic, p}, std::move(u.record), std::move(u.cb), u.buffered);
+    }
+  }
+}
+
+awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
+  while (true) {
+    woken_ = false;
+    if (!refresh_topics_.empty()) {
+      std::vector<std::string> topics(refresh_topics_.begin(), refresh_topics_.end());
+      refresh_topics_.clear();
+      (void)co_await cluster_.refresh_metadata(std::move(topics));
+    }
+    if (!awaiting_metadata_.empty()) {
+      co_await route_unrouted();
+      if (!awaiting_metadata_.empty()) {  // retriable lookup failure: back off
+        asio::steady_timer pause(cluster_.executor(), config_.retry_backoff);
+        co_await pause.async_wait(use_tuple);
+        continue;
+      }
+    }
+    // Due batches, grouped by leader.
+    const auto now = clock::now();
+    const int per_partition = config_.retries > 0 ? 1 : config_.max_in_flight;
+    std::map<int32_t, std::vector<batch>> due;
+    // When to look again if nothing wakes us: the earliest linger or back-off
+    // deadline of a batch not yet ready. Batches blocked by in-flight limits
+    // wait for an answer, which wakes the sender.
+    auto deadline = clock::time_point::max();
+    std::vector<topic_partition> partitions;
+    for (auto& [tp, q] : queues_) partitions.push_back(tp);
+    for (auto& tp : partitions) {
+      expire(tp, now);
+      while (true) {
+        // Looked up afresh each time: the map may change while leader_for waits.
+        auto& q = queues_[tp];
+        if (q.empty() || partition_in_flight_[tp] >= per_partition) break;
+        auto& b = q.front();
+        const auto ready_at = b.attempts > 0 ? b.retry_at
+                              : (b.closed || q.size() > 1 || flushing_ > 0)
+                                  ? now
+                                  : b.created + config_.linger;
+        if (ready_at > now) {
+          deadline = std::min(deadline, ready_at);
+          break;
+        }
+        auto leader = co_await cluster_.leader_for(tp);
+        auto& q2 = queues_[tp];  // (the map may have grown while waiting)
+        if (q2.empty()) break;
+        if (!leader) {
+          batch failed = std::move(q2.front());
+          q2.pop_front();
+          ++failed.attempts;
+          batch_failed(std::move(failed), leader.error());
+          continue;
+        }
+        if (node_in_flight_[*leader] >= config_.max_in_flight) break;
+        batch b2 = std::move(q2.front());
+        q2.pop_front();
+        b2.closed = true;
+        partitioner_.batch_completed(tp.topic, tp.partition);
+        ++partition_in_flight_[tp];
+        due[*leader].push_back(std::move(b2));
+        break;  // one batch per partition per request; the next pass takes more
+      }
+      if (queues_[tp].empty()) queues_.erase(tp);
+    }
+    if (!due.empty()) woken_ = true;  // look again: more may be due
+    for (auto& [node, batches] : due) {
+      ++node_in_flight_[node];
+      asio::co_spawn(cluster_.executor(), send_to(self, node, std::move(batches)), asio::detached);
+    }
+    if (idle()) {
+      notify(flush_waiters_);
+      break;
+    }
+    if (woken_) continue;
+    // In-flight answers and send() wake us; otherwise sleep until a linger
+    // or back-off deadline.
+    wake_.expires_at(deadline);
+    co_await wake_.async_wait(use_tuple);
+  }
+  sender_running_ = false;
+  // A send() may have raced with the exit.
+  if (!idle()) ensure_sender();
+}
+
+awaitable<void> producer::impl::send_to(std::shared_ptr<impl> self, int32_t node,
+                                        std::vector<batch> batches) {
+  // Encoded batches must outlive the request: the request borrows them.
+  std::vector<std::vector<std::byte>> encoded;
+  std::vector<batch> sendable;
+  protocol::produce_request request;
+  request.acks = config_.acks;
+  request.timeout_ms = static_cast<int32_t>(config_.request_timeout.count());
+  std::sort(batches.begin(), batches.end(), [](auto& a, auto& b) { return a.tp < b.tp; });
+  for (auto& b : batches) {
+    batch_options options;
+    options.compression = config_.compression;
+    auto bytes = encode_batch(b.records, options);
+    if (!bytes) {
+      --partition_in_flight_[b.tp];
+      complete(b, bytes.error());
+      continue;
+    }
+    encoded.push_back(std::move(*bytes));
+    sendable.push_back(std::move(b));
+  }
+  for (size_t i = 0; i < sendable.size(); ++i) {
+    const auto& tp = sendable[i].tp;
+    if (request.topic_data.empty() || request.topic_data.back().name != tp.topic)
+      request.topic_data.push_back({tp.topic, {}});
+    request.topic_data.back().partition_data.push_back(
+        {tp.partition, protocol::record_set::of(encoded[i])});
+  }
+
+  std::optional<client_error> whole_failure;
+  std::optional<protocol::produce_response> response;
+  if (!sendable.empty()) {
+    auto conn = co_await cluster_.connection_for(node);
+    if (!conn) {
+      whole_failure = conn.error();
+    } else if (config_.acks == 0) {
+      if (auto r = co_await (*conn)->send_only(request); !r) whole_failure = r.error();
+    } else {
+      auto r = co_await (*conn)->call(request);
+      if (!r)
+        whole_failure = r.error();
+      else
+        response = std::move(*r);
+    }
+  }
+
+  for (auto& b : sendable) {
+    --partition_in_flight_[b.tp];
+    ++b.attempts;
+    if (whole_failure) {
+      batch_failed(std::move(b), *whole_failure);
+      continue;
+    }
+    if (config_.acks == 0) {
+      complete(b, record_metadata{b.tp.topic, b.tp.partition, -1, -1});
+      continue;
+    }
+    const protocol::produce_response::partition_produce_response* answer = nullptr;
+    for (auto& t : response->responses)
+      if (t.name == b.tp.topic)
+        for (auto& p : t.partition_responses)
+          if (p.index == b.tp.partition) answer = &p;
+    if (!answer) {
+      batch_failed(std::move(b), make_error(error_code::unknown_server_error,
+                                            "Produce answer lacks " + where(b.tp)));
+      continue;
+    }
+    if (answer->error_code != error_code::none) {
+      batch_failed(std::move(b), make_error(answer->error_code, where(b.tp)));
+      continue;
+    }
+    complete(b, record_metadata{b.tp.topic, b.tp.partition, answer->base_offset,
+                                answer->log_append_time_ms});
+  }
+  --node_in_flight_[node];
+  wake();
+  ensure_sender();
+  (void)self;
+}
+
+void producer::impl::expire(const topic_partition& tp, clock::time_point now) {
+  auto it = queues_.find(tp);
+  if (it == queues_.end()) return;
+  auto& q = it->second;
+  while (!q.empty() && now - q.front().created >= config_.delivery_timeout) {
+    batch b = std::move(q.front());
+    q.pop_front();
+    complete(b, make_error(error_code::request_timed_out,
+                           where(tp) + ": not delivered within delivery_timeout " +
+                               std::to_string(config_.delivery_timeout.count()) + " ms"));
+  }
+}
+
+void producer::impl::batch_failed(batch&& b, const client_error& error) {
+  const bool expired = clock::now() - b.created >= config_.delivery_timeout;
+  if (error.retriable() && b.attempts <= config_.retries && !closed_ && !expired) {
+    if (needs_metadata(error.code)) refresh_topics_.insert(b.tp.topic);
+    b.retry_at = clock::now() + config_.retry_backoff;
+    // Back at the front: it is older than anything queued behind it.
+    queues_[b.tp].push_front(std::move(b));
+    return;
+  }
+  complete(b, error);
+}
+
+}  // namespace sluice::client

@@ -1,0 +1,96 @@
+#pragma once
+// Kafka RecordBatch v2 (magic 2): building one from records and reading the
+// records out of fetched bytes. Byte layout, all integers big-endian:
+//
+//   offset  size  field
+//        0     8  base_offset
+//        8     4  batch_length            bytes after this field
+//       12     4  partition_leader_epoch
+//       16     1  magic = 2
+//       17     4  crc                     CRC-32C of bytes 21..end
+//       21     2  attributes              bits 0-2 compression, 3 timestamp
+//                                         type, 4 transactional, 5 control
+//       23     4  last_offset_delta
+//       27     8  base_timestamp (first_timestamp)
+//       35     8  max_timestamp
+//       43     8  producer_id
+//       51     2  producer_epoch
+//       53     4  base_sequence
+//       57     4  records_count
+//       61     -  records (compressed as a whole when attributes say so)
+//
+//   record: length varint | attributes int8 | timestamp_delta varlong |
+//           offset_delta varint | key_length varint, key | value_length
+//           varint, value | headers_count varint, then per header:
+//           key_length varint, key | value_length varint, value
+//           (-1 lengths are null)
+//
+// The CRC is checked on read; a batch with a bad CRC, a short or malformed
+// body is CORRUPT_MESSAGE. A fetch may end in a partial batch (the broker cuts
+// at max bytes): decode_batches stops there without error. Control batches
+// (transaction markers) are skipped. Pure functions; any thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "client/compression.h"
+#include "client/error.h"
+#include "client/record.h"
+
+namespace sluice::client {
+
+inline constexpr size_t record_batch_header_bytes = 61;
+
+// One record to put in a batch, as the producer holds it.
+struct batch_record {
+  int64_t timestamp_ms = 0;
+  std::optional<bytes> key;
+  std::optional<bytes> value;
+  std::vector<record_header> headers;
+};
+
+struct batch_options {
+  compression_type compression = compression_type::none;
+  int64_t base_offset = 0;  // the broker assigns offsets; 0 on produce
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+};
+
+// Encodes records (at least one) into one RecordBatch v2.
+result<std::vector<std::byte>> encode_batch(std::span<const batch_record> records,
+                                            const batch_options& options);
+
+// The bytes one record takes inside an uncompressed batch (for batch sizing).
+size_t record_encoded_size(const batch_record& r, int64_t timestamp_delta, int32_t offset_delta);
+// The same from the record's parts, without building a batch_record.
+size_t record_encoded_size(const std::optional<bytes>& key, const std::optional<bytes>& value,
+                           const std::vector<record_header>& headers, int64_t timestamp_delta,
+                           int32_t offset_delta);
+
+// What decode_batches returns besides the records.
+struct decoded_batches {
+  std::vector<consumer_record> records;
+  // The offset after the last complete batch read (its last_offset_delta + 1
+  // past its base), or nullopt when no complete batch was found. Consumers
+  // move their position here even when every record was skipped (control
+  // batches, compacted gaps).
+  std::optional<int64_t> next_offset;
+};
+
+// Reads every complete batch in `data` and appends its records whose offset
+// is >= min_offset (a fetch starts at the batch holding the fetch offset, so
+// earlier records of that batch are skipped). `topic`/`partition` are copied
+// into each record.
+result<decoded_batches> decode_batches(std::span<const std::byte> data, const std::string& topic,
+                                       int32_t partition, int64_t min_offset,
+                                       bool check_crc = true);
+
+// CRC-32C (Castagnoli), as the batch header uses (hardware, via ISA-L).
+uint32_t crc32c(std::span<const std::byte> data) noexcept;
+
+}  // namespace sluice::client

@@ -1,0 +1,114 @@
+#include "client/record_batch.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::client {
+namespace {
+
+std::vector<batch_record> sample_records(int n) {
+  std::vector<batch_record> out;
+  for (int i = 0; i < n; ++i) {
+    batch_record r;
+    r.timestamp_ms = 1700000000000 + i;
+    if (i % 3 != 0) r.key = to_bytes("key-" + std::to_string(i));
+    if (i % 5 != 4)
+      r.value = to_bytes(std::string(static_cast<size_t>(i % 40), 'v') + std::to_string(i));
+    if (i % 4 == 0) r.headers.push_back({"h" + std::to_string(i), to_bytes("hv")});
+    if (i % 7 == 0) r.headers.push_back({"null-header", std::nullopt});
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+class batch_round_trip : public ::testing::TestWithParam<compression_type> {};
+
+TEST_P(batch_round_trip, records_come_back_identical) {
+  auto records = sample_records(500);
+  batch_options opts;
+  opts.compression = GetParam();
+  opts.base_offset = 1000;
+  auto batch = encode_batch(records, opts);
+  ASSERT_TRUE(batch) << batch.error().message;
+  auto decoded = decode_batches(*batch, "t", 3, 0);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_EQ(decoded->records.size(), records.size());
+  EXPECT_EQ(decoded->next_offset, 1500);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto& got = decoded->records[i];
+    EXPECT_EQ(got.topic, "t");
+    EXPECT_EQ(got.partition, 3);
+    EXPECT_EQ(got.offset, 1000 + static_cast<int64_t>(i));
+    EXPECT_EQ(got.timestamp_ms, records[i].timestamp_ms);
+    EXPECT_EQ(got.timestamp_type, timestamp_type::create_time);
+    EXPECT_EQ(got.key, records[i].key);
+    EXPECT_EQ(got.value, records[i].value);
+    EXPECT_EQ(got.headers, records[i].headers);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(all_codecs, batch_round_trip,
+                         ::testing::Values(compression_type::none, compression_type::gzip,
+                                           compression_type::snappy, compression_type::lz4,
+                                           compression_type::zstd),
+                         [](const auto& info) {
+                           return std::string(compression_name(info.param));
+                         });
+
+TEST(record_batch, records_below_the_fetch_offset_are_skipped) {
+  auto batch = encode_batch(sample_records(10), {.base_offset = 20});
+  ASSERT_TRUE(batch);
+  auto decoded = decode_batches(*batch, "t", 0, 25);
+  ASSERT_TRUE(decoded);
+  ASSERT_EQ(decoded->records.size(), 5u);
+  EXPECT_EQ(decoded->records.front().offset, 25);
+  EXPECT_EQ(decoded->next_offset, 30);
+}
+
+TEST(record_batch, a_partial_batch_at_the_end_is_left_for_the_next_fetch) {
+  auto first = encode_batch(sample_records(3), {.base_offset = 0});
+  auto second = encode_batch(sample_records(3), {.base_offset = 3});
+  ASSERT_TRUE(first && second);
+  std::vector<std::byte> data = *first;
+  data.insert(data.end(), second->begin(), second->end() - 10);
+  auto decoded = decode_batches(data, "t", 0, 0);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->records.size(), 3u);
+  EXPECT_EQ(decoded->next_offset, 3);
+}
+
+TEST(record_batch, a_flipped_byte_fails_the_crc_check) {
+  auto batch = encode_batch(sample_records(3), {});
+  ASSERT_TRUE(batch);
+  (*batch)[batch->size() - 2] ^= std::byte{0x40};
+  auto decoded = decode_batches(*batch, "logs", 1, 0);
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().code, protocol::error_code::corrupt_message);
+  EXPECT_NE(decoded.error().message.find("CORRUPT_MESSAGE"), std::string::npos);
+  EXPECT_NE(decoded.error().message.find("CRC"), std::string::npos);
+}
+
+TEST(record_batch, an_empty_batch_is_refused) {
+  auto batch = encode_batch({}, {});
+  ASSERT_FALSE(batch);
+  EXPECT_EQ(batch.error().code, protocol::error_code::invalid_request);
+}
+
+TEST(record_batch, size_estimate_matches_the_encoding) {
+  auto records = sample_records(20);
+  size_t total = record_batch_header_bytes;
+  for (size_t i = 0; i < records.size(); ++i)
+    total += record_encoded_size(records[i], records[i].timestamp_ms - records[0].timestamp_ms,
+                                 static_cast<int32_t>(i));
+  auto batch = encode_batch(records, {});
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->size(), total);
+}
+
+TEST(record_batch, crc32c_matches_the_castagnoli_check_value) {
+  // The standard check value of CRC-32C over "123456789".
+  auto data = to_bytes("123456789");
+  EXPECT_EQ(crc32c(data), 0xE3069283u);
+}
+
+}  // namespace
+}  // namespace sluice::client
