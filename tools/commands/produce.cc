@@ -1,0 +1,196 @@
+#include "tools/commands/produce.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <iostream>
+#include <memory>
+
+#include "tools/file_follower.h"
+
+namespace sluice::tools {
+namespace {
+
+namespace asio = boost::asio;
+
+// Turns lines into records: -K splits key from value, -H adds headers, -p
+// pins the partition.
+class record_builder {
+ public:
+  static result<record_builder> make(const produce_options& o) {
+    record_builder b;
+    b.topic_ = o.topic;
+    b.separator_ = o.key_separator;
+    if (b.separator_ && b.separator_->empty()) return fail("-K needs a non-empty separator");
+    b.partition_ = o.partition;
+    for (const auto& h : o.headers) {
+      auto kv = split_assignment(h, "header");
+      if (!kv) return kv.err();
+      b.headers_.push_back({kv->first, client::to_bytes(kv->second)});
+    }
+    return b;
+  }
+
+  client::producer_record operator()(std::string_view line) const {
+    client::producer_record r;
+    r.topic = topic_;
+    r.partition = partition_;
+    r.headers = headers_;
+    if (separator_) {
+      size_t at = line.find(*separator_);
+      if (at != std::string_view::npos) {
+        r.key = client::to_bytes(line.substr(0, at));
+        line.remove_prefix(at + separator_->size());
+      }
+    }
+    r.value = client::to_bytes(line);
+    return r;
+  }
+
+ private:
+  std::string topic_;
+  std::optional<std::string> separator_;
+  std::optional<int32_t> partition_;
+  std::vector<client::record_header> headers_;
+};
+
+// Delivery failures, counted; the first one kept for the error line.
+struct delivery_errors {
+  uint64_t count = 0;
+  std::string first;
+  client::delivery_callback callback() {
+    return [this](const client::result<client::record_metadata>& r) {
+      if (r) return;
+      if (count++ == 0) first = r.error().message;
+    };
+  }
+  status as_status(const char* what) const {
+    if (count == 0) return ok;
+    return fail(std::to_string(count) + " " + what + " not delivered: " + first);
+  }
+};
+
+awaitable<status> send_line(client::producer& p, const record_builder& build, std::string_view line,
+                            delivery_errors& errors) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (auto r = co_await p.produce(build(line), errors.callback()); !r)
+    co_return from_client(r.error());
+  co_return ok;
+}
+
+// stdin as lines: a pipe or terminal is read asynchronously so that batches
+// linger and go out while we wait for input; a regular file is read directly.
+awaitable<status> produce_stdin(session& s, client::producer& p, const record_builder& build,
+                                delivery_errors& errors) {
+  struct stat st;
+  if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::string line;
+    while (!s.stop_requested && std::getline(std::cin, line))
+      if (auto r = co_await send_line(p, build, line, errors); !r) co_return r;
+    co_return ok;
+  }
+  asio::posix::stream_descriptor in(s.io, ::dup(STDIN_FILENO));
+  s.on_stop = [&in] { in.cancel(); };
+  struct forget_on_stop {
+    session& s;
+    ~forget_on_stop() { s.on_stop = nullptr; }
+  } forget{s};
+  asio::streambuf buf;
+  while (!s.stop_requested) {
+    auto [ec, n] =
+        co_await asio::async_read_until(in, buf, '\n', asio::as_tuple(asio::use_awaitable));
+    std::string_view data(static_cast<const char*>(buf.data().data()), buf.size());
+    if (ec == asio::error::operation_aborted) co_return ok;  // stopped by a signal
+    if (ec) {  // EOF: a last line without '\n' is still a line
+      if (!data.empty())
+        if (auto r = co_await send_line(p, build, data, errors); !r) co_return r;
+      if (ec == asio::error::eof) co_return ok;
+      co_return fail("cannot read stdin: " + ec.message());
+    }
+    if (auto r = co_await send_line(p, build, data.substr(0, n - 1), errors); !r) co_return r;
+    buf.consume(n);
+  }
+  co_return ok;
+}
+
+// --follow: ship lines in batches; a batch's position is saved only after
+// the broker acknowledged all of it, so a restart resends at most the batch
+// that was in flight when it died (none after a clean stop).
+awaitable<status> produce_follow(session& s, client::producer& p, const record_builder& build,
+                                 const produce_options& o) {
+  file_follower f(o.follow, o.state.empty() ? default_state_path(o.follow) : o.state);
+  if (auto r = f.open(); !r) co_return r;
+  while (!s.stop_requested) {
+    auto lines = f.poll(10000);
+    if (!lines) co_return lines.err();
+    if (lines->empty()) {
+      co_await sleep_for(std::chrono::milliseconds(o.poll_interval_ms));
+      continue;
+    }
+    delivery_errors errors;
+    for (const auto& line : *lines)
+      if (auto r = co_await send_line(p, build, line, errors); !r) co_return r;
+    auto flushed = co_await p.flush();
+    if (auto r = errors.as_status("lines"); !r)
+      co_return fail(r.message() + " (position kept; they are sent again on restart)");
+    if (!flushed) co_return from_client(flushed.error());
+    if (auto r = f.commit(); !r) co_return r;
+  }
+  co_return ok;
+}
+
+}  // namespace
+
+result<client::producer_config> producer_config_of(const produce_options& o) {
+  client::producer_config pc;
+  if (o.acks == "all" || o.acks == "-1")
+    pc.acks = -1;
+  else if (o.acks == "0")
+    pc.acks = 0;
+  else if (o.acks == "1")
+    pc.acks = 1;
+  else
+    return fail("bad --acks '" + o.acks + "': expected 0, 1 or all");
+  auto c = client::parse_compression(o.compression);
+  if (!c)
+    return fail("bad compression '" + o.compression +
+                "': expected none, gzip, snappy, lz4 or zstd");
+  pc.compression = *c;
+  if (o.linger_ms < 0) return fail("--linger-ms must be >= 0");
+  if (o.batch_size <= 0) return fail("--batch-size must be > 0");
+  pc.linger = std::chrono::milliseconds(o.linger_ms);
+  pc.batch_size = static_cast<size_t>(o.batch_size);
+  return pc;
+}
+
+awaitable<status> produce_command(session& s, const produce_options& o) {
+  auto pc = producer_config_of(o);
+  if (!pc) co_return pc.err();
+  auto build = record_builder::make(o);
+  if (!build) co_return build.err();
+  // Fail early and clearly on a topic or partition that is not there.
+  auto t = co_await s.cluster.topic(o.topic);
+  if (!t) co_return from_client(t.error());
+  if (o.partition &&
+      (*o.partition < 0 || *o.partition >= static_cast<int32_t>(t->partitions.size())))
+    co_return fail("topic '" + o.topic + "' has no partition " + std::to_string(*o.partition));
+  client::producer p(s.cluster, *pc);
+  delivery_errors errors;
+  status sent = ok;
+  if (o.follow.empty())
+    sent = co_await produce_stdin(s, p, *build, errors);
+  else
+    sent = co_await produce_follow(s, p, *build, o);
+  auto flushed = co_await p.close();
+  if (!sent) co_return sent;
+  if (auto r = errors.as_status("records"); !r) co_return r;
+  if (!flushed) co_return from_client(flushed.error());
+  co_return ok;
+}
+
+}  // namespace sluice::tools
