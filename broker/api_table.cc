@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "broker/share/handlers.h"
+
 namespace sluice::broker {
 namespace {
 
@@ -31,6 +33,13 @@ constexpr std::array kTable = {
     api_entry{api_key::describe_groups, 0, 4, &handle_describe_groups},
     api_entry{api_key::delete_groups, 0, 1, &handle_delete_groups},
     api_entry{api_key::offset_delete, 0, 0, &handle_offset_delete},
+    // Share groups (KIP-932, docs/share-groups.md): flexible only. Advertised
+    // because librdkafka 2.0.2, kafka-python and kafkajs ignore keys they do
+    // not know (PROTOCOL.md section 2 listed them "do not advertise" until served).
+    api_entry{api_key::share_group_heartbeat, 1, 1, &handle_share_group_heartbeat},
+    api_entry{api_key::share_group_describe, 1, 1, &handle_share_group_describe},
+    api_entry{api_key::share_fetch, 1, 2, &handle_share_fetch},
+    api_entry{api_key::share_acknowledge, 1, 2, &handle_share_acknowledge},
 };
 
 }  // namespace

@@ -135,6 +135,32 @@ const std::vector<key_setter>& setters() {
       {"group.max.session.timeout.ms",
        int_setter<int32_t>(&broker_config::group_max_session_timeout_ms, 1, INT32_MAX)},
       {"offsets.retention.minutes", ms_setter(&broker_config::offsets_retention_minutes, 1)},
+      {"offsets.retention.check.interval.ms",
+       ms_setter(&broker_config::offsets_retention_check_interval_ms, 1)},
+      {"group.share.record.lock.duration.ms",
+       ms_setter(&broker_config::group_share_record_lock_duration_ms, 1)},
+      {"group.share.delivery.count.limit",
+       int_setter<int32_t>(&broker_config::group_share_delivery_count_limit, 1, 100)},
+      {"group.share.partition.max.record.locks",
+       int_setter<int32_t>(&broker_config::group_share_partition_max_record_locks, 1, 1000000)},
+      {"group.share.session.timeout.ms",
+       int_setter<int32_t>(&broker_config::group_share_session_timeout_ms, 1, INT32_MAX)},
+      {"group.share.heartbeat.interval.ms",
+       int_setter<int32_t>(&broker_config::group_share_heartbeat_interval_ms, 1, INT32_MAX)},
+      {"sluice.share.auto.offset.reset",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         if (v != "earliest" && v != "latest") return bad_value(k, v, "earliest or latest");
+         c.share_auto_offset_reset_earliest = v == "earliest";
+         return std::nullopt;
+       }},
+      {"sluice.share.member.max.acquired.records",
+       int_setter<int32_t>(&broker_config::share_member_max_acquired_records, 1, INT32_MAX)},
+      {"sluice.share.release.delay.ms", ms_setter(&broker_config::share_release_delay_ms, 0)},
+      {"sluice.share.dlq.topic.suffix",
+       [](broker_config& c, std::string_view, std::string_view v) -> std::optional<std::string> {
+         c.share_dlq_topic_suffix = std::string(v);
+         return std::nullopt;
+       }},
       {"sluice.shutdown.timeout.ms", ms_setter(&broker_config::shutdown_timeout_ms, 0)},
       {"sluice.checkpoint.interval.ms", ms_setter(&broker_config::checkpoint_interval_ms, 1)},
       {"queued.max.request.bytes", ms_setter(&broker_config::queued_max_request_bytes, -1)},

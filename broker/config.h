@@ -60,7 +60,22 @@ struct broker_config {
   int64_t group_initial_rebalance_delay_ms = 3000;  // group.initial.rebalance.delay.ms
   int32_t group_min_session_timeout_ms = 6000;      // group.min.session.timeout.ms
   int32_t group_max_session_timeout_ms = 1800000;   // group.max.session.timeout.ms
-  int64_t offsets_retention_minutes = 10080;        // offsets.retention.minutes (not enforced yet)
+  int64_t offsets_retention_minutes = 10080;        // offsets.retention.minutes
+  int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
+
+  // Share groups (docs/share-groups.md). Kafka's keys and defaults where Kafka has them.
+  int64_t group_share_record_lock_duration_ms = 30000;    // group.share.record.lock.duration.ms
+  int32_t group_share_delivery_count_limit = 5;           // group.share.delivery.count.limit
+  int32_t group_share_partition_max_record_locks = 2000;  // group.share.partition.max.record.locks
+  int32_t group_share_session_timeout_ms = 45000;         // group.share.session.timeout.ms
+  int32_t group_share_heartbeat_interval_ms = 5000;       // group.share.heartbeat.interval.ms
+  // Sluice's share keys: where a new group starts reading (Kafka's group-level
+  // share.auto.offset.reset, as a broker default), the per-member cap on
+  // acquired records (fair dispatch), and the two extensions, off by default.
+  bool share_auto_offset_reset_earliest = false;     // sluice.share.auto.offset.reset
+  int32_t share_member_max_acquired_records = 1000;  // sluice.share.member.max.acquired.records
+  int64_t share_release_delay_ms = 0;                // sluice.share.release.delay.ms
+  std::string share_dlq_topic_suffix;                // sluice.share.dlq.topic.suffix
 
   // Prometheus endpoint (metrics.listener): "host:port"; empty disables.
   std::optional<endpoint> metrics_listener = endpoint{"127.0.0.1", 9644};

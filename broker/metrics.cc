@@ -16,6 +16,16 @@ void family(std::string& out, std::string_view name, std::string_view type, std:
 
 }  // namespace
 
+void write_family(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help) {
+  family(out, name, type, help);
+}
+
+void broker_metrics::add_source(std::weak_ptr<const void> owner, source_fn fn) {
+  std::erase_if(sources_, [](const source& s) { return s.owner.expired(); });
+  sources_.push_back({std::move(owner), std::move(fn)});
+}
+
 void latency_histogram::observe(double seconds) {
   size_t i = 0;
   while (i < latency_buckets_s.size() && seconds > latency_buckets_s[i]) ++i;
@@ -136,6 +146,9 @@ std::string broker_metrics::render(const topic_table* topics) const {
   family(out, "sluice_topics_refused_total", "counter",
          "Topic auto-creations refused because sluice.max.topics was reached.");
   line("sluice_topics_refused_total", "", topics_refused_);
+  for (const auto& s : sources_) {
+    if (auto alive = s.owner.lock()) s.fn(out);
+  }
   if (topics == nullptr) return out;
 
   const auto names = topics->topic_names();

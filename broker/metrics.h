@@ -14,9 +14,12 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/api_keys.h"
 
@@ -67,6 +70,13 @@ class broker_metrics {
   // The whole page. `topics` may be null (no partition metrics).
   std::string render(const topic_table* topics) const;
 
+  // Families another component writes into the page (the group
+  // coordinator's committed offsets and lag). A source is skipped, and
+  // forgotten at the next add_source, once `owner` has expired: its owner
+  // needs no unregistration and may die before or after this object.
+  using source_fn = std::function<void(std::string& out)>;
+  void add_source(std::weak_ptr<const void> owner, source_fn fn);
+
  private:
   struct api_stats {
     uint64_t requests = 0;
@@ -84,7 +94,16 @@ class broker_metrics {
   uint64_t connections_idle_closed_ = 0;
   std::map<std::string, uint64_t> connections_refused_;
   uint64_t topics_refused_ = 0;
+  struct source {
+    std::weak_ptr<const void> owner;
+    source_fn fn;
+  };
+  std::vector<source> sources_;
 };
+
+// Writes a family's # HELP and # TYPE lines (for sources).
+void write_family(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help);
 
 // A Prometheus label value: backslash, double quote and newline escaped.
 std::string escape_label_value(std::string_view v);

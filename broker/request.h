@@ -59,6 +59,8 @@ struct request {
   // Owns the bytes. A handler keeps it alive as long as the log may still
   // touch the body (until the append callback runs).
   std::shared_ptr<frame_buffer> frame;
+  // The client's IP address ("127.0.0.1"), for DescribeGroups' client_host.
+  std::string client_address;
 };
 
 struct response {

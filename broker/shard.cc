@@ -35,6 +35,7 @@
 #include "broker/cluster_id.h"
 #include "broker/connection.h"
 #include "broker/group/coordinator.h"
+#include "broker/share/coordinator.h"
 #include "broker/limits.h"
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
@@ -103,6 +104,9 @@ class shard final : public shard_services {
   // Consumer groups: after topics_ (destroyed first), registered for handlers.
   std::unique_ptr<group::coordinator> groups_;
   std::unique_ptr<group::coordinator_registration> groups_registration_;
+  // Share groups (docs/share-groups.md), likewise.
+  std::unique_ptr<share::coordinator> shares_;
+  std::unique_ptr<share::coordinator_registration> shares_registration_;
   std::string cluster_id_;
   std::optional<asio::posix::stream_descriptor> io_events_;
   asio::ip::tcp::acceptor acceptor_{io_};
@@ -187,6 +191,12 @@ bool shard::open_storage() {
     return false;
   }
   groups_registration_ = std::make_unique<group::coordinator_registration>(*this, *groups_);
+  shares_ = std::make_unique<share::coordinator>(*this, share::settings_from(cfg_));
+  if (auto ec = shares_->load()) {
+    spdlog::error("event=startup_failed reason=share_state_replay error=\"{}\"", ec.message());
+    return false;
+  }
+  shares_registration_ = std::make_unique<share::coordinator_registration>(*this, *shares_);
   spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
                fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
                topics_->topic_names().size(), cluster_id_);
@@ -333,6 +343,7 @@ asio::awaitable<void> shard::shutdown() {
   // Group timers (sessions, rebalances) go with the groups; commits still in
   // flight are answered when the log closes.
   groups_->close();
+  shares_->close();
   co_await asio::post(io_, asio::use_awaitable);
   // Flush, checkpoints, clean-shutdown marker; waits for the I/O in flight.
   if (auto err = logs_->close()) {

@@ -42,11 +42,10 @@ constexpr std::array kApis = {
     api_info{api_key::describe_cluster, "DescribeCluster", 0, no_codec, no_codec, false, -1},
     api_info{api_key::consumer_group_heartbeat, "ConsumerGroupHeartbeat", 0, no_codec, no_codec,
              false, -1},
-    api_info{api_key::share_group_heartbeat, "ShareGroupHeartbeat", 0, no_codec, no_codec, false,
-             -1},
-    api_info{api_key::share_group_describe, "ShareGroupDescribe", 0, no_codec, no_codec, false, -1},
-    api_info{api_key::share_fetch, "ShareFetch", 0, no_codec, no_codec, false, -1},
-    api_info{api_key::share_acknowledge, "ShareAcknowledge", 0, no_codec, no_codec, false, -1},
+    api_info{api_key::share_group_heartbeat, "ShareGroupHeartbeat", 0, 1, 1, false, -1},
+    api_info{api_key::share_group_describe, "ShareGroupDescribe", 0, 1, 1, false, -1},
+    api_info{api_key::share_fetch, "ShareFetch", 0, 1, 2, false, -1},
+    api_info{api_key::share_acknowledge, "ShareAcknowledge", 0, 1, 2, false, -1},
 };
 
 }  // namespace

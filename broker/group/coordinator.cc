@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "broker/error_mapping.h"
+#include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
 #include "protocol/consumer_protocol.h"
@@ -38,13 +39,20 @@ coordinator_registration::coordinator_registration(shard_services& shard, coordi
 coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
 
 coordinator::coordinator(shard_services& shard, group_settings settings)
-    : shard_(shard), settings_(settings) {}
+    : shard_(shard), settings_(settings) {
+  shard_.metrics().add_source(metrics_owner_, [this](std::string& out) { render_metrics(out); });
+}
 
 coordinator::~coordinator() { close(); }
 
-void coordinator::close() { groups_.clear(); }
+void coordinator::close() {
+  closed_ = true;
+  retention_timer_.reset();
+  groups_.clear();
+}
 
 std::error_code coordinator::load() {
+  schedule_retention_check();
   log::partition_log* p = shard_.topics().get(offsets_topic, 0);
   if (p == nullptr) return {};
   int64_t at = p->log_start_offset().value;
@@ -93,13 +101,21 @@ std::error_code coordinator::load() {
     if (next == at) break;
     at = next;
   }
-  spdlog::info("event=offsets_loaded records={} groups={}", records, offsets_.size());
+  loaded_records_ = records;
+  restore_groups();
+  spdlog::info("event=offsets_loaded records={} groups={} from_offset={}", records, offsets_.size(),
+               p->log_start_offset().value);
   return {};
 }
 
 void coordinator::replay(const offsets_record& r) {
-  if (r.type == record_type::group_deleted) {
+  if (r.type == record_type::group_metadata && r.metadata) {
+    metadata_[r.group] = *r.metadata;
+    return;
+  }
+  if (r.type == record_type::group_metadata) {  // tombstone: the group is gone
     offsets_.erase(r.group);
+    metadata_.erase(r.group);
     if (auto it = groups_.find(r.group);
         it != groups_.end() && it->second->state() == group_state::dead) {
       groups_.erase(it);
@@ -124,6 +140,18 @@ consumer_group& coordinator::get_or_create(const std::string& group_id) {
         group_id, settings_, [this](std::chrono::milliseconds d, std::function<void()> fn) {
           return shard_.start_timer(d, std::move(fn));
         });
+    g->set_persist([this, group_id](const group_metadata& m, consumer_group::persist_done done) {
+      offsets_record r;
+      r.type = record_type::group_metadata;
+      r.group = group_id;
+      r.metadata = m;
+      append({std::move(r)}, [group_id, done = std::move(done)](std::error_code ec) {
+        if (ec) {
+          spdlog::warn("event=group_persist_failed group={} error=\"{}\"", group_id, ec.message());
+        }
+        if (done) done(ec);
+      });
+    });
     it = groups_.insert_or_assign(group_id, std::move(g)).first;
   }
   return *it->second;
@@ -132,6 +160,20 @@ consumer_group& coordinator::get_or_create(const std::string& group_id) {
 consumer_group* coordinator::find(std::string_view group_id) {
   auto it = groups_.find(group_id);
   return it == groups_.end() ? nullptr : it->second.get();
+}
+
+const group_metadata* coordinator::metadata(std::string_view group_id) const {
+  auto it = metadata_.find(group_id);
+  return it == metadata_.end() ? nullptr : &it->second;
+}
+
+void coordinator::restore_groups() {
+  for (const auto& [id, m] : metadata_) {
+    consumer_group& g = get_or_create(id);
+    g.restore(m);
+    spdlog::info("event=group_restored group={} state={} generation={} members={}", id,
+                 state_name(g.state()), g.generation(), g.members().size());
+  }
 }
 
 const coordinator::offsets_map* coordinator::offsets(std::string_view group_id) const {
@@ -152,14 +194,20 @@ void coordinator::append(std::vector<offsets_record> records,
   }
   auto bytes = std::make_shared<std::vector<std::byte>>(encode_batch(records, now_ms()));
   auto shared = std::make_shared<std::vector<offsets_record>>(std::move(records));
+  ++appends_in_flight_;
   auto r =
       p->append(*bytes, log::ack_level::flushed, [this, bytes, shared, done](std::error_code ec) {
+        --appends_in_flight_;
         if (!ec) {
           for (const auto& rec : *shared) replay(rec);
         }
         done(ec);
+        if (!ec && appends_in_flight_ == 0) maybe_compact();
       });
-  if (!r) return done(r.error());
+  if (!r) {
+    --appends_in_flight_;
+    return done(r.error());
+  }
   shard_.request_flush();
 }
 

@@ -2,10 +2,16 @@
 // The group coordinator of this broker: every consumer group (consumer_group,
 // the membership state machine) and every committed offset, which it keeps in
 // memory and appends to the internal partition `__consumer_offsets-0`
-// (offsets_log.h). One replay(record) applies a record both live (after its
-// append is flushed) and at start-up (load() reads the whole partition), so
-// memory always equals the log. No snapshots or compaction yet: start-up reads
-// everything ever committed.
+// (offsets_log.h), with each group's metadata (type 2 records). One
+// replay(record) applies a record both live (after its append is flushed) and
+// at start-up (load() reads the partition from its log start offset), so
+// memory always equals the log.
+//
+// Bounded replay (compaction.cc): once the partition holds far more records
+// than live keys, the live state is appended as a snapshot and the log start
+// offset moves past everything before it. Offsets retention (also there):
+// offsets of groups Empty for longer than offsets.retention.minutes are
+// tombstoned by a check every offsets.retention.check.interval.ms.
 //
 // The partition is created on the first write (not at start, so a broker that
 // never sees a group has no extra topic).
@@ -45,6 +51,8 @@ class coordinator {
   // Replays __consumer_offsets-0 if it exists. An unreadable record stops the
   // replay there (what was read is kept) and is reported in the error.
   std::error_code load();
+  // Records the last load() replayed (tests: replay is bounded by live state).
+  size_t loaded_records() const { return loaded_records_; }
   // Applies one record: the only way offsets change. A group_deleted record
   // also forgets the group if it is (still) Dead, so the id is free again.
   void replay(const offsets_record& r);
@@ -88,11 +96,38 @@ class coordinator {
   // Cancels every timer (shutdown, before the logs close).
   void close();
 
+  // Offsets retention: tombstones the offsets of groups that are Empty (or
+  // known only by their offsets) whose retention, counted from the later of
+  // the group becoming Empty and the commit, ended before `now_ms`. A group
+  // left with no offset is deleted (type 2 tombstone). Called by the
+  // periodic check; public for tests.
+  void expire_offsets(int64_t now_ms);
+  // The last persisted metadata of a group; nullptr when none.
+  const group_metadata* metadata(std::string_view group_id) const;
+
+  // The Prometheus families of the metrics page (group_metrics.cc): committed
+  // offset and lag per group and partition, members per group.
+  void render_metrics(std::string& out) const;
+
  private:
+  void restore_groups();
+  void schedule_retention_check();
+  // Appends a snapshot of the live state when the log holds far more
+  // records than that; called when no append is in flight (compaction.cc).
+  void maybe_compact();
+
   shard_services& shard_;
   group_settings settings_;
   std::map<std::string, std::unique_ptr<consumer_group>, std::less<>> groups_;
   std::map<std::string, offsets_map, std::less<>> offsets_;
+  std::map<std::string, group_metadata, std::less<>> metadata_;
+  size_t loaded_records_ = 0;
+  size_t appends_in_flight_ = 0;
+  bool compacting_ = false;
+  bool closed_ = false;  // after close(): no snapshot starts while the logs close
+  std::unique_ptr<timer_handle> retention_timer_;
+  // Keeps this coordinator's metrics source alive exactly as long as it is.
+  std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
 };
 
 // The registration handlers use: nullptr when no coordinator runs on `shard`.

@@ -58,6 +58,9 @@ void consumer_group::transition(group_state to) {
   spdlog::debug("event=group_state group={} from={} to={} generation={}", id_, state_name(state_),
                 state_name(to), generation_);
   state_ = to;
+  state_since_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
 }
 
 std::string consumer_group::new_member_id(const std::string& client_id) {
@@ -128,7 +131,13 @@ void consumer_group::touch(member& m) {
 }
 
 void consumer_group::join(const protocol::join_group_request& req, int16_t version,
-                          const std::string& client_id, join_callback done) {
+                          const std::string& client_id, join_callback done,
+                          const std::string& client_host) {
+  // The join that changes membership stores it; a rejoin refreshes it.
+  auto remember_host = [&](const std::string& member_id) {
+    if (auto it = members_.find(member_id); it != members_.end() && !client_host.empty())
+      it->second.client_host = client_host;
+  };
   auto fail = [&](error_code e, std::string member_id = {}) {
     protocol::join_group_response r;
     r.error_code = e;
@@ -141,17 +150,27 @@ void consumer_group::join(const protocol::join_group_request& req, int16_t versi
     return fail(error_code::invalid_session_timeout);
   }
   if (req.member_id.empty()) {
+    if (req.group_instance_id && static_members_.count(*req.group_instance_id)) {
+      replace_static_member(req, client_id, std::move(done));
+      return remember_host(static_members_[*req.group_instance_id]);
+    }
     if (!supports(req)) return fail(error_code::inconsistent_group_protocol);
     std::string id = new_member_id(client_id);
-    if (version >= 4) {
+    // Static members skip the MEMBER_ID_REQUIRED round trip (Kafka does too):
+    // their instance id already identifies them.
+    if (version >= 4 && !req.group_instance_id) {
       pending_members_.insert(id);
       return fail(error_code::member_id_required, id);
     }
-    return add_member(req, id, client_id, std::move(done));
+    add_member(req, id, client_id, std::move(done));
+    return remember_host(id);
   }
+  if (fenced(req.member_id, req.group_instance_id))
+    return fail(error_code::fenced_instance_id, req.member_id);
   if (pending_members_.erase(req.member_id) > 0) {
     if (!supports(req)) return fail(error_code::inconsistent_group_protocol);
-    return add_member(req, req.member_id, client_id, std::move(done));
+    add_member(req, req.member_id, client_id, std::move(done));
+    return remember_host(req.member_id);
   }
   auto it = members_.find(req.member_id);
   if (it == members_.end()) return fail(error_code::unknown_member_id, req.member_id);
@@ -160,6 +179,7 @@ void consumer_group::join(const protocol::join_group_request& req, int16_t versi
     return fail(error_code::inconsistent_group_protocol, req.member_id);
   const bool same = back.protocols == req.protocols;
   back.client_id = client_id;
+  remember_host(req.member_id);
   back.session_timeout_ms = req.session_timeout_ms;
   back.rebalance_timeout_ms =
       req.rebalance_timeout_ms < 0 ? req.session_timeout_ms : req.rebalance_timeout_ms;
@@ -187,6 +207,8 @@ void consumer_group::add_member(const protocol::join_group_request& req,
   if (members_.empty()) protocol_type_ = req.protocol_type;
   member& m = members_[member_id];
   m.id = member_id;
+  m.group_instance_id = req.group_instance_id;
+  if (m.group_instance_id) static_members_[*m.group_instance_id] = member_id;
   m.client_id = client_id;
   m.session_timeout_ms = req.session_timeout_ms;
   m.rebalance_timeout_ms =
@@ -232,9 +254,10 @@ void consumer_group::try_complete_join() {
 void consumer_group::complete_join() {
   if (state_ != group_state::preparing_rebalance) return;
   join_timer_.reset();
-  // Members that did not rejoin in time are out.
+  // Dynamic members that did not rejoin in time are out; static ones stay
+  // until their session timeout (they may be restarting).
   for (auto it = members_.begin(); it != members_.end();) {
-    if (!it->second.awaiting_join) {
+    if (!it->second.awaiting_join && !it->second.group_instance_id) {
       spdlog::info("event=group_member_removed group={} member={} reason=no_rejoin", id_,
                    it->first);
       it = members_.erase(it);
@@ -243,20 +266,33 @@ void consumer_group::complete_join() {
     }
   }
   pending_members_.clear();
+  const auto joined = [](const auto& kv) { return static_cast<bool>(kv.second.awaiting_join); };
+  if (!members_.empty() && std::none_of(members_.begin(), members_.end(), joined)) {
+    // Only static members that have not rejoined: nobody to answer yet, so
+    // the round stays open for another rebalance timeout (as Kafka).
+    int64_t delay = 0;
+    for (const auto& [id, m] : members_) delay = std::max<int64_t>(delay, m.rebalance_timeout_ms);
+    join_timer_ = timers_(std::chrono::milliseconds(delay), [this] { complete_join(); });
+    return;
+  }
   ++generation_;
   if (members_.empty()) {
     leader_.clear();
     protocol_.clear();
     transition(group_state::empty);
+    persist();
     return;
   }
-  if (!members_.count(leader_)) leader_ = members_.begin()->first;
+  if (auto l = members_.find(leader_); l == members_.end() || !l->second.awaiting_join) {
+    leader_ = std::find_if(members_.begin(), members_.end(), joined)->first;
+  }
   protocol_ = select_protocol();
   transition(group_state::completing_rebalance);
   spdlog::info("event=group_rebalanced group={} generation={} members={} protocol={}", id_,
                generation_, members_.size(), protocol_);
   for (auto& [id, m] : members_) {
     m.assignment.clear();
+    if (!m.awaiting_join) continue;  // a static member still away
     auto answer = join_answer(m);
     touch(m);
     std::exchange(m.awaiting_join, nullptr)(std::move(answer));
@@ -273,6 +309,7 @@ protocol::join_group_response consumer_group::join_answer(const member& m) const
     for (const auto& [id, other] : members_) {
       auto& rm = r.members.emplace_back();
       rm.member_id = id;
+      rm.group_instance_id = other.group_instance_id;
       for (const auto& p : other.protocols) {
         if (p.name == protocol_) rm.metadata = p.metadata;
       }
@@ -286,6 +323,8 @@ void consumer_group::sync(const protocol::sync_group_request& req, sync_callback
   auto it = members_.find(req.member_id);
   if (state_ == group_state::dead)
     r.error_code = error_code::coordinator_not_available;
+  else if (fenced(req.member_id, req.group_instance_id))
+    r.error_code = error_code::fenced_instance_id;
   else if (it == members_.end())
     r.error_code = error_code::unknown_member_id;
   else if (req.generation_id != generation_)
@@ -309,6 +348,29 @@ void consumer_group::sync(const protocol::sync_group_request& req, sync_callback
     if (auto mi = members_.find(a.member_id); mi != members_.end())
       mi->second.assignment = a.assignment;
   }
+  if (persisting_generation_ == generation_) return;  // a repeated sync of the leader
+  persisting_generation_ = generation_;
+  // As Kafka: the assignments are handed out only once they are durable.
+  persist([this, alive = std::weak_ptr<int>(alive_), gen = generation_](std::error_code ec) {
+    if (!alive.expired()) complete_sync(gen, ec);
+  });
+}
+
+void consumer_group::complete_sync(int32_t gen, std::error_code ec) {
+  // A new round since then has answered the parked members already.
+  if (state_ != group_state::completing_rebalance || generation_ != gen) return;
+  persisting_generation_ = -1;
+  if (ec) {
+    spdlog::warn("event=group_assignment_not_stored group={} generation={} error=\"{}\"", id_, gen,
+                 ec.message());
+    for (auto& [id, mm] : members_) {
+      if (!mm.awaiting_sync) continue;
+      protocol::sync_group_response r;
+      r.error_code = error_code::coordinator_not_available;
+      std::exchange(mm.awaiting_sync, nullptr)(std::move(r));
+    }
+    return prepare_rebalance();
+  }
   transition(group_state::stable);
   for (auto& [id, mm] : members_) {
     if (!mm.awaiting_sync) continue;
@@ -320,6 +382,7 @@ void consumer_group::sync(const protocol::sync_group_request& req, sync_callback
 
 error_code consumer_group::heartbeat(const protocol::heartbeat_request& req) {
   if (state_ == group_state::dead) return error_code::coordinator_not_available;
+  if (fenced(req.member_id, req.group_instance_id)) return error_code::fenced_instance_id;
   auto it = members_.find(req.member_id);
   if (it == members_.end()) return error_code::unknown_member_id;
   if (req.generation_id != generation_) return error_code::illegal_generation;
@@ -328,8 +391,16 @@ error_code consumer_group::heartbeat(const protocol::heartbeat_request& req) {
   return error_code::none;
 }
 
-error_code consumer_group::leave(const std::string& member_id) {
+error_code consumer_group::leave(const std::string& requested_id,
+                                 const std::optional<std::string>& instance_id) {
   if (state_ == group_state::dead) return error_code::coordinator_not_available;
+  std::string member_id = requested_id;
+  if (instance_id) {
+    auto s = static_members_.find(*instance_id);
+    if (s == static_members_.end()) return error_code::unknown_member_id;
+    if (!member_id.empty() && s->second != member_id) return error_code::fenced_instance_id;
+    member_id = s->second;
+  }
   if (pending_members_.erase(member_id) > 0) {
     try_complete_join();
     return error_code::none;
@@ -345,6 +416,10 @@ void consumer_group::remove_member(const std::string& member_id) {
   if (it == members_.end()) return;
   member m = std::move(it->second);
   members_.erase(it);
+  if (m.group_instance_id) {
+    auto s = static_members_.find(*m.group_instance_id);
+    if (s != static_members_.end() && s->second == member_id) static_members_.erase(s);
+  }
   if (m.awaiting_join) {
     protocol::join_group_response r;
     r.error_code = error_code::unknown_member_id;
@@ -372,8 +447,10 @@ void consumer_group::remove_member(const std::string& member_id) {
   }
 }
 
-error_code consumer_group::validate_commit(int32_t generation, const std::string& member_id) const {
+error_code consumer_group::validate_commit(int32_t generation, const std::string& member_id,
+                                           const std::optional<std::string>& instance_id) const {
   if (state_ == group_state::dead) return error_code::coordinator_not_available;
+  if (fenced(member_id, instance_id)) return error_code::fenced_instance_id;
   if (generation < 0 && member_id.empty() && state_ == group_state::empty) return error_code::none;
   if (state_ == group_state::completing_rebalance) return error_code::rebalance_in_progress;
   if (!members_.count(member_id)) return error_code::unknown_member_id;

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "log/crc32c.h"
+#include "broker/internal_batch.h"
 
 namespace sluice::broker::group {
 namespace {
@@ -29,6 +29,10 @@ struct out {
   void nullable_str(const std::optional<std::string>& s) {
     if (!s) return be(0xFFFF, 2);
     str(*s);
+  }
+  void bytes(const std::vector<std::byte>& v) {
+    be(v.size(), 4);
+    b.insert(b.end(), v.begin(), v.end());
   }
 };
 
@@ -70,6 +74,14 @@ struct in {
     if (!s) ok = false;
     return s.value_or("");
   }
+  std::vector<std::byte> bytes() {
+    const auto n = static_cast<uint32_t>(be(4));
+    if (!need(n)) return {};
+    std::vector<std::byte> v(b.begin() + static_cast<ptrdiff_t>(at),
+                             b.begin() + static_cast<ptrdiff_t>(at + n));
+    at += n;
+    return v;
+  }
 };
 
 std::vector<std::byte> encode_key(const offsets_record& r) {
@@ -95,6 +107,52 @@ std::vector<std::byte> encode_value(const committed_offset& v) {
   return b;
 }
 
+std::vector<std::byte> encode_metadata(const group_metadata& g) {
+  std::vector<std::byte> b;
+  out o{b};
+  o.be(0, 2);  // value version
+  o.str(g.protocol_type);
+  o.be(static_cast<uint32_t>(g.generation), 4);
+  o.nullable_str(g.protocol);
+  o.nullable_str(g.leader);
+  o.be(static_cast<uint64_t>(g.state_timestamp_ms), 8);
+  o.be(g.members.size(), 4);
+  for (const auto& m : g.members) {
+    o.str(m.member_id);
+    o.nullable_str(m.group_instance_id);
+    o.str(m.client_id);
+    o.be(static_cast<uint32_t>(m.rebalance_timeout_ms), 4);
+    o.be(static_cast<uint32_t>(m.session_timeout_ms), 4);
+    o.bytes(m.subscription);
+    o.bytes(m.assignment);
+  }
+  return b;
+}
+
+bool decode_metadata(std::span<const std::byte> value, group_metadata& g) {
+  in v{value};
+  if (static_cast<int16_t>(v.be(2)) != 0) return false;
+  g.protocol_type = v.str();
+  g.generation = static_cast<int32_t>(v.be(4));
+  g.protocol = v.nullable_str();
+  g.leader = v.nullable_str();
+  g.state_timestamp_ms = static_cast<int64_t>(v.be(8));
+  const auto n = static_cast<uint32_t>(v.be(4));
+  // Each member takes at least 20 bytes: a count beyond that is damage.
+  if (!v.ok || n > (value.size() - v.at) / 20) return false;
+  g.members.resize(n);
+  for (auto& m : g.members) {
+    m.member_id = v.str();
+    m.group_instance_id = v.nullable_str();
+    m.client_id = v.str();
+    m.rebalance_timeout_ms = static_cast<int32_t>(v.be(4));
+    m.session_timeout_ms = static_cast<int32_t>(v.be(4));
+    m.subscription = v.bytes();
+    m.assignment = v.bytes();
+  }
+  return v.ok && v.at == value.size();
+}
+
 bool decode_record(std::span<const std::byte> key, std::optional<std::span<const std::byte>> value,
                    offsets_record& r) {
   in k{key};
@@ -110,8 +168,12 @@ bool decode_record(std::span<const std::byte> key, std::optional<std::span<const
   }
   if (!k.ok) return false;
   r.value.reset();
-  if (value) {
-    if (r.type != record_type::offset_commit) return false;
+  r.metadata.reset();
+  if (value && r.type == record_type::group_metadata) {
+    group_metadata g;
+    if (!decode_metadata(*value, g)) return false;
+    r.metadata = std::move(g);
+  } else if (value) {
     in v{*value};
     if (static_cast<int16_t>(v.be(2)) != 0) return false;
     committed_offset c;
@@ -125,99 +187,48 @@ bool decode_record(std::span<const std::byte> key, std::optional<std::span<const
   return true;
 }
 
-constexpr size_t kHeader = 61;      // RecordBatch v2 header
-constexpr size_t kCrcFrom = 21;     // attributes .. end are CRC-covered
-constexpr size_t kLengthFrom = 12;  // batchLength counts from the magic's predecessor (epoch)
-
 }  // namespace
 
 std::vector<std::byte> encode_batch(const std::vector<offsets_record>& records, int64_t now_ms) {
-  std::vector<std::byte> b;
-  out o{b};
-  o.be(0, 8);                                         // baseOffset (assigned by the log)
-  o.be(0, 4);                                         // batchLength, patched below
-  o.be(0xFFFFFFFFu, 4);                               // partitionLeaderEpoch -1
-  o.u8(2);                                            // magic
-  o.be(0, 4);                                         // crc, patched below
-  o.be(0, 2);                                         // attributes: none
-  o.be(records.empty() ? 0 : records.size() - 1, 4);  // lastOffsetDelta
-  o.be(static_cast<uint64_t>(now_ms), 8);             // baseTimestamp
-  o.be(static_cast<uint64_t>(now_ms), 8);             // maxTimestamp
-  o.be(~0ull, 8);                                     // producerId -1
-  o.be(0xFFFF, 2);                                    // producerEpoch -1
-  o.be(0xFFFFFFFFu, 4);                               // baseSequence -1
-  o.be(records.size(), 4);                            // records count
-  for (size_t i = 0; i < records.size(); ++i) {
-    std::vector<std::byte> body;
-    out r{body};
-    r.u8(0);                            // record attributes
-    r.varint(0);                        // timestampDelta
-    r.varint(static_cast<int64_t>(i));  // offsetDelta
-    auto key = encode_key(records[i]);
-    r.varint(static_cast<int64_t>(key.size()));
-    body.insert(body.end(), key.begin(), key.end());
-    if (records[i].value) {
-      auto value = encode_value(*records[i].value);
-      r.varint(static_cast<int64_t>(value.size()));
-      body.insert(body.end(), value.begin(), value.end());
-    } else {
-      r.varint(-1);
+  std::vector<batch_record> out;
+  out.reserve(records.size());
+  for (const auto& r : records) {
+    batch_record& b = out.emplace_back();
+    b.timestamp = now_ms;
+    b.key = encode_key(r);
+    if (r.metadata) {
+      b.value = encode_metadata(*r.metadata);
+    } else if (r.value) {
+      b.value = encode_value(*r.value);
     }
-    r.varint(0);  // headers
-    o.varint(static_cast<int64_t>(body.size()));
-    b.insert(b.end(), body.begin(), body.end());
   }
-  const auto length = static_cast<uint32_t>(b.size() - kLengthFrom);
-  for (int i = 0; i < 4; ++i) b[8 + static_cast<size_t>(i)] = std::byte(length >> (24 - 8 * i));
-  const uint32_t crc = log::crc32c(std::span<const std::byte>(b).subspan(kCrcFrom));
-  for (int i = 0; i < 4; ++i) b[17 + static_cast<size_t>(i)] = std::byte(crc >> (24 - 8 * i));
-  return b;
+  return broker::encode_batch(out);
 }
 
 bool decode_batches(std::span<const std::byte> bytes,
                     const std::function<void(const offsets_record&)>& fn) {
-  size_t at = 0;
-  while (at < bytes.size()) {
-    if (bytes.size() - at < kHeader) return false;
-    in h{bytes.subspan(at, kHeader)};
-    h.be(8);
-    const auto length = static_cast<uint32_t>(h.be(4));
-    if (length < kHeader - kLengthFrom || bytes.size() - at - kLengthFrom < length) return false;
-    auto batch = bytes.subspan(at, kLengthFrom + length);
-    h.be(4);
-    const auto magic = h.be(1);
-    const auto crc = static_cast<uint32_t>(h.be(4));
-    const auto attributes = h.be(2);
-    if (magic != 2 || (attributes & 0x07) != 0) return false;
-    if (log::crc32c(batch.subspan(kCrcFrom)) != crc) return false;
-    in rd{batch, kHeader - 4};
-    const auto count = static_cast<int32_t>(rd.be(4));
-    for (int32_t i = 0; i < count && rd.ok; ++i) {
-      const int64_t len = rd.varint();
-      if (!rd.ok || len < 0 || !rd.need(static_cast<size_t>(len))) return false;
-      in r{batch.subspan(rd.at, static_cast<size_t>(len))};
-      rd.at += static_cast<size_t>(len);
-      r.be(1);
-      r.varint();
-      r.varint();
-      const int64_t klen = r.varint();
-      if (!r.ok || klen < 0 || !r.need(static_cast<size_t>(klen))) return false;
-      auto key = r.b.subspan(r.at, static_cast<size_t>(klen));
-      r.at += static_cast<size_t>(klen);
-      const int64_t vlen = r.varint();
-      std::optional<std::span<const std::byte>> value;
-      if (vlen >= 0) {
-        if (!r.ok || !r.need(static_cast<size_t>(vlen))) return false;
-        value = r.b.subspan(r.at, static_cast<size_t>(vlen));
-      }
+  size_t whole = 0;
+  for (const batch_header& h : scan_batches(bytes)) {
+    bool records_ok = true;
+    const bool batch_ok = decode_batch(bytes.subspan(whole, h.size), [&](batch_record&& b) {
       offsets_record rec;
-      if (!r.ok || !decode_record(key, value, rec)) return false;
+      if (!records_ok || !b.key) {
+        records_ok = false;
+        return;
+      }
+      std::optional<std::span<const std::byte>> value;
+      if (b.value) value = std::span<const std::byte>(*b.value);
+      if (!decode_record(*b.key, value, rec)) {
+        records_ok = false;
+        return;
+      }
       fn(rec);
-    }
-    if (!rd.ok) return false;
-    at += batch.size();
+    });
+    if (!batch_ok || !records_ok) return false;
+    whole += h.size;
   }
-  return true;
+  // Bytes after the last whole batch: a torn or lying tail.
+  return whole == bytes.size();
 }
 
 }  // namespace sluice::broker::group

@@ -6,7 +6,14 @@
 //   key   = int16 type | string group [| string topic | int32 partition]
 //   value = int16 version | int64 offset | int32 leader epoch
 //           | nullable string metadata | int64 commit timestamp    (type 1)
-// with a null value meaning "deleted" (a tombstone).
+//   value = int16 version | string protocol type | int32 generation
+//           | nullable string protocol | nullable string leader
+//           | int64 state timestamp | int32 n | n members         (type 2)
+//   member = string member id | nullable string instance id | string client id
+//           | int32 rebalance timeout | int32 session timeout
+//           | bytes subscription | bytes assignment (int32 length + bytes)
+// with a null value meaning "deleted" (a tombstone): of one offset (type 1),
+// of the whole group and its offsets (type 2).
 //
 // Free functions on values; no state, any thread.
 
@@ -19,16 +26,20 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/internal_topics.h"
+
 namespace sluice::broker::group {
 
 inline constexpr const char* offsets_topic = "__consumer_offsets";
-// Kafka's internal topics: listed by Metadata with is_internal, never
-// auto-created for a client, refused to client Produce and DeleteTopics.
-inline bool is_internal_topic(std::string_view topic) { return topic == offsets_topic; }
+static_assert(std::string_view(offsets_topic) == consumer_offsets_topic);
 
 enum class record_type : int16_t {
-  offset_commit = 1,  // key: group, topic, partition; value: committed_offset or null (deleted)
-  group_deleted = 2,  // key: group; value null: every offset of the group is gone
+  // key: group, topic, partition; value: committed_offset or null (deleted).
+  offset_commit = 1,
+  // key: group; value: group_metadata, or null: the group and its offsets are gone.
+  group_metadata = 2,
+  // The null-valued form of group_metadata, as DeleteGroups and retention write it.
+  group_deleted = group_metadata,
 };
 
 struct committed_offset {
@@ -39,13 +50,37 @@ struct committed_offset {
   friend bool operator==(const committed_offset&, const committed_offset&) = default;
 };
 
+// What Kafka persists of a group (its type 2 record): written when a round
+// of rebalancing ends (Stable with the leader's assignments) and when the
+// group becomes Empty; replayed at start-up to restore the group (group.h).
+struct group_metadata {
+  struct member {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    std::string client_id;
+    int32_t rebalance_timeout_ms = 0;
+    int32_t session_timeout_ms = 0;
+    std::vector<std::byte> subscription;  // the metadata of the selected protocol
+    std::vector<std::byte> assignment;
+    friend bool operator==(const member&, const member&) = default;
+  };
+  std::string protocol_type;
+  int32_t generation = 0;
+  std::optional<std::string> protocol;  // null while Empty
+  std::optional<std::string> leader;
+  int64_t state_timestamp_ms = -1;  // when the group entered its state (Empty: retention starts)
+  std::vector<member> members;
+  friend bool operator==(const group_metadata&, const group_metadata&) = default;
+};
+
 // One logical record, decoded.
 struct offsets_record {
   record_type type = record_type::offset_commit;
   std::string group;
-  std::string topic;                      // offset_commit only
-  int32_t partition = -1;                 // offset_commit only
-  std::optional<committed_offset> value;  // nullopt: tombstone
+  std::string topic;                       // offset_commit only
+  int32_t partition = -1;                  // offset_commit only
+  std::optional<committed_offset> value;   // offset_commit; nullopt: tombstone
+  std::optional<group_metadata> metadata;  // group_metadata; nullopt: tombstone
   friend bool operator==(const offsets_record&, const offsets_record&) = default;
 };
 

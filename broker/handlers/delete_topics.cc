@@ -2,12 +2,12 @@
 // directory and files) and its stored config overrides. Fetches waiting on a
 // deleted partition are woken and answer UNKNOWN_TOPIC_OR_PARTITION
 // (topic_table::delete_topic). Deletion is synchronous; timeout_ms is unused.
-// The internal __consumer_offsets is refused with INVALID_TOPIC_EXCEPTION.
+// Internal topics (broker/internal_topics.h) are refused with INVALID_TOPIC_EXCEPTION.
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
-#include "broker/group/offsets_log.h"
+#include "broker/internal_topics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 #include "protocol/messages/delete_topics.h"
@@ -23,7 +23,7 @@ void handle_delete_topics(shard_services& shard, request req, respond_fn respond
   for (const auto& name : body.topic_names) {
     auto& r = resp.responses.emplace_back();
     r.name = name;
-    if (group::is_internal_topic(name)) {
+    if (is_internal_topic(name)) {
       // The coordinator's offsets live there; deleting it would lose every
       // commit at the next restart.
       r.error_code = protocol::error_code::invalid_topic_exception;

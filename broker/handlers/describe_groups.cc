@@ -30,7 +30,8 @@ void handle_describe_groups(shard_services& shard, request req, respond_fn respo
       auto& dm = d.members.emplace_back();
       dm.member_id = mid;
       dm.client_id = m.client_id;
-      dm.client_host = "/127.0.0.1";
+      dm.group_instance_id = m.group_instance_id;
+      dm.client_host = m.client_host;
       for (const auto& p : m.protocols) {
         if (p.name == g->protocol_name()) dm.member_metadata = p.metadata;
       }

@@ -20,12 +20,15 @@ void handle_join_group(shard_services& shard, request req, respond_fn respond) {
     return respond(make_response(req, resp));
   }
   const std::string client_id(req.header.client_id.value_or(""));
+  const std::string client_host = req.client_address.empty() ? "" : "/" + req.client_address;
   auto shared = std::make_shared<request>(std::move(req));
   c->get_or_create(body.group_id)
-      .join(body, version, client_id,
-            [shared, respond = std::move(respond)](protocol::join_group_response resp) {
-              respond(make_response(*shared, resp));
-            });
+      .join(
+          body, version, client_id,
+          [shared, respond = std::move(respond)](protocol::join_group_response resp) {
+            respond(make_response(*shared, resp));
+          },
+          client_host);
 }
 
 }  // namespace sluice::broker

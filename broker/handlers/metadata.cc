@@ -1,13 +1,13 @@
 // Metadata (3), v0-8: this node as the only broker, controller and leader of
 // every partition; topics auto-created on request when
 // auto.create.topics.enable is set (v4+: and the client allows it), except
-// the internal __consumer_offsets, which is listed with is_internal (v1+).
+// the internal topics (broker/internal_topics.h), listed with is_internal (v1+).
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
-#include "broker/group/offsets_log.h"
+#include "broker/internal_topics.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -23,7 +23,7 @@ metadata_response::topic describe(shard_services& shard, const std::string& name
   const int32_t node = shard.config().node_id;
   metadata_response::topic t;
   t.name = name;
-  t.is_internal = group::is_internal_topic(name);
+  t.is_internal = is_internal_topic(name);
   auto ids = shard.topics().partitions(name);
   if (!ids) {
     t.error_code = error_code::unknown_topic_or_partition;
@@ -69,8 +69,8 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond) {
       cfg.auto_create_topics && (version < 4 || body.allow_auto_topic_creation);
   for (const auto& requested : *body.topics) {
     const std::string& name = requested.name;
-    // __consumer_offsets is created by the group coordinator on its first write only.
-    const bool may_create = client_may_create && !group::is_internal_topic(name);
+    // Internal topics are created by their coordinators on their first write only.
+    const bool may_create = client_may_create && !is_internal_topic(name);
     if (!is_valid_topic_name(name)) {
       metadata_response::topic t;
       t.name = name;

@@ -2,7 +2,8 @@
 // (generation -1 and no member: accepted while the group is Empty), then
 // appends every partition's offset as one batch to __consumer_offsets-0 and
 // answers only after that batch is flushed (fdatasync). A rejected commit
-// (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS) changes nothing.
+// (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, and
+// FENCED_INSTANCE_ID for a replaced static member) changes nothing.
 #include <chrono>
 
 #include "broker/api_table.h"
@@ -32,7 +33,7 @@ void handle_offset_commit(shard_services& shard, request req, respond_fn respond
   group::consumer_group* g = c->find(body.group_id);
   protocol::error_code check = protocol::error_code::none;
   if (g != nullptr)
-    check = g->validate_commit(body.generation_id, body.member_id);
+    check = g->validate_commit(body.generation_id, body.member_id, body.group_instance_id);
   else if (body.generation_id >= 0)
     check = protocol::error_code::illegal_generation;
   if (check != protocol::error_code::none) return answer_all(check);

@@ -10,7 +10,8 @@
 // acks map to the log's ack levels: 0 -> none (no answer at all; an error
 // closes the connection, as Kafka does, since the producer cannot hear it
 // otherwise), 1 -> written (page cache), -1 -> flushed (fdatasync, group commit).
-// The internal __consumer_offsets answers INVALID_TOPIC_EXCEPTION, as Kafka.
+// Internal topics (__consumer_offsets, __share_group_state) answer
+// INVALID_TOPIC_EXCEPTION, as Kafka.
 #include <algorithm>
 #include <optional>
 #include <span>
@@ -21,7 +22,7 @@
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
-#include "broker/group/offsets_log.h"
+#include "broker/internal_topics.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/record_batch.h"
@@ -147,7 +148,7 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
       }
       // Only the group coordinator writes internal topics (Kafka's
       // ReplicaManager: "Cannot append to internal topic").
-      if (group::is_internal_topic(topic.name)) {
+      if (is_internal_topic(topic.name)) {
         fail(error_code::invalid_topic_exception);
         continue;
       }

@@ -40,6 +40,12 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
       {16, {0, 2}},  // ListGroups: v3 would make librdkafka go flexible
       {42, {0, 1}},  // DeleteGroups: v2 is flexible
       {47, {0, 0}},  // OffsetDelete
+      // Share groups (KIP-932): flexible only, at Kafka 4.2's versions. Not in
+      // PROTOCOL.md's first cut; no Debian client sends them (docs/share-groups.md).
+      {76, {1, 1}},  // ShareGroupHeartbeat
+      {77, {1, 1}},  // ShareGroupDescribe
+      {78, {1, 2}},  // ShareFetch
+      {79, {1, 2}},  // ShareAcknowledge
   };
   EXPECT_EQ(got, want);
 }

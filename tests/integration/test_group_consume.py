@@ -1,5 +1,5 @@
 """Consumer groups with librdkafka (confluent-kafka): three consumers of one
-group on a 6-partition topic get 2 partitions each and consume 6,000 messages
+group on a 6-partition topic get 2 partitions each and consume 60,000 messages
 exactly once between them; a second group on the same topic gets every
 message too."""
 
@@ -7,7 +7,7 @@ import harness
 from harness import expect
 from group_util import SETTINGS, consumer, drain, produce, wait_assigned
 
-COUNT = 6000
+COUNT = 60000
 
 
 def test(binary):

@@ -2,103 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
+#include "tests/broker/group/group_fixture.h"
 
 namespace sluice::broker::group {
 namespace {
-
-using protocol::error_code;
-
-// Timers on a manual clock: advance() fires those due, in deadline order.
-class manual_timers {
- public:
-  timer_factory factory() {
-    return [this](std::chrono::milliseconds d, std::function<void()> fn) {
-      struct handle final : timer_handle {
-        handle(manual_timers& t, uint64_t id) : t(t), id(id) {}
-        ~handle() override { t.pending_.erase(id); }
-        manual_timers& t;
-        uint64_t id;
-      };
-      const uint64_t id = next_++;
-      pending_[id] = {now_ + d.count(), std::move(fn)};
-      return std::make_unique<handle>(*this, id);
-    };
-  }
-  void advance(int64_t ms) {
-    const int64_t until = now_ + ms;
-    for (;;) {
-      auto due = pending_.end();
-      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-        if (it->second.first <= until &&
-            (due == pending_.end() || it->second.first < due->second.first))
-          due = it;
-      }
-      if (due == pending_.end()) break;
-      now_ = due->second.first;
-      auto fn = std::move(due->second.second);
-      pending_.erase(due);
-      fn();
-    }
-    now_ = until;
-  }
-
- private:
-  std::map<uint64_t, std::pair<int64_t, std::function<void()>>> pending_;
-  int64_t now_ = 0;
-  uint64_t next_ = 1;
-};
-
-class group_test : public ::testing::Test {
- protected:
-  group_settings settings() {
-    group_settings s;
-    s.initial_rebalance_delay_ms = 100;
-    return s;
-  }
-  protocol::join_group_request join_req(std::string member = {}) {
-    protocol::join_group_request r;
-    r.group_id = "g";
-    r.session_timeout_ms = 6000;
-    r.rebalance_timeout_ms = 10000;
-    r.member_id = std::move(member);
-    r.protocol_type = "consumer";
-    r.protocols.push_back({"range", {std::byte{1}}});
-    return r;
-  }
-  // Joins with v5 (MEMBER_ID_REQUIRED first); the answer lands in *out.
-  std::string join_new(std::shared_ptr<std::optional<protocol::join_group_response>> out) {
-    std::optional<protocol::join_group_response> first;
-    g_.join(join_req(), 5, "c", [&](auto r) { first = std::move(r); });
-    EXPECT_TRUE(first);
-    EXPECT_EQ(first->error_code, error_code::member_id_required);
-    EXPECT_FALSE(first->member_id.empty());
-    g_.join(join_req(first->member_id), 5, "c", [out](auto r) { *out = std::move(r); });
-    return first->member_id;
-  }
-  protocol::sync_group_response sync(const std::string& member, int32_t gen,
-                                     std::vector<std::string> assign_to = {}) {
-    protocol::sync_group_request r;
-    r.group_id = "g";
-    r.member_id = member;
-    r.generation_id = gen;
-    for (auto& m : assign_to) r.assignments.push_back({m, {std::byte{7}}});
-    std::optional<protocol::sync_group_response> got;
-    g_.sync(r, [&](auto a) { got = std::move(a); });
-    EXPECT_TRUE(got);
-    return got.value_or(protocol::sync_group_response{});
-  }
-  error_code beat(const std::string& member, int32_t gen) {
-    protocol::heartbeat_request h;
-    h.group_id = "g";
-    h.member_id = member;
-    h.generation_id = gen;
-    return g_.heartbeat(h);
-  }
-
-  manual_timers timers_;
-  consumer_group g_{"g", settings(), timers_.factory()};
-};
 
 TEST_F(group_test, join_sync_heartbeat_happy_path) {
   auto a = std::make_shared<std::optional<protocol::join_group_response>>();

@@ -1,0 +1,205 @@
+#include "broker/share/coordinator.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "broker/config.h"
+#include "broker/metrics.h"
+#include "broker/share/dead_letters.h"
+#include "broker/share/log_reader.h"
+#include "broker/topic_table.h"
+#include "log/errors.h"
+
+namespace sluice::broker::share {
+namespace {
+
+std::map<shard_services*, coordinator*>& registry() {
+  static std::map<shard_services*, coordinator*> r;
+  return r;
+}
+
+}  // namespace
+
+int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+share_settings settings_from(const broker_config& cfg) {
+  share_settings s;
+  s.partition.lock_duration_ms = cfg.group_share_record_lock_duration_ms;
+  s.partition.delivery_count_limit = static_cast<int16_t>(cfg.group_share_delivery_count_limit);
+  s.partition.max_in_flight = cfg.group_share_partition_max_record_locks;
+  s.partition.release_delay_ms = cfg.share_release_delay_ms;
+  s.session_timeout_ms = cfg.group_share_session_timeout_ms;
+  s.heartbeat_interval_ms = cfg.group_share_heartbeat_interval_ms;
+  s.start_at_earliest = cfg.share_auto_offset_reset_earliest;
+  s.member_max_acquired_records = cfg.share_member_max_acquired_records;
+  s.dlq_topic_suffix = cfg.share_dlq_topic_suffix;
+  return s;
+}
+
+coordinator* coordinator_of(shard_services& shard) {
+  auto it = registry().find(&shard);
+  return it == registry().end() ? nullptr : it->second;
+}
+
+coordinator_registration::coordinator_registration(shard_services& shard, coordinator& c)
+    : shard_(shard) {
+  registry()[&shard] = &c;
+}
+
+coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
+
+coordinator::coordinator(shard_services& shard, share_settings settings)
+    : shard_(shard), settings_(std::move(settings)) {
+  shard_.metrics().add_source(
+      metrics_owner_, [this](std::string& out) { render_share_metrics(*this, counters_, out); });
+}
+
+std::error_code coordinator::load() {
+  const log::partition_log* p = shard_.topics().get(state_topic, 0);
+  if (p == nullptr) return {};
+  std::map<std::tuple<std::string, std::string, int32_t>, partition_snapshot> last;
+  int64_t at = p->log_start_offset().value;
+  size_t records = 0;
+  bytes data;
+  while (at < p->high_watermark().value) {
+    if (auto ec = read_batches(*p, at, 1 << 20, data)) return ec;
+    const auto headers = scan_batches(data);
+    if (headers.empty()) break;
+    size_t off = 0;
+    for (const batch_header& h : headers) {
+      const bool ok = decode_batch(std::span<const std::byte>(data).subspan(off, h.size),
+                                   [&](batch_record&& r) {
+                                     if (auto s = decode_state_record(r)) {
+                                       last[{s->group, s->topic, s->partition}] = s->snapshot;
+                                       ++records;
+                                     }
+                                   });
+      if (!ok) {
+        spdlog::error("event=share_state_replay_stopped offset={} reason=unreadable_batch",
+                      h.base_offset);
+        return std::make_error_code(std::errc::illegal_byte_sequence);
+      }
+      off += h.size;
+      at = h.last_offset + 1;
+    }
+  }
+  for (const auto& [key, snap] : last) {
+    const auto& [group, topic, partition] = key;
+    get_or_create(group).add_partition({topic, partition},
+                                       share_partition(settings_.partition, snap));
+  }
+  spdlog::info("event=share_state_loaded records={} partitions={} groups={}", records, last.size(),
+               groups_.size());
+  return {};
+}
+
+share_group& coordinator::get_or_create(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) {
+    it = groups_.emplace(group_id, std::make_unique<share_group>(group_id)).first;
+  }
+  return *it->second;
+}
+
+share_group* coordinator::find(std::string_view group_id) {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+share_partition* coordinator::partition(share_group& g, const topic_partition& tp) {
+  const log::partition_log* log = shard_.topics().get(tp.first, tp.second);
+  if (log == nullptr || is_state_topic(tp.first)) return nullptr;
+  share_partition* p = g.find_partition(tp);
+  if (p == nullptr) {
+    const int64_t start =
+        settings_.start_at_earliest ? log->log_start_offset().value : log->high_watermark().value;
+    p = &g.add_partition(tp, share_partition(settings_.partition, start));
+  }
+  p->advance_log_start(log->log_start_offset().value);
+  return p;
+}
+
+partitions_fn coordinator::partitions_of() {
+  return [this](const std::string& topic) -> std::optional<std::vector<int32_t>> {
+    if (is_state_topic(topic)) return std::nullopt;
+    return shard_.topics().partitions(topic);
+  };
+}
+
+void coordinator::expire_members(share_group& g, int64_t now_ms) {
+  g.expire_members(now_ms, settings_.session_timeout_ms, partitions_of());
+}
+
+void coordinator::persist(share_group& g, const std::vector<topic_partition>& touched,
+                          std::function<void(std::error_code)> done) {
+  std::vector<state_record> records;
+  struct letters {
+    topic_partition tp;
+    std::vector<dead_letter> list;
+  };
+  auto pending = std::make_shared<std::vector<letters>>();
+  for (const auto& tp : touched) {
+    share_partition* p = g.find_partition(tp);
+    if (p == nullptr) continue;
+    records.push_back({g.id(), tp.first, tp.second, p->snapshot()});
+    auto dead = p->take_dead_letters();
+    for (const dead_letter& d : dead) {
+      ++(d.reason == archive_reason::rejected ? counters_.archived_rejected
+                                              : counters_.archived_delivery_limit);
+    }
+    if (!dead.empty() && !settings_.dlq_topic_suffix.empty()) {
+      pending->push_back({tp, std::move(dead)});
+    }
+  }
+  if (records.empty()) return done({});
+  // Dead letters first: once the state says "archived", the copy must exist.
+  auto write_state = [this, records = std::move(records), done](std::error_code ec) mutable {
+    if (ec) return done(ec);
+    append_state(std::move(records), std::move(done));
+  };
+  if (pending->empty()) return write_state({});
+  auto remaining = std::make_shared<size_t>(pending->size());
+  auto first_error = std::make_shared<std::error_code>();
+  auto join = std::make_shared<decltype(write_state)>(std::move(write_state));
+  const std::string dlq = g.id() + settings_.dlq_topic_suffix;
+  for (const letters& l : *pending) {
+    write_dead_letters(shard_, dlq, g.id(), l.tp.first, l.tp.second, l.list,
+                       [this, n = l.list.size(), remaining, first_error, join](std::error_code ec) {
+                         if (!ec) counters_.dead_lettered += n;
+                         if (ec) {
+                           spdlog::warn("event=share_dead_letter_failed error=\"{}\"",
+                                        ec.message());
+                         }
+                         if (ec && !*first_error) *first_error = ec;
+                         if (--*remaining == 0) (*join)(*first_error);
+                       });
+  }
+}
+
+void coordinator::append_state(std::vector<state_record> records,
+                               std::function<void(std::error_code)> done) {
+  if (closed_) return done(log::errc::not_found);
+  log::partition_log* p = shard_.topics().get(state_topic, 0);
+  if (p == nullptr) {
+    if (!shard_.topics().partitions(state_topic)) {
+      if (auto ec = shard_.topics().create_topic(state_topic, 1)) return done(ec);
+      spdlog::info("event=share_state_topic_created topic={}", state_topic);
+    }
+    p = shard_.topics().get(state_topic, 0);
+    if (p == nullptr) return done(log::errc::not_found);
+  }
+  std::vector<batch_record> batch;
+  const int64_t now = wall_clock_ms();
+  for (const auto& r : records) batch.push_back(encode_state_record(r, now));
+  auto data = std::make_shared<bytes>(encode_batch(batch));
+  auto r =
+      p->append(*data, log::ack_level::flushed, [data, done](std::error_code ec) { done(ec); });
+  if (!r) return done(r.error());
+  shard_.request_flush();
+}
+
+}  // namespace sluice::broker::share

@@ -1,0 +1,113 @@
+#pragma once
+// The share-group coordinator of this broker: every share group (membership,
+// sessions, per-partition delivery state) in memory, made durable in the
+// internal partition `__share_group_state-0` (state_log.h) and replayed by
+// load() at start. Records a dead-letter topic receives are written here too
+// (dead_letters.h).
+//
+// What is durable: each acknowledgement (and each archive by the delivery
+// limit) writes a snapshot of the partitions it touched with
+// ack_level::flushed, and the request is answered only after that write is
+// on disk, so an ACCEPTed record is never delivered again after a crash.
+// Locks are not written: after a restart every record that was Acquired is
+// Available again (its delivery count as of the last snapshot).
+//
+// Handlers find it through coordinator_of(shard), registered by the shard
+// for the life of the coordinator (as group::coordinator_of does).
+//
+// Ownership: owns the groups; borrows the shard services; its metrics source
+// lives as long as it does. Thread: the shard's.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "broker/request.h"
+#include "broker/share/share_group.h"
+#include "broker/share/share_metrics.h"
+#include "broker/share/state_log.h"
+
+namespace sluice::broker::share {
+
+struct share_settings {
+  partition_settings partition;
+  int32_t session_timeout_ms = 45000;
+  int32_t heartbeat_interval_ms = 5000;
+  bool start_at_earliest = false;
+  int32_t member_max_acquired_records = 1000;
+  std::string dlq_topic_suffix;  // empty: no dead-letter topic
+};
+
+share_settings settings_from(const broker_config& cfg);
+
+class coordinator {
+ public:
+  coordinator(shard_services& shard, share_settings settings);
+  coordinator(const coordinator&) = delete;
+  coordinator& operator=(const coordinator&) = delete;
+
+  // Replays __share_group_state-0 if it exists: the last snapshot of each
+  // partition wins. An unreadable batch stops the replay with an error.
+  std::error_code load();
+
+  const share_settings& settings() const { return settings_; }
+  shard_services& shard() { return shard_; }
+
+  share_group& get_or_create(const std::string& group_id);
+  share_group* find(std::string_view group_id);
+  const std::map<std::string, std::unique_ptr<share_group>, std::less<>>& groups() const {
+    return groups_;
+  }
+
+  // The share partition of `tp` for `g`, created on first use at the log's
+  // start or high watermark (sluice.share.auto.offset.reset); nullptr when the
+  // topic or partition does not exist. Also drops offsets the log deleted.
+  share_partition* partition(share_group& g, const topic_partition& tp);
+  // The partitions of a topic, as the assignor wants them.
+  partitions_fn partitions_of();
+  // Session timeouts, checked whenever the group is used.
+  void expire_members(share_group& g, int64_t now_ms);
+
+  // Makes the state of `touched` durable (and sends their dead letters to
+  // the group's dead-letter topic first, if configured), then calls `done`.
+  void persist(share_group& g, const std::vector<topic_partition>& touched,
+               std::function<void(std::error_code)> done);
+
+  // Cancels nothing yet (no timers of its own); kept for symmetry with the
+  // group coordinator so the shard can call it before the logs close.
+  void close() { closed_ = true; }
+
+  // Counters the request paths add to (share_metrics.h).
+  share_counters& counters() { return counters_; }
+
+ private:
+  void append_state(std::vector<state_record> records, std::function<void(std::error_code)> done);
+
+  shard_services& shard_;
+  share_settings settings_;
+  std::map<std::string, std::unique_ptr<share_group>, std::less<>> groups_;
+  bool closed_ = false;
+  share_counters counters_;
+  std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
+};
+
+int64_t wall_clock_ms();
+
+coordinator* coordinator_of(shard_services& shard);
+class coordinator_registration {
+ public:
+  coordinator_registration(shard_services& shard, coordinator& c);
+  ~coordinator_registration();
+  coordinator_registration(const coordinator_registration&) = delete;
+  coordinator_registration& operator=(const coordinator_registration&) = delete;
+
+ private:
+  shard_services& shard_;
+};
+
+}  // namespace sluice::broker::share

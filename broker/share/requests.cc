@@ -1,0 +1,116 @@
+#include "broker/share/requests.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "broker/share/log_reader.h"
+#include "broker/share/topic_id.h"
+#include "broker/topic_table.h"
+
+namespace sluice::broker::share {
+
+using protocol::error_code;
+
+error_code advance_session(share_group& g, const std::string& member, int32_t epoch,
+                           bool opening_allowed) {
+  auto& sessions = g.sessions();
+  if (epoch == 0) {
+    if (!opening_allowed) return error_code::invalid_share_session_epoch;
+    sessions[member] = share_session{};
+    return error_code::none;
+  }
+  auto it = sessions.find(member);
+  if (it == sessions.end()) return error_code::share_session_not_found;
+  if (epoch == -1) return error_code::none;
+  if (epoch != it->second.next_epoch) return error_code::invalid_share_session_epoch;
+  it->second.next_epoch = epoch == INT32_MAX ? 1 : epoch + 1;
+  return error_code::none;
+}
+
+void close_session(share_group& g, const std::string& member, int64_t now_ms) {
+  g.sessions().erase(member);
+  for (auto& [tp, p] : g.partitions()) p.release_member(member, now_ms);
+}
+
+ack_outcome apply_acknowledgements(coordinator& c, share_group& g, const std::string& member,
+                                   const std::vector<partition_acks>& acks, bool renew_allowed,
+                                   int64_t now_ms) {
+  ack_outcome out;
+  for (const partition_acks& a : acks) {
+    error_code& e = out.errors[key_of(a.topic_id, a.partition)];
+    auto topic = topic_name_of(c.shard().topics(), a.topic_id);
+    if (!topic) {
+      e = error_code::unknown_topic_id;
+      continue;
+    }
+    share_partition* p = c.partition(g, {*topic, a.partition});
+    if (p == nullptr) {
+      e = error_code::unknown_topic_or_partition;
+      continue;
+    }
+    bool changed = false;
+    for (const auto& b : *a.batches) {
+      const bool has_renew =
+          std::ranges::find(b.acknowledge_types, int8_t{4}) != b.acknowledge_types.end();
+      const error_code r =
+          has_renew && !renew_allowed
+              ? error_code::invalid_request
+              : p->acknowledge(member, b.first_offset, b.last_offset, b.acknowledge_types, now_ms);
+      if (r == error_code::none) {
+        changed = true;
+      } else if (e == error_code::none) {
+        e = r;  // the first failure names the partition's error; later batches still apply
+      }
+    }
+    if (changed) out.touched.push_back({*topic, a.partition});
+  }
+  return out;
+}
+
+acquired_partition acquire_records(coordinator& c, share_group& g, const topic_partition& tp,
+                                   const std::string& member, int32_t max_records,
+                                   uint64_t max_bytes, int64_t now_ms, error_code& error) {
+  acquired_partition out;
+  error = error_code::none;
+  const log::partition_log* log = c.shard().topics().get(tp.first, tp.second);
+  share_partition* p = c.partition(g, tp);
+  if (log == nullptr || p == nullptr) {
+    error = error_code::unknown_topic_or_partition;
+    return out;
+  }
+  if (max_records <= 0) return out;
+  const int64_t first = p->next_acquirable(now_ms, log->high_watermark().value);
+  if (first < 0) return out;
+  bytes data;
+  if (auto ec = read_batches(*log, first, std::max<uint64_t>(max_bytes, 1), data)) {
+    spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"{}\"", tp.first,
+                 tp.second, ec.message());
+    error = error_code::kafka_storage_error;
+    return out;
+  }
+  const auto headers = scan_batches(data);
+  if (headers.empty()) return out;
+  const auto ranges = p->acquire(member, max_records, now_ms, headers.back().last_offset + 1);
+  size_t at = 0;
+  for (const batch_header& h : headers) {
+    const bool wanted = std::ranges::any_of(ranges, [&](const acquired_range& r) {
+      return r.first_offset <= h.last_offset && r.last_offset >= h.base_offset;
+    });
+    if (wanted) {
+      out.records.insert(out.records.end(), data.begin() + static_cast<ptrdiff_t>(at),
+                         data.begin() + static_cast<ptrdiff_t>(at + h.size));
+    }
+    at += h.size;
+  }
+  for (const auto& r : ranges) {
+    const auto n = static_cast<uint64_t>(r.last_offset - r.first_offset + 1);
+    c.counters().deliveries += n;
+    if (r.delivery_count > 1) c.counters().redeliveries += n;
+    out.ranges.emplace_back(r.first_offset, r.last_offset);
+    out.delivery_counts.push_back(r.delivery_count);
+  }
+  return out;
+}
+
+}  // namespace sluice::broker::share

@@ -1,0 +1,194 @@
+// The share handlers on a fake shard: a member joins, fetches, acknowledges;
+// the state is replayed by a new coordinator from __share_group_state.
+#include <gtest/gtest.h>
+
+#include "broker/share/coordinator.h"
+#include "broker/share/handlers.h"
+#include "broker/internal_batch.h"
+#include "broker/share/topic_id.h"
+#include "protocol/messages/share_acknowledge.h"
+#include "protocol/messages/share_fetch.h"
+#include "protocol/messages/share_group_describe.h"
+#include "protocol/messages/share_group_heartbeat.h"
+#include "tests/broker/fake_shard.h"
+
+namespace sluice::broker::share {
+namespace {
+
+using protocol::error_code;
+
+share_settings earliest() {
+  share_settings s;
+  s.start_at_earliest = true;
+  return s;
+}
+
+void produce(test::fake_shard& shard, const std::string& topic, int n) {
+  ASSERT_FALSE(shard.topics().create_topic(topic, 1));
+  std::vector<batch_record> records(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    std::string v = "v" + std::to_string(i);
+    records[static_cast<size_t>(i)].value =
+        bytes(reinterpret_cast<const std::byte*>(v.data()),
+              reinterpret_cast<const std::byte*>(v.data()) + v.size());
+  }
+  auto batch = encode_batch(records);
+  auto r = shard.topics().get(topic, 0)->append(batch, log::ack_level::flushed, [](auto) {});
+  ASSERT_TRUE(r);
+  shard.run_io();
+}
+
+template <class Resp, class Req>
+Resp call(test::fake_shard& shard, handler_fn h, const Req& body, int16_t version) {
+  auto a = std::make_shared<test::answer>();
+  h(shard, test::make_request(body, version), test::capture(a));
+  for (int i = 0; i < 5 && !a->called; ++i) {
+    shard.run_io();
+    shard.fire_timers();
+  }
+  EXPECT_TRUE(a->called);
+  if (!a->called || !a->value) return Resp{};
+  return test::decode_answer<Resp>(*a->value, version);
+}
+
+protocol::share_fetch_request fetch(int32_t epoch, int32_t max_records,
+                                    std::vector<protocol::acknowledgement_batch> acks = {}) {
+  protocol::share_fetch_request f;
+  f.group_id = "g";
+  f.member_id = "m";
+  f.share_session_epoch = epoch;
+  f.max_records = max_records;
+  auto& t = f.topics.emplace_back();
+  t.topic_id = topic_id_of("t");
+  t.partitions.push_back({0, std::move(acks)});
+  return f;
+}
+
+TEST(share_handlers, join_fetch_acknowledge_and_replay) {
+  test::fake_shard shard;
+  produce(shard, "t", 5);
+  {
+    coordinator c(shard, earliest());
+    coordinator_registration reg(shard, c);
+    protocol::share_group_heartbeat_request hb;
+    hb.group_id = "g";
+    hb.member_id = "m";
+    hb.subscribed_topic_names = std::vector<std::string>{"t"};
+    auto joined =
+        call<protocol::share_group_heartbeat_response>(shard, &handle_share_group_heartbeat, hb, 1);
+    ASSERT_EQ(joined.error_code, error_code::none);
+    ASSERT_TRUE(joined.assignment);
+    ASSERT_EQ(joined.assignment->topic_partitions.size(), 1u);
+    EXPECT_EQ(joined.assignment->topic_partitions[0].topic_id, topic_id_of("t"));
+
+    auto first = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+    ASSERT_EQ(first.error_code, error_code::none);
+    ASSERT_EQ(first.responses.size(), 1u);
+    const auto& pd = first.responses[0].partitions[0];
+    ASSERT_EQ(pd.acquired.size(), 1u);
+    EXPECT_EQ(pd.acquired[0].first_offset, 0);
+    EXPECT_EQ(pd.acquired[0].last_offset, 2);
+    EXPECT_EQ(pd.acquired[0].delivery_count, 1);
+    EXPECT_FALSE(pd.records.is_null());
+    EXPECT_EQ(first.acquisition_lock_timeout_ms, 30000);
+
+    // Wrong session epoch, then acknowledgements via ShareAcknowledge.
+    auto wrong = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(5, 1), 1);
+    EXPECT_EQ(wrong.error_code, error_code::invalid_share_session_epoch);
+    protocol::share_acknowledge_request ack;
+    ack.group_id = "g";
+    ack.member_id = "m";
+    ack.share_session_epoch = 1;
+    ack.topics.push_back({topic_id_of("t"), {{0, {{0, 1, {1}}, {2, 2, {2}}}}}});
+    auto acked =
+        call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 2);
+    EXPECT_EQ(acked.error_code, error_code::none);
+    ASSERT_EQ(acked.responses.size(), 1u);
+    EXPECT_EQ(acked.responses[0].partitions[0].error_code, error_code::none);
+    EXPECT_EQ(acked.acquisition_lock_timeout_ms, 30000);
+
+    // Acknowledging offset 0 again is an error on the partition only.
+    auto again = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
+                                                      fetch(2, 10, {{0, 0, {1}}}), 1);
+    EXPECT_EQ(again.error_code, error_code::none);
+    const auto& pd2 = again.responses[0].partitions[0];
+    EXPECT_EQ(pd2.acknowledge_error_code, error_code::invalid_record_state);
+    ASSERT_EQ(pd2.acquired.size(), 2u);  // 2 released (count 2), then 3-4 (count 1)
+    EXPECT_EQ(pd2.acquired[0].first_offset, 2);
+    EXPECT_EQ(pd2.acquired[0].delivery_count, 2);
+    EXPECT_EQ(pd2.acquired[1].first_offset, 3);
+    EXPECT_EQ(pd2.acquired[1].last_offset, 4);
+
+    protocol::share_group_describe_request d;
+    d.group_ids = {"g", "nope"};
+    auto described =
+        call<protocol::share_group_describe_response>(shard, &handle_share_group_describe, d, 1);
+    ASSERT_EQ(described.groups.size(), 2u);
+    EXPECT_EQ(described.groups[0].group_state, "Stable");
+    ASSERT_EQ(described.groups[0].members.size(), 1u);
+    EXPECT_EQ(described.groups[0].members[0].assignment[0].topic_name, "t");
+    EXPECT_EQ(described.groups[1].error_code, error_code::group_id_not_found);
+  }
+  coordinator replayed(shard, earliest());
+  ASSERT_FALSE(replayed.load());
+  share_group* g = replayed.find("g");
+  ASSERT_NE(g, nullptr);
+  share_partition* p = g->find_partition({"t", 0});
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->start_offset(), 2);  // 0-1 accepted before the restart
+  auto ranges = p->acquire("n", 10, wall_clock_ms(), 5);
+  ASSERT_FALSE(ranges.empty());
+  EXPECT_EQ(ranges[0].first_offset, 2);
+}
+
+TEST(share_handlers, a_v2_renew_extends_the_lock_and_fetches_nothing) {
+  test::fake_shard shard;
+  produce(shard, "t", 3);
+  coordinator c(shard, earliest());
+  coordinator_registration reg(shard, c);
+  auto first = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 1), 2);
+  ASSERT_EQ(first.responses[0].partitions[0].acquired.size(), 1u);
+  auto renew = fetch(1, 5, {{0, 0, {4}}});
+  renew.is_renew_ack = true;
+  auto r = call<protocol::share_fetch_response>(shard, &handle_share_fetch, renew, 2);
+  EXPECT_EQ(r.error_code, error_code::none);
+  EXPECT_EQ(r.responses[0].partitions[0].acknowledge_error_code, error_code::none);
+  EXPECT_TRUE(r.responses[0].partitions[0].acquired.empty());
+  // RENEW is not a v1 acknowledge type.
+  auto old = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
+                                                  fetch(2, 0, {{0, 0, {4}}}), 1);
+  EXPECT_EQ(old.responses[0].partitions[0].acknowledge_error_code, error_code::invalid_request);
+}
+
+TEST(share_handlers, requests_without_a_session_or_ids_are_refused) {
+  test::fake_shard shard;
+  produce(shard, "t", 1);
+  coordinator c(shard, earliest());
+  coordinator_registration reg(shard, c);
+  auto no_session =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(3, 1), 1);
+  EXPECT_EQ(no_session.error_code, error_code::share_session_not_found);
+  auto acks_on_open = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
+                                                           fetch(0, 1, {{0, 0, {1}}}), 1);
+  EXPECT_EQ(acks_on_open.error_code, error_code::invalid_request);
+  auto no_member = fetch(0, 1);
+  no_member.member_id.reset();
+  EXPECT_EQ(
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, no_member, 1).error_code,
+      error_code::invalid_request);
+  protocol::share_acknowledge_request ack;
+  ack.group_id = "g";
+  ack.member_id = "m";
+  ack.share_session_epoch = 0;
+  EXPECT_EQ(call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 1)
+                .error_code,
+            error_code::invalid_share_session_epoch);
+  auto unknown = fetch(0, 1);
+  unknown.topics[0].topic_id = topic_id_of("missing");
+  auto r = call<protocol::share_fetch_response>(shard, &handle_share_fetch, unknown, 1);
+  ASSERT_EQ(r.responses.size(), 1u);
+  EXPECT_EQ(r.responses[0].partitions[0].error_code, error_code::unknown_topic_id);
+}
+
+}  // namespace
+}  // namespace sluice::broker::share
