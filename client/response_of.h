@@ -25,6 +25,10 @@
 #include "protocol/messages/offset_delete.h"
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/share_acknowledge.h"
+#include "protocol/messages/share_fetch.h"
+#include "protocol/messages/share_group_describe.h"
+#include "protocol/messages/share_group_heartbeat.h"
 #include "protocol/messages/sync_group.h"
 
 namespace sluice::client {
@@ -59,6 +63,10 @@ SLUICE_CLIENT_RESPONSE_OF(offset_commit)
 SLUICE_CLIENT_RESPONSE_OF(offset_delete)
 SLUICE_CLIENT_RESPONSE_OF(offset_fetch)
 SLUICE_CLIENT_RESPONSE_OF(produce)
+SLUICE_CLIENT_RESPONSE_OF(share_acknowledge)
+SLUICE_CLIENT_RESPONSE_OF(share_fetch)
+SLUICE_CLIENT_RESPONSE_OF(share_group_describe)
+SLUICE_CLIENT_RESPONSE_OF(share_group_heartbeat)
 SLUICE_CLIENT_RESPONSE_OF(sync_group)
 #undef SLUICE_CLIENT_RESPONSE_OF
 

@@ -108,6 +108,30 @@ void consume_command(CLI::App& app, cli_options& out) {
   c->add_option("--idle-timeout-ms", o.idle_timeout_ms, "Exit after this long without a record");
 }
 
+void share_commands(CLI::App& app, cli_options& out) {
+  auto& o = out.share;
+  auto* share = app.add_subcommand("share", "Share groups (KIP-932): queue-style consumption");
+  share->require_subcommand(1);
+  auto* c = leaf(share->add_subcommand("consume", "Print records handed out by a share group"), out,
+                 "share consume");
+  add_common(c, out.common);
+  c->add_option("-G,--group", o.group, "Share group")->required();
+  c->add_option("-t,--topic", o.topics, "Topic (repeatable)")->required()->allow_extra_args(false);
+  c->add_option("--ack", o.ack,
+                "auto: accept each record once printed; manual: read a/accept, r/release or "
+                "x/reject from stdin after each record")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "manual"}));
+  c->add_option("--max-inflight", o.max_inflight, "Records one fetch may acquire (MaxRecords)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  c->add_option("-c,--count", o.count, "Exit after this many records");
+  c->add_option("-f,--format", o.format,
+                "Format as for consume (default: %s\\n); --json adds delivery_count");
+  c->add_flag("-J,--json", o.json, "One JSON object per record");
+  c->add_option("--idle-timeout-ms", o.idle_timeout_ms, "Exit after this long without a record");
+}
+
 void group_commands(CLI::App& app, cli_options& out) {
   auto& o = out.group;
   auto* g =
@@ -234,6 +258,7 @@ std::unique_ptr<CLI::App> build_cli(cli_options& out) {
   topic_commands(*app, out);
   produce_command(*app, out);
   consume_command(*app, out);
+  share_commands(*app, out);
   group_commands(*app, out);
   offsets_command(*app, out);
   perf_commands(*app, out);

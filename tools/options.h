@@ -53,6 +53,17 @@ struct consume_options {
   int64_t idle_timeout_ms = -1;      // stop after this long without records
 };
 
+struct share_options {
+  std::string group;                // --group
+  std::vector<std::string> topics;  // -t (repeatable)
+  std::string ack = "auto";         // --ack auto|manual
+  int32_t max_inflight = 500;       // --max-inflight: ShareFetch MaxRecords
+  int64_t count = -1;               // -c
+  std::string format;               // -f
+  bool json = false;                // -J/--json
+  int64_t idle_timeout_ms = -1;     // stop after this long without records
+};
+
 struct group_options {
   std::string group;
   std::vector<std::string> groups;  // delete: several
@@ -95,6 +106,7 @@ struct cli_options {
   topic_options topic;
   produce_options produce;
   consume_options consume;
+  share_options share;
   group_options group;
   offsets_options offsets;
   perf_options perf;

@@ -14,7 +14,7 @@ COMMANDS = [
     ["topic", "delete"], ["topic", "alter"], ["produce"], ["consume"], ["group"],
     ["group", "list"], ["group", "describe"], ["group", "delete"], ["group", "reset-offsets"],
     ["group", "wait"], ["offsets"], ["perf"], ["perf", "produce"], ["perf", "consume"],
-    ["perf", "e2e"],
+    ["perf", "e2e"], ["share"], ["share", "consume"],
 ]
 
 

@@ -11,6 +11,7 @@
 #include "tools/commands/offsets.h"
 #include "tools/commands/perf.h"
 #include "tools/commands/produce.h"
+#include "tools/commands/share.h"
 #include "tools/commands/topic.h"
 
 namespace sluice::tools {
@@ -28,6 +29,7 @@ const std::map<std::string, command_fn>& commands() {
       {"topic alter", [](session& s, const cli_options& o) { return topic_alter(s, o.topic); }},
       {"produce", [](session& s, const cli_options& o) { return produce_command(s, o.produce); }},
       {"consume", [](session& s, const cli_options& o) { return consume_command(s, o.consume); }},
+      {"share consume", [](session& s, const cli_options& o) { return share_consume(s, o.share); }},
       {"group list", [](session& s, const cli_options& o) { return group_list(s, o.group); }},
       {"group describe",
        [](session& s, const cli_options& o) { return group_describe(s, o.group); }},

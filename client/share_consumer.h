@@ -1,0 +1,129 @@
+#pragma once
+// A member of a share group (KIP-932): records of the subscribed topics are
+// handed out one by one to whichever member fetches them, several members may
+// read the same partition, and each record is acknowledged on its own
+// (accept, release, reject) instead of committing an offset.
+//
+// The flow, as docs/share-groups.md describes the broker's side:
+// ShareGroupHeartbeat joins with epoch 0 and a member id made here, then
+// heartbeats at the interval the coordinator returns; the assignment names
+// topics by id, mapped to names with ShareGroupDescribe. ShareFetch opens a
+// share session (epoch 0), then carries epoch + 1 on each request, with the
+// acknowledgements of earlier deliveries piggybacked. Only records inside the
+// acquired ranges of an answer are handed out, with their delivery count.
+//
+// Acknowledgement modes, as Kafka's share.acknowledgement.mode:
+// - implicit (default): every record poll() returned is accepted by the next
+//   poll(), commit() or close(), unless acknowledge() said otherwise;
+// - explicit: only what acknowledge() records is sent; a record left
+//   unacknowledged stays locked until its acquisition lock expires.
+// Pending acknowledgements go with the next ShareFetch, or at once with
+// commit() (ShareAcknowledge, answered when the new states are durable).
+//
+// poll() drives everything: it heartbeats when due (capping its wait at the
+// next heartbeat) and rejoins after UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH.
+// Call it more often than group.share.session.timeout.ms.
+//
+// One connection serves both the group and the fetches (Sluice is a single
+// broker and FindCoordinator names it for every group).
+//
+// Ownership and threads: holds a reference to the cluster (which must outlive
+// it); runs on the cluster's executor.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/cluster.h"
+#include "client/error.h"
+#include "client/record.h"
+#include "protocol/messages/share_common.h"
+
+namespace sluice::client {
+
+// A delivered record and how many times it has been delivered (1 the first
+// time; more after a release, a lock expiry or a member leaving).
+struct share_record : consumer_record {
+  int16_t delivery_count = 0;
+};
+
+// Kafka's AcknowledgeType values a client sends.
+enum class ack_type : int8_t { accept = 1, release = 2, reject = 3 };
+
+struct share_config {
+  std::string group_id;
+  std::vector<std::string> topics;
+  bool explicit_acknowledgement = false;  // share.acknowledgement.mode=explicit
+  // MaxRecords of each ShareFetch; the broker also caps what one member holds
+  // (sluice.share.member.max.acquired.records), the prefetch analogue.
+  int32_t max_records = 500;
+  int32_t max_bytes = 50 * 1024 * 1024;
+};
+
+class share_consumer {
+ public:
+  share_consumer(cluster& c, share_config config);
+  ~share_consumer();
+  share_consumer(const share_consumer&) = delete;
+  share_consumer& operator=(const share_consumer&) = delete;
+
+  // Joins or heartbeats when due, sends pending acknowledgements, and returns
+  // the records acquired by this member (empty after `timeout`).
+  awaitable<result<std::vector<share_record>>> poll(std::chrono::milliseconds timeout);
+
+  // Records how `record` (returned by poll) was processed; sent with the next
+  // poll() or commit(). A later call for the same record replaces the type.
+  void acknowledge(const share_record& record, ack_type type);
+
+  // Sends every pending acknowledgement now (ShareAcknowledge) and returns the
+  // first partition error (INVALID_RECORD_STATE: the lock had expired).
+  awaitable<result<void>> commit();
+
+  // Sends what is pending, closes the share session (the broker gives back
+  // what this member still holds) and leaves the group (epoch -1).
+  awaitable<result<void>> close();
+
+  // Errors the broker reported for acknowledgements piggybacked on the last
+  // poll(); poll() itself still succeeds.
+  const std::vector<client_error>& acknowledge_errors() const noexcept { return ack_errors_; }
+  const std::string& member_id() const noexcept { return member_id_; }
+  int32_t member_epoch() const noexcept { return member_epoch_; }
+  std::vector<topic_partition> assignment() const;
+
+ private:
+  using clock = std::chrono::steady_clock;
+  using topic_key = std::array<std::byte, 16>;  // a topic id's bytes
+
+  awaitable<result<std::shared_ptr<connection>>> conn();
+  awaitable<result<void>> heartbeat(bool leave);
+  awaitable<result<void>> learn_topic_names();
+  awaitable<void> wait(std::chrono::milliseconds d);
+  // Moves the records the last poll() returned into the pending accepts.
+  void accept_delivered();
+  // The pending acknowledgements of `tp`, as single-offset batches.
+  std::vector<protocol::acknowledgement_batch> batches_of(const topic_partition& tp) const;
+  result<topic_key> id_of(const std::string& topic) const;
+
+  cluster& cluster_;
+  share_config config_;
+  std::shared_ptr<connection> conn_;
+  std::string member_id_;
+  int32_t member_epoch_ = 0;
+  bool joined_ = false;
+  std::chrono::milliseconds heartbeat_interval_{5000};
+  clock::time_point next_heartbeat_{};
+  std::map<topic_key, std::vector<int32_t>> assigned_;
+  std::map<topic_key, std::string> names_;
+  int32_t session_epoch_ = 0;                // the next ShareFetch/ShareAcknowledge's
+  std::set<topic_partition> session_parts_;  // partitions the session fetches
+  std::map<topic_partition, std::map<int64_t, ack_type>> pending_;
+  std::vector<std::pair<topic_partition, int64_t>> delivered_;  // by the last poll
+  std::vector<client_error> ack_errors_;
+};
+
+}  // namespace sluice::client

@@ -1,0 +1,128 @@
+#include "tools/commands/share.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "client/share_consumer.h"
+#include "tools/record_format.h"
+
+namespace sluice::tools {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Renders one record as -f or --json asks; --json adds "delivery_count".
+class share_printer {
+ public:
+  explicit share_printer(std::optional<record_format> fmt) : fmt_(std::move(fmt)) {}
+
+  void print(const client::share_record& r) {
+    out_.clear();
+    printable_record p;
+    p.topic = r.topic;
+    p.partition = r.partition;
+    p.offset = r.offset;
+    p.timestamp = r.timestamp_ms;
+    if (r.key) p.key = client::as_text(*r.key);
+    if (r.value) p.value = client::as_text(*r.value);
+    for (const auto& h : r.headers) {
+      record_header rh{h.key, std::nullopt};
+      if (h.value) rh.value = std::string(client::as_text(*h.value));
+      p.headers.push_back(std::move(rh));
+    }
+    if (fmt_) {
+      fmt_->render(p, out_);
+    } else {
+      render_json(p, out_);  // "{...}\n": add the delivery count inside
+      out_.resize(out_.size() - 2);
+      out_ += ",\"delivery_count\":" + std::to_string(r.delivery_count) + "}\n";
+    }
+    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    std::fflush(stdout);
+  }
+
+ private:
+  std::optional<record_format> fmt_;
+  std::string out_;
+};
+
+// The decision for one record read from stdin; nullopt at end of input.
+std::optional<client::ack_type> read_decision() {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "a" || line == "accept") return client::ack_type::accept;
+    if (line == "r" || line == "release") return client::ack_type::release;
+    if (line == "x" || line == "reject") return client::ack_type::reject;
+    std::fprintf(stderr, "sluice: '%s': answer a/accept, r/release or x/reject\n", line.c_str());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+awaitable<status> share_consume(session& s, const share_options& o) {
+  if (o.json && !o.format.empty()) co_return fail("give -f or --json, not both");
+  std::optional<record_format> fmt;
+  if (!o.json) {
+    auto f = compile_format(o.format.empty() ? "%s\\n" : o.format);
+    if (!f) co_return f.err();
+    fmt = std::move(*f);
+  }
+  // The group would simply assign nothing for a missing topic: say so instead.
+  for (const auto& t : o.topics)
+    if (auto md = co_await s.cluster.topic(t); !md) co_return from_client(md.error());
+  share_printer out(std::move(fmt));
+  const bool manual = o.ack == "manual";
+  client::share_config sc;
+  sc.group_id = o.group;
+  sc.topics = o.topics;
+  sc.max_records = o.max_inflight;
+  // Every record is acknowledged here, one by one, so that records fetched
+  // beyond -c (or left at end of input) can be released instead of accepted.
+  sc.explicit_acknowledgement = true;
+  client::share_consumer c(s.cluster, sc);
+  int64_t printed = 0;
+  bool input_ended = false;
+  auto done = [&] { return (o.count >= 0 && printed >= o.count) || input_ended; };
+  auto idle_since = std::chrono::steady_clock::now();
+  status outcome = ok;
+  while (!s.stop_requested && !done()) {
+    auto recs = co_await c.poll(200ms);
+    if (!recs) {
+      outcome = from_client(recs.error());
+      break;
+    }
+    for (const auto& e : c.acknowledge_errors())
+      std::fprintf(stderr, "sluice: warning: %s\n", e.message.c_str());
+    if (!recs->empty()) idle_since = std::chrono::steady_clock::now();
+    for (const auto& r : *recs) {
+      if (done() || s.stop_requested) {
+        c.acknowledge(r, client::ack_type::release);
+        continue;
+      }
+      out.print(r);
+      ++printed;
+      if (!manual) {
+        c.acknowledge(r, client::ack_type::accept);
+        continue;
+      }
+      auto decision = read_decision();
+      if (!decision) input_ended = true;
+      c.acknowledge(r, decision.value_or(client::ack_type::release));
+    }
+    if (o.idle_timeout_ms >= 0 && std::chrono::steady_clock::now() - idle_since >
+                                      std::chrono::milliseconds(o.idle_timeout_ms))
+      break;
+  }
+  // Acknowledge and wait until the broker has made the states durable, then
+  // close the session and leave.
+  if (outcome) {
+    if (auto r = co_await c.commit(); !r) outcome = from_client(r.error());
+  }
+  if (auto r = co_await c.close(); !r && outcome) outcome = from_client(r.error());
+  co_return outcome;
+}
+
+}  // namespace sluice::tools
