@@ -61,8 +61,8 @@ rdkafka() {  # topic size count -> records/s
     --topic "$1" --size "$2" --count "$3" | sed -n 's/.*records_per_s=\([0-9.]*\).*/\1/p'
 }
 sluice() {  # topic size count -> records/s
-  "$sluice_bin" -b "127.0.0.1:$port" topic create "$1" -p 8 >/dev/null
-  "$sluice_bin" -b "127.0.0.1:$port" perf produce --topic "$1" --num-records "$3" \
+  "$sluice_bin" topic create -b "127.0.0.1:$port" "$1" -p 8 >/dev/null
+  "$sluice_bin" perf produce -b "127.0.0.1:$port" --topic "$1" --num-records "$3" \
     --record-size "$2" --throughput -1 --reporting-interval 600000 --json \
     --producer-props acks=1 linger.ms=5 batch.size=1000000 |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["records_per_sec"])'
