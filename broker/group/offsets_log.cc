@@ -7,20 +7,13 @@
 namespace sluice::broker::group {
 namespace {
 
-// Big-endian fixed-width and zigzag varint writers/readers, the RecordBatch v2 encodings.
+// Big-endian fixed-width fields and int16-prefixed strings: the key and value
+// layouts of docs/groups.md (the batch around them is broker/internal_batch.h).
 struct out {
   std::vector<std::byte>& b;
   void u8(uint8_t v) { b.push_back(std::byte{v}); }
   void be(uint64_t v, int n) {
     for (int i = n - 1; i >= 0; --i) u8(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void varint(int64_t v) {
-    uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-    while (z >= 0x80) {
-      u8(static_cast<uint8_t>(z | 0x80));
-      z >>= 7;
-    }
-    u8(static_cast<uint8_t>(z));
   }
   void str(const std::string& s) {
     be(s.size(), 2);
@@ -49,17 +42,6 @@ struct in {
     uint64_t v = 0;
     for (int i = 0; i < n; ++i) v = (v << 8) | std::to_integer<uint8_t>(b[at++]);
     return v;
-  }
-  int64_t varint() {
-    uint64_t z = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (!need(1)) return 0;
-      uint8_t c = std::to_integer<uint8_t>(b[at++]);
-      z |= static_cast<uint64_t>(c & 0x7F) << shift;
-      if ((c & 0x80) == 0) return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
-    }
-    ok = false;
-    return 0;
   }
   std::optional<std::string> nullable_str() {
     auto n = static_cast<int16_t>(be(2));
