@@ -9,6 +9,24 @@
 #include "tools/record_format.h"
 
 namespace sluice::tools {
+
+// What -f and --json render of a fetched record (its bytes viewed as text).
+printable_record printable(const client::consumer_record& r) {
+  printable_record p;
+  p.topic = r.topic;
+  p.partition = r.partition;
+  p.offset = r.offset;
+  p.timestamp = r.timestamp_ms;
+  if (r.key) p.key = client::as_text(*r.key);
+  if (r.value) p.value = client::as_text(*r.value);
+  for (const auto& h : r.headers) {
+    record_header rh{h.key, std::nullopt};
+    if (h.value) rh.value = std::string(client::as_text(*h.value));
+    p.headers.push_back(std::move(rh));
+  }
+  return p;
+}
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -33,18 +51,7 @@ class printer {
       if (limit_reached()) break;
       auto stop = stop_at.find({r.topic, r.partition});
       if (stop != stop_at.end() && r.offset >= stop->second) continue;
-      printable_record p;
-      p.topic = r.topic;
-      p.partition = r.partition;
-      p.offset = r.offset;
-      p.timestamp = r.timestamp_ms;
-      if (r.key) p.key = client::as_text(*r.key);
-      if (r.value) p.value = client::as_text(*r.value);
-      for (const auto& h : r.headers) {
-        record_header rh{h.key, std::nullopt};
-        if (h.value) rh.value = std::string(client::as_text(*h.value));
-        p.headers.push_back(std::move(rh));
-      }
+      const printable_record p = printable(r);
       if (fmt_)
         fmt_->render(p, out_);
       else

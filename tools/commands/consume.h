@@ -5,10 +5,15 @@
 // decide where they start, and -o beginning|end is where a partition without
 // a committed offset starts.
 
+#include "client/record.h"
 #include "tools/commands/session.h"
+#include "tools/record_format.h"
 
 namespace sluice::tools {
 
 awaitable<status> consume_command(session& s, const consume_options& o);
+
+// A fetched record as -f and --json render it (shared with share consume).
+printable_record printable(const client::consumer_record& r);
 
 }  // namespace sluice::tools

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "client/share_consumer.h"
+#include "tools/commands/consume.h"
 #include "tools/record_format.h"
 
 namespace sluice::tools {
@@ -19,18 +20,7 @@ class share_printer {
 
   void print(const client::share_record& r) {
     out_.clear();
-    printable_record p;
-    p.topic = r.topic;
-    p.partition = r.partition;
-    p.offset = r.offset;
-    p.timestamp = r.timestamp_ms;
-    if (r.key) p.key = client::as_text(*r.key);
-    if (r.value) p.value = client::as_text(*r.value);
-    for (const auto& h : r.headers) {
-      record_header rh{h.key, std::nullopt};
-      if (h.value) rh.value = std::string(client::as_text(*h.value));
-      p.headers.push_back(std::move(rh));
-    }
+    const printable_record p = printable(r);
     if (fmt_) {
       fmt_->render(p, out_);
     } else {
