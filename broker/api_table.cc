@@ -40,6 +40,9 @@ constexpr std::array kTable = {
     api_entry{api_key::share_group_describe, 1, 1, &handle_share_group_describe},
     api_entry{api_key::share_fetch, 1, 2, &handle_share_fetch},
     api_entry{api_key::share_acknowledge, 1, 2, &handle_share_acknowledge},
+    api_entry{api_key::describe_share_group_offsets, 0, 1, &handle_describe_share_group_offsets},
+    api_entry{api_key::alter_share_group_offsets, 0, 0, &handle_alter_share_group_offsets},
+    api_entry{api_key::delete_share_group_offsets, 0, 0, &handle_delete_share_group_offsets},
 };
 
 }  // namespace

@@ -35,10 +35,10 @@
 #include "broker/cluster_id.h"
 #include "broker/connection.h"
 #include "broker/group/coordinator.h"
-#include "broker/share/coordinator.h"
 #include "broker/limits.h"
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
+#include "broker/share/coordinator.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "log/io/io_backend.h"
@@ -197,6 +197,7 @@ bool shard::open_storage() {
     return false;
   }
   shares_registration_ = std::make_unique<share::coordinator_registration>(*this, *shares_);
+  shares_->start_sweeping(std::chrono::milliseconds(500));
   spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
                fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
                topics_->topic_names().size(), cluster_id_);

@@ -17,14 +17,16 @@
 
 namespace sluice::client {
 using protocol::error_code;
-namespace {
 
-item_error item(error_code code, const std::optional<std::string>& message, std::string_view what) {
+item_error item_error_of(error_code code, const std::optional<std::string>& message,
+                         std::string_view what) {
   if (code == error_code::none) return {};
   std::string detail(what);
   if (message && !message->empty()) detail += ": " + *message;
   return {code, make_error(code, detail).message};
 }
+
+namespace {
 
 // Partitions grouped by their leader's node id.
 template <class V>
@@ -69,7 +71,7 @@ awaitable<result<std::map<std::string, item_error>>> admin::create_topics(
   if (!response) co_return std::move(response).error();
   std::map<std::string, item_error> out;
   for (auto& t : response->topics)
-    out[t.name] = item(t.error_code, t.error_message, "topic '" + t.name + "'");
+    out[t.name] = item_error_of(t.error_code, t.error_message, "topic '" + t.name + "'");
   co_return out;
 }
 
@@ -84,7 +86,7 @@ awaitable<result<std::map<std::string, item_error>>> admin::delete_topics(
   if (!response) co_return std::move(response).error();
   std::map<std::string, item_error> out;
   for (auto& t : response->responses)
-    out[t.name] = item(t.error_code, std::nullopt, "topic '" + t.name + "'");
+    out[t.name] = item_error_of(t.error_code, std::nullopt, "topic '" + t.name + "'");
   co_return out;
 }
 
@@ -106,7 +108,7 @@ awaitable<result<std::map<std::string, item_error>>> admin::create_partitions(
   if (!response) co_return std::move(response).error();
   std::map<std::string, item_error> out;
   for (auto& t : response->results)
-    out[t.name] = item(t.error_code, t.error_message, "topic '" + t.name + "'");
+    out[t.name] = item_error_of(t.error_code, t.error_message, "topic '" + t.name + "'");
   co_return out;
 }
 
@@ -186,8 +188,9 @@ awaitable<result<std::map<topic_partition, listed_offset>>> admin::list_offsets(
     for (auto& t : response->topics)
       for (auto& p : t.partitions) {
         listed_offset lo;
-        lo.error = item(p.error_code, std::nullopt,
-                        "topic '" + t.name + "' partition " + std::to_string(p.partition_index));
+        lo.error =
+            item_error_of(p.error_code, std::nullopt,
+                          "topic '" + t.name + "' partition " + std::to_string(p.partition_index));
         lo.offset = p.offset;
         lo.timestamp = p.timestamp;
         // v0 answers a list of offsets instead.
@@ -218,8 +221,9 @@ awaitable<result<std::map<topic_partition, listed_offset>>> admin::delete_record
     for (auto& t : response->topics)
       for (auto& p : t.partitions) {
         listed_offset lo;
-        lo.error = item(p.error_code, std::nullopt,
-                        "topic '" + t.name + "' partition " + std::to_string(p.partition_index));
+        lo.error =
+            item_error_of(p.error_code, std::nullopt,
+                          "topic '" + t.name + "' partition " + std::to_string(p.partition_index));
         lo.offset = p.low_watermark;
         out[{t.name, p.partition_index}] = lo;
       }
@@ -241,12 +245,10 @@ awaitable<result<coordinator>> admin::find_coordinator(std::string group_id) {
   co_return coordinator{response->node_id, response->host, response->port};
 }
 
-// The coordinator's connection for a group.
-static awaitable<result<std::shared_ptr<connection>>> coordinator_connection(admin& a, cluster& c,
-                                                                             std::string group) {
-  auto found = co_await a.find_coordinator(std::move(group));
+awaitable<result<std::shared_ptr<connection>>> admin::coordinator_connection(std::string group) {
+  auto found = co_await find_coordinator(std::move(group));
   if (!found) co_return std::move(found).error();
-  co_return co_await c.connection_for(found->node_id);
+  co_return co_await cluster_.connection_for(found->node_id);
 }
 
 awaitable<result<std::vector<group_listing>>> admin::list_groups() {
@@ -271,7 +273,7 @@ awaitable<result<std::vector<group_description>>> admin::describe_groups(
     std::vector<std::string> ids) {
   std::vector<group_description> out;
   for (auto& id : ids) {
-    auto conn = co_await coordinator_connection(*this, cluster_, id);
+    auto conn = co_await coordinator_connection(id);
     if (!conn) co_return std::move(conn).error();
     protocol::describe_groups_request request;
     request.groups.push_back(id);
@@ -280,7 +282,7 @@ awaitable<result<std::vector<group_description>>> admin::describe_groups(
     for (auto& g : response->groups) {
       group_description d;
       d.group_id = g.group_id;
-      d.error = item(g.error_code, std::nullopt, "group '" + g.group_id + "'");
+      d.error = item_error_of(g.error_code, std::nullopt, "group '" + g.group_id + "'");
       d.state = g.group_state;
       d.protocol_type = g.protocol_type;
       d.protocol = g.protocol_data;
@@ -304,21 +306,21 @@ awaitable<result<std::map<std::string, item_error>>> admin::delete_groups(
     std::vector<std::string> ids) {
   std::map<std::string, item_error> out;
   for (auto& id : ids) {
-    auto conn = co_await coordinator_connection(*this, cluster_, id);
+    auto conn = co_await coordinator_connection(id);
     if (!conn) co_return std::move(conn).error();
     protocol::delete_groups_request request;
     request.groups_names.push_back(id);
     auto response = co_await (*conn)->call(request);
     if (!response) co_return std::move(response).error();
     for (auto& r : response->results)
-      out[r.group_id] = item(r.error_code, std::nullopt, "group '" + r.group_id + "'");
+      out[r.group_id] = item_error_of(r.error_code, std::nullopt, "group '" + r.group_id + "'");
   }
   co_return out;
 }
 
 awaitable<result<std::map<topic_partition, committed_offset>>> admin::fetch_offsets(
     std::string group_id, std::vector<topic_partition> partitions) {
-  auto conn = co_await coordinator_connection(*this, cluster_, group_id);
+  auto conn = co_await coordinator_connection(group_id);
   if (!conn) co_return std::move(conn).error();
   protocol::offset_fetch_request request;
   request.group_id = group_id;
@@ -340,15 +342,15 @@ awaitable<result<std::map<topic_partition, committed_offset>>> admin::fetch_offs
   for (auto& t : response->topics)
     for (auto& p : t.partitions)
       out[{t.name, p.partition_index}] = committed_offset{
-          item(p.error_code, std::nullopt,
-               "topic '" + t.name + "' partition " + std::to_string(p.partition_index)),
+          item_error_of(p.error_code, std::nullopt,
+                        "topic '" + t.name + "' partition " + std::to_string(p.partition_index)),
           p.committed_offset, p.metadata};
   co_return out;
 }
 
 awaitable<result<std::map<topic_partition, item_error>>> admin::commit_offsets(
     std::string group_id, std::map<topic_partition, int64_t> offsets) {
-  auto conn = co_await coordinator_connection(*this, cluster_, group_id);
+  auto conn = co_await coordinator_connection(group_id);
   if (!conn) co_return std::move(conn).error();
   protocol::offset_commit_request request;
   request.group_id = group_id;
@@ -367,9 +369,9 @@ awaitable<result<std::map<topic_partition, item_error>>> admin::commit_offsets(
   for (auto& t : response->topics)
     for (auto& p : t.partitions)
       out[{t.name, p.partition_index}] =
-          item(p.error_code, std::nullopt,
-               "group '" + group_id + "' topic '" + t.name + "' partition " +
-                   std::to_string(p.partition_index));
+          item_error_of(p.error_code, std::nullopt,
+                        "group '" + group_id + "' topic '" + t.name + "' partition " +
+                            std::to_string(p.partition_index));
   co_return out;
 }
 

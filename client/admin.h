@@ -11,8 +11,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/cluster.h"
@@ -27,6 +29,11 @@ struct item_error {
   std::string message;  // "NAME: broker's message", empty on success
   bool ok() const noexcept { return code == protocol::error_code::none; }
 };
+
+// An item's outcome from a broker's per-item code and message; `what` names
+// the item in the message ("group 'g'").
+item_error item_error_of(protocol::error_code code, const std::optional<std::string>& message,
+                         std::string_view what);
 
 struct new_topic {
   std::string name;
@@ -130,6 +137,8 @@ class admin {
 
   // Groups.
   awaitable<result<coordinator>> find_coordinator(std::string group_id);
+  // A connection to the group's coordinator.
+  awaitable<result<std::shared_ptr<connection>>> coordinator_connection(std::string group_id);
   awaitable<result<std::vector<group_listing>>> list_groups();
   awaitable<result<std::vector<group_description>>> describe_groups(std::vector<std::string> ids);
   awaitable<result<std::map<std::string, item_error>>> delete_groups(std::vector<std::string> ids);

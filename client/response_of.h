@@ -4,14 +4,17 @@
 // protocol::metadata_response. One line per API the codec implements.
 
 #include "protocol/messages/alter_configs.h"
+#include "protocol/messages/alter_share_group_offsets.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_partitions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/delete_groups.h"
 #include "protocol/messages/delete_records.h"
+#include "protocol/messages/delete_share_group_offsets.h"
 #include "protocol/messages/delete_topics.h"
 #include "protocol/messages/describe_configs.h"
 #include "protocol/messages/describe_groups.h"
+#include "protocol/messages/describe_share_group_offsets.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/heartbeat.h"
@@ -42,14 +45,17 @@ struct response_of;
     using type = protocol::name##_response;      \
   };
 SLUICE_CLIENT_RESPONSE_OF(alter_configs)
+SLUICE_CLIENT_RESPONSE_OF(alter_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(api_versions)
 SLUICE_CLIENT_RESPONSE_OF(create_partitions)
 SLUICE_CLIENT_RESPONSE_OF(create_topics)
 SLUICE_CLIENT_RESPONSE_OF(delete_groups)
 SLUICE_CLIENT_RESPONSE_OF(delete_records)
+SLUICE_CLIENT_RESPONSE_OF(delete_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(delete_topics)
 SLUICE_CLIENT_RESPONSE_OF(describe_configs)
 SLUICE_CLIENT_RESPONSE_OF(describe_groups)
+SLUICE_CLIENT_RESPONSE_OF(describe_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(fetch)
 SLUICE_CLIENT_RESPONSE_OF(find_coordinator)
 SLUICE_CLIENT_RESPONSE_OF(heartbeat)

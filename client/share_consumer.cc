@@ -9,7 +9,6 @@
 #include <random>
 
 #include "client/record_batch.h"
-#include "protocol/messages/share_acknowledge.h"
 #include "protocol/messages/share_fetch.h"
 #include "protocol/messages/share_group_describe.h"
 #include "protocol/messages/share_group_heartbeat.h"
@@ -48,6 +47,11 @@ bool session_lost(error_code e) {
   return e == error_code::share_session_not_found || e == error_code::invalid_share_session_epoch;
 }
 
+// Epochs after 0 run 1..INT32_MAX and wrap to 1 (0 would open a new session).
+int32_t next_session_epoch(int32_t e) {
+  return e == std::numeric_limits<int32_t>::max() ? 1 : e + 1;
+}
+
 }  // namespace
 
 share_consumer::share_consumer(cluster& c, share_config config)
@@ -62,8 +66,7 @@ awaitable<result<std::shared_ptr<connection>>> share_consumer::conn() {
   // A new connection is a new share session: the old one's acquisitions are
   // released by the broker when it times out.
   if (conn_) {
-    session_epoch_ = 0;
-    session_parts_.clear();
+    forget_session();
     pending_.clear();
     delivered_.clear();
   }
@@ -235,14 +238,12 @@ awaitable<result<std::vector<share_record>>> share_consumer::poll(
   const auto& body = resp->body;
   if (body.error_code != error_code::none) {
     if (session_lost(body.error_code)) {
-      // The broker released what the old session held; start a new one.
-      session_epoch_ = 0;
-      session_parts_.clear();
+      forget_session();  // the broker released what it held; open a new one
       co_return out;
     }
     co_return with_message(body.error_code, body.error_message, "share fetch");
   }
-  session_epoch_ = session_epoch_ == std::numeric_limits<int32_t>::max() ? 1 : session_epoch_ + 1;
+  session_epoch_ = next_session_epoch(session_epoch_);
   session_parts_ = std::move(wanted);
   for (const auto& t : body.responses) {
     auto name = names_.find(t.topic_id.bytes);
@@ -283,41 +284,33 @@ awaitable<result<void>> share_consumer::commit() {
     pending_.clear();  // no session: the broker already released those records
     co_return result<void>{};
   }
-  protocol::share_acknowledge_request req;
-  req.group_id = config_.group_id;
-  req.member_id = member_id_;
-  req.share_session_epoch = session_epoch_;
-  std::map<topic_key, size_t> topic_index;
-  for (const auto& [tp, offsets] : pending_) {
-    if (offsets.empty()) continue;
-    auto id = id_of(tp.topic);
-    if (!id) co_return std::move(id).error();
-    auto [it, fresh] = topic_index.try_emplace(*id, req.topics.size());
-    if (fresh) req.topics.push_back({protocol::uuid{*id}, {}});
-    req.topics[it->second].partitions.push_back({tp.partition, batches_of(tp)});
-  }
+  auto req = acknowledge_request(session_epoch_, pending_batches());
   pending_.clear();
+  co_return co_await send_acknowledge(req, "share acknowledge");
+}
+
+awaitable<result<void>> share_consumer::renew(const share_record& record) {
+  // Copied before the first suspension (docs/client.md "Known limits").
+  const topic_partition tp{record.topic, record.partition};
+  const std::string what = "renew offset " + std::to_string(record.offset);
+  std::map<topic_partition, std::vector<protocol::acknowledgement_batch>> acks;
+  acks[tp].push_back(
+      {record.offset, record.offset, {static_cast<int8_t>(protocol::acknowledge_type::renew)}});
+  if (auto id = id_of(tp.topic); !id) co_return std::move(id).error();
   auto c = co_await conn();
   if (!c) co_return std::move(c).error();
-  auto resp = co_await (*c)->call(req);
-  if (!resp) co_return std::move(resp).error();
-  if (resp->error_code != error_code::none) {
-    if (session_lost(resp->error_code)) {
-      session_epoch_ = 0;
-      session_parts_.clear();
-    }
-    co_return with_message(resp->error_code, resp->error_message, "share acknowledge");
-  }
-  ++session_epoch_;
-  for (const auto& t : resp->responses)
-    for (const auto& p : t.partitions)
-      if (p.error_code != error_code::none) {
-        auto name = names_.find(t.topic_id.bytes);
-        co_return with_message(p.error_code, p.error_message,
-                               "acknowledge " + (name == names_.end() ? "?" : name->second) + "-" +
-                                   std::to_string(p.partition_index));
-      }
-  co_return result<void>{};
+  // RENEW before v2 is INVALID_REQUEST at the broker: refuse it here instead.
+  auto version = (*c)->version_for(protocol::api_key::share_acknowledge);
+  if (!version) co_return std::move(version).error();
+  if (*version < 2)
+    co_return make_error(error_code::unsupported_version,
+                         what + ": RENEW needs ShareAcknowledge v2 (KIP-1222); " +
+                             (*c)->describe() + " serves it up to v" + std::to_string(*version));
+  if (session_epoch_ == 0)  // the session is gone, and with it every lock it held
+    co_return make_error(error_code::invalid_record_state, what + ": no share session holds it");
+  auto req = acknowledge_request(session_epoch_, acks);
+  req.is_renew_ack = true;
+  co_return co_await send_acknowledge(req, what);
 }
 
 awaitable<result<void>> share_consumer::close() {
@@ -326,34 +319,11 @@ awaitable<result<void>> share_consumer::close() {
   if (session_epoch_ != 0) {
     // Epoch -1 applies the acknowledgements, then closes the session: what
     // this member still holds becomes available to the others.
-    protocol::share_acknowledge_request req;
-    req.group_id = config_.group_id;
-    req.member_id = member_id_;
-    req.share_session_epoch = -1;
-    std::map<topic_key, size_t> topic_index;
-    for (const auto& [tp, offsets] : pending_) {
-      auto id = id_of(tp.topic);
-      if (offsets.empty() || !id) continue;
-      auto [it, fresh] = topic_index.try_emplace(*id, req.topics.size());
-      if (fresh) req.topics.push_back({protocol::uuid{*id}, {}});
-      req.topics[it->second].partitions.push_back({tp.partition, batches_of(tp)});
-    }
-    auto c = co_await conn();
-    if (!c) co_return std::move(c).error();
-    auto resp = co_await (*c)->call(req);
-    if (!resp)
-      outcome = std::move(resp).error();
-    else if (resp->error_code != error_code::none)
-      outcome = with_message(resp->error_code, resp->error_message, "close share session");
-    else
-      for (const auto& t : resp->responses)
-        for (const auto& p : t.partitions)
-          if (p.error_code != error_code::none && outcome)
-            outcome = with_message(p.error_code, p.error_message, "acknowledge on close");
+    auto req = acknowledge_request(-1, pending_batches());
+    outcome = co_await send_acknowledge(req, "close share session");
   }
   pending_.clear();
-  session_epoch_ = 0;
-  session_parts_.clear();
+  forget_session();
   if (joined_) {
     auto left = co_await heartbeat(true);
     joined_ = false;
@@ -361,6 +331,59 @@ awaitable<result<void>> share_consumer::close() {
     if (!left && outcome) outcome = std::move(left).error();
   }
   co_return outcome;
+}
+
+std::map<topic_partition, std::vector<protocol::acknowledgement_batch>>
+share_consumer::pending_batches() const {
+  std::map<topic_partition, std::vector<protocol::acknowledgement_batch>> out;
+  for (const auto& [tp, offsets] : pending_)
+    if (!offsets.empty()) out[tp] = batches_of(tp);
+  return out;
+}
+
+protocol::share_acknowledge_request share_consumer::acknowledge_request(
+    int32_t epoch,
+    const std::map<topic_partition, std::vector<protocol::acknowledgement_batch>>& acks) const {
+  protocol::share_acknowledge_request req;
+  req.group_id = config_.group_id;
+  req.member_id = member_id_;
+  req.share_session_epoch = epoch;
+  std::map<topic_key, size_t> topic_index;
+  for (const auto& [tp, batches] : acks) {
+    auto id = id_of(tp.topic);
+    if (!id) continue;  // never fetched from, so nothing of it is held
+    auto [it, fresh] = topic_index.try_emplace(*id, req.topics.size());
+    if (fresh) req.topics.push_back({protocol::uuid{*id}, {}});
+    req.topics[it->second].partitions.push_back({tp.partition, batches});
+  }
+  return req;
+}
+
+awaitable<result<void>> share_consumer::send_acknowledge(
+    const protocol::share_acknowledge_request& req, std::string what) {
+  auto c = co_await conn();
+  if (!c) co_return std::move(c).error();
+  auto resp = co_await (*c)->call(req);
+  if (!resp) co_return std::move(resp).error();
+  if (resp->error_code != error_code::none) {
+    if (session_lost(resp->error_code)) forget_session();
+    co_return with_message(resp->error_code, resp->error_message, what);
+  }
+  if (req.share_session_epoch != -1) session_epoch_ = next_session_epoch(session_epoch_);
+  for (const auto& t : resp->responses)
+    for (const auto& p : t.partitions)
+      if (p.error_code != error_code::none) {
+        auto name = names_.find(t.topic_id.bytes);
+        co_return with_message(p.error_code, p.error_message,
+                               what + " on " + (name == names_.end() ? "?" : name->second) + "-" +
+                                   std::to_string(p.partition_index));
+      }
+  co_return result<void>{};
+}
+
+void share_consumer::forget_session() {
+  session_epoch_ = 0;
+  session_parts_.clear();
 }
 
 }  // namespace sluice::client

@@ -19,6 +19,8 @@
 //   unacknowledged stays locked until its acquisition lock expires.
 // Pending acknowledgements go with the next ShareFetch, or at once with
 // commit() (ShareAcknowledge, answered when the new states are durable).
+// renew() extends a record's acquisition lock at once (RENEW, KIP-1222) for
+// work that takes longer than group.share.record.lock.duration.ms.
 //
 // poll() drives everything: it heartbeats when due (capping its wait at the
 // next heartbeat) and rejoins after UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH.
@@ -42,6 +44,7 @@
 #include "client/cluster.h"
 #include "client/error.h"
 #include "client/record.h"
+#include "protocol/messages/share_acknowledge.h"
 #include "protocol/messages/share_common.h"
 
 namespace sluice::client {
@@ -52,7 +55,8 @@ struct share_record : consumer_record {
   int16_t delivery_count = 0;
 };
 
-// Kafka's AcknowledgeType values a client sends.
+// Kafka's AcknowledgeType values a client sends with acknowledge(). RENEW (4)
+// is not among them: it is no outcome, and renew() sends it on its own.
 enum class ack_type : int8_t { accept = 1, release = 2, reject = 3 };
 
 struct share_config {
@@ -84,6 +88,17 @@ class share_consumer {
   // first partition error (INVALID_RECORD_STATE: the lock had expired).
   awaitable<result<void>> commit();
 
+  // Extends the acquisition lock of `record` (returned by poll, not yet
+  // acknowledged) now: a ShareAcknowledge v2 carrying only RENEW for it. The
+  // record stays this member's and keeps its delivery count; in implicit mode
+  // it is still accepted by the next poll(), commit() or close() unless
+  // acknowledge() says otherwise. One record a call because the broker
+  // answers one error per partition: this one's. INVALID_RECORD_STATE when
+  // the lock had already expired (the record may be someone else's now);
+  // UNSUPPORTED_VERSION, with nothing sent, when the broker serves
+  // ShareAcknowledge only below v2.
+  awaitable<result<void>> renew(const share_record& record);
+
   // Sends what is pending, closes the share session (the broker gives back
   // what this member still holds) and leaves the group (epoch -1).
   awaitable<result<void>> close();
@@ -108,6 +123,19 @@ class share_consumer {
   // The pending acknowledgements of `tp`, as single-offset batches.
   std::vector<protocol::acknowledgement_batch> batches_of(const topic_partition& tp) const;
   result<topic_key> id_of(const std::string& topic) const;
+  // A ShareAcknowledge of this member at `epoch` carrying `acks`; partitions
+  // of topics with no known id are left out.
+  protocol::share_acknowledge_request acknowledge_request(
+      int32_t epoch,
+      const std::map<topic_partition, std::vector<protocol::acknowledgement_batch>>& acks) const;
+  // Sends `req` (the caller's, alive until this returns) and returns its
+  // first error, the message starting with `what`; a session epoch other than
+  // -1 moves on when the broker took the request.
+  awaitable<result<void>> send_acknowledge(const protocol::share_acknowledge_request& req,
+                                           std::string what);
+  // The pending acknowledgements of every partition, as batches.
+  std::map<topic_partition, std::vector<protocol::acknowledgement_batch>> pending_batches() const;
+  void forget_session();
 
   cluster& cluster_;
   share_config config_;

@@ -46,6 +46,10 @@ constexpr std::array kApis = {
     api_info{api_key::share_group_describe, "ShareGroupDescribe", 0, 1, 1, false, -1},
     api_info{api_key::share_fetch, "ShareFetch", 0, 1, 2, false, -1},
     api_info{api_key::share_acknowledge, "ShareAcknowledge", 0, 1, 2, false, -1},
+    api_info{api_key::describe_share_group_offsets, "DescribeShareGroupOffsets", 0, 0, 1, false,
+             -1},
+    api_info{api_key::alter_share_group_offsets, "AlterShareGroupOffsets", 0, 0, 0, false, -1},
+    api_info{api_key::delete_share_group_offsets, "DeleteShareGroupOffsets", 0, 0, 0, false, -1},
 };
 
 }  // namespace

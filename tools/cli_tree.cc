@@ -118,8 +118,9 @@ void share_commands(CLI::App& app, cli_options& out) {
   c->add_option("-G,--group", o.group, "Share group")->required();
   c->add_option("-t,--topic", o.topics, "Topic (repeatable)")->required()->allow_extra_args(false);
   c->add_option("--ack", o.ack,
-                "auto: accept each record once printed; manual: read a/accept, r/release or "
-                "x/reject from stdin after each record")
+                "auto: accept each record once printed; manual: read a/accept, r/release, "
+                "x/reject or n/renew (extend the lock, then read again) from stdin after each "
+                "record")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "manual"}));
   c->add_option("--max-inflight", o.max_inflight, "Records one fetch may acquire (MaxRecords)")

@@ -1,7 +1,8 @@
 // ShareGroupDescribe (77), v1: state, epochs and members of each share group.
 // An unknown group is GROUP_ID_NOT_FOUND with state "Dead", as Kafka answers.
 // Assignments name each topic by id and by name: the mapping a client of
-// this broker needs for the ids in ShareGroupHeartbeat and ShareFetch.
+// this broker needs for the ids in ShareGroupHeartbeat and ShareFetch. Each
+// member also carries the records it holds (a Sluice tagged field).
 #include "protocol/messages/share_group_describe.h"
 
 #include "broker/share/coordinator.h"
@@ -48,7 +49,9 @@ void handle_share_group_describe(shard_services& shard, request req, respond_fn 
       dm.rack_id = m.rack_id;
       dm.member_epoch = m.member_epoch;
       dm.client_id = m.client_id;
+      dm.client_host = m.client_host;
       dm.subscribed_topic_names = m.subscribed_topic_names;
+      dm.acquired_records = g->acquired_by(mid);
       for (const auto& [topic, partitions] : m.assignment) {
         dm.assignment.push_back({share::topic_id_of(topic), topic, partitions});
       }

@@ -36,6 +36,7 @@ void handle_share_group_heartbeat(shard_services& shard, request req, respond_fn
   in.rack_id = body.rack_id;
   in.subscribed_topic_names = body.subscribed_topic_names;
   in.client_id = std::string(req.header.client_id.value_or(""));
+  in.client_host = req.client_address.empty() ? "" : "/" + req.client_address;
   const share::heartbeat_outcome out = g.heartbeat(in, now, c->partitions_of());
   resp.error_code = out.error;
   if (!out.message.empty()) resp.error_message = out.message;

@@ -74,7 +74,11 @@ std::error_code coordinator::load() {
       const bool ok = decode_batch(std::span<const std::byte>(data).subspan(off, h.size),
                                    [&](batch_record&& r) {
                                      if (auto s = decode_state_record(r)) {
-                                       last[{s->group, s->topic, s->partition}] = s->snapshot;
+                                       if (s->tombstone) {
+                                         last.erase({s->group, s->topic, s->partition});
+                                       } else {
+                                         last[{s->group, s->topic, s->partition}] = s->snapshot;
+                                       }
                                        ++records;
                                      }
                                    });
@@ -132,6 +136,41 @@ partitions_fn coordinator::partitions_of() {
 
 void coordinator::expire_members(share_group& g, int64_t now_ms) {
   g.expire_members(now_ms, settings_.session_timeout_ms, partitions_of());
+}
+
+void coordinator::start_sweeping(std::chrono::milliseconds every) {
+  sweep_timer_ = shard_.start_timer(every, [this, every] {
+    sweep(wall_clock_ms());
+    if (!closed_) start_sweeping(every);
+  });
+}
+
+void coordinator::sweep(int64_t now_ms) {
+  for (auto& [id, g] : groups_) {
+    expire_members(*g, now_ms);
+    std::vector<topic_partition> archived;
+    for (auto& [tp, p] : g->partitions()) {
+      p.expire_locks(now_ms);
+      if (p.has_dead_letters()) archived.push_back(tp);
+    }
+    if (archived.empty()) continue;
+    persist(*g, archived, [group = id](std::error_code ec) {
+      if (ec) {
+        spdlog::warn("event=share_state_write_failed group={} error=\"{}\"", group, ec.message());
+      }
+    });
+  }
+}
+
+std::pair<protocol::error_code, std::string> coordinator::require_empty(const std::string& group_id,
+                                                                        std::string_view change) {
+  share_group* g = find(group_id);
+  if (g == nullptr) return {protocol::error_code::none, ""};
+  expire_members(*g, wall_clock_ms());
+  if (g->members().empty()) return {protocol::error_code::none, ""};
+  return {protocol::error_code::non_empty_group,
+          "Group " + group_id + " has " + std::to_string(g->members().size()) + " members; " +
+              std::string(change) + " only when it is empty."};
 }
 
 void coordinator::persist(share_group& g, const std::vector<topic_partition>& touched,
@@ -196,10 +235,28 @@ void coordinator::append_state(std::vector<state_record> records,
   const int64_t now = wall_clock_ms();
   for (const auto& r : records) batch.push_back(encode_state_record(r, now));
   auto data = std::make_shared<bytes>(encode_batch(batch));
-  auto r =
-      p->append(*data, log::ack_level::flushed, [data, done](std::error_code ec) { done(ec); });
+  auto r = p->append(*data, log::ack_level::flushed, [this, data, done](std::error_code ec) {
+    done(ec);
+    if (!ec) maybe_compact();
+  });
   if (!r) return done(r.error());
   shard_.request_flush();
+}
+
+void coordinator::forget(share_group& g, const std::vector<topic_partition>& tps,
+                         std::function<void(std::error_code)> done) {
+  std::vector<state_record> records;
+  for (const auto& tp : tps) {
+    if (g.partitions().erase(tp) == 0) continue;
+    state_record r;
+    r.group = g.id();
+    r.topic = tp.first;
+    r.partition = tp.second;
+    r.tombstone = true;
+    records.push_back(std::move(r));
+  }
+  if (records.empty()) return done({});
+  append_state(std::move(records), std::move(done));
 }
 
 }  // namespace sluice::broker::share

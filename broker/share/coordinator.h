@@ -18,6 +18,7 @@
 // Ownership: owns the groups; borrows the shard services; its metrics source
 // lives as long as it does. Thread: the shard's.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "broker/request.h"
@@ -41,6 +43,9 @@ struct share_settings {
   bool start_at_earliest = false;
   int32_t member_max_acquired_records = 1000;
   std::string dlq_topic_suffix;  // empty: no dead-letter topic
+  // Compaction starts once the state log holds more records than this and
+  // more than twice the live share partitions.
+  int64_t state_compact_min_records = 1000;
 };
 
 share_settings settings_from(const broker_config& cfg);
@@ -72,15 +77,40 @@ class coordinator {
   partitions_fn partitions_of();
   // Session timeouts, checked whenever the group is used.
   void expire_members(share_group& g, int64_t now_ms);
+  // For the offsets admin APIs, which change only an empty group:
+  // NON_EMPTY_GROUP and a message naming `change` when `group_id` still has
+  // live members (session timeouts applied first); NONE otherwise.
+  std::pair<protocol::error_code, std::string> require_empty(const std::string& group_id,
+                                                             std::string_view change);
 
   // Makes the state of `touched` durable (and sends their dead letters to
   // the group's dead-letter topic first, if configured), then calls `done`.
   void persist(share_group& g, const std::vector<topic_partition>& touched,
                std::function<void(std::error_code)> done);
 
-  // Cancels nothing yet (no timers of its own); kept for symmetry with the
-  // group coordinator so the shard can call it before the logs close.
-  void close() { closed_ = true; }
+  // Drops the group's state for `tps` and writes tombstones for them
+  // (DeleteShareGroupOffsets); a later member starts them afresh.
+  void forget(share_group& g, const std::vector<topic_partition>& tps,
+              std::function<void(std::error_code)> done);
+
+  // Bounded replay (compaction.cc): once __share_group_state-0 holds far more
+  // records than there are live share partitions, appends a snapshot of every
+  // one and moves the log start offset to it. Called after each write.
+  void maybe_compact();
+
+  // Starts the sweep, every `every`: members silent past the session
+  // timeout leave and expired locks give their records back even when no
+  // member fetches, and records archived by that (the delivery limit) are
+  // made durable and dead-lettered at once. Without it, expiry happens
+  // lazily, when a group or partition is next used.
+  void start_sweeping(std::chrono::milliseconds every);
+  void sweep(int64_t now_ms);
+
+  // Stops the sweep; called by the shard before the logs close.
+  void close() {
+    closed_ = true;
+    sweep_timer_.reset();
+  }
 
   // Counters the request paths add to (share_metrics.h).
   share_counters& counters() { return counters_; }
@@ -92,6 +122,8 @@ class coordinator {
   share_settings settings_;
   std::map<std::string, std::unique_ptr<share_group>, std::less<>> groups_;
   bool closed_ = false;
+  bool compacting_ = false;
+  std::unique_ptr<timer_handle> sweep_timer_;
   share_counters counters_;
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
 };

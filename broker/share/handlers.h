@@ -10,5 +10,8 @@ void handle_share_group_heartbeat(shard_services& shard, request req, respond_fn
 void handle_share_group_describe(shard_services& shard, request req, respond_fn respond);
 void handle_share_fetch(shard_services& shard, request req, respond_fn respond);
 void handle_share_acknowledge(shard_services& shard, request req, respond_fn respond);
+void handle_describe_share_group_offsets(shard_services& shard, request req, respond_fn respond);
+void handle_alter_share_group_offsets(shard_services& shard, request req, respond_fn respond);
+void handle_delete_share_group_offsets(shard_services& shard, request req, respond_fn respond);
 
 }  // namespace sluice::broker

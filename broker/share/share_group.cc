@@ -46,6 +46,7 @@ heartbeat_outcome share_group::heartbeat(const heartbeat_input& in, int64_t now_
   share_member& m = it->second;
   m.last_heartbeat_ms = now_ms;
   m.client_id = in.client_id;
+  m.client_host = in.client_host;
   if (in.rack_id) m.rack_id = in.rack_id;
   if (in.subscribed_topic_names && *in.subscribed_topic_names != m.subscribed_topic_names) {
     m.subscribed_topic_names = *in.subscribed_topic_names;

@@ -36,6 +36,7 @@ struct share_member {
   int32_t member_epoch = 0;
   std::optional<std::string> rack_id;
   std::string client_id;
+  std::string client_host;  // "/127.0.0.1", as DescribeGroups shows it
   std::vector<std::string> subscribed_topic_names;
   std::map<std::string, std::vector<int32_t>> assignment;
   int64_t last_heartbeat_ms = 0;
@@ -54,6 +55,7 @@ struct heartbeat_input {
   std::optional<std::string> rack_id;
   std::optional<std::vector<std::string>> subscribed_topic_names;
   std::string client_id;
+  std::string client_host;
 };
 
 struct heartbeat_outcome {

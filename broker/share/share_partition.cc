@@ -118,7 +118,7 @@ protocol::error_code share_partition::acknowledge(const std::string& member, int
   return error_code::none;
 }
 
-void share_partition::expire_locks(int64_t now_ms) {
+bool share_partition::expire_locks(int64_t now_ms) {
   bool any = false;
   for (auto& [offset, e] : window_) {
     if (e.state == record_state::acquired && e.lock_deadline_ms <= now_ms) {
@@ -127,6 +127,7 @@ void share_partition::expire_locks(int64_t now_ms) {
     }
   }
   if (any) advance_start();
+  return any;
 }
 
 void share_partition::release_member(const std::string& member, int64_t now_ms) {
@@ -157,6 +158,15 @@ int32_t share_partition::acquired_count(int64_t now_ms) const {
     n += e.state == record_state::acquired && e.lock_deadline_ms > now_ms;
   }
   return n;
+}
+
+int64_t share_partition::lag(int64_t high_watermark) const {
+  int64_t finished = 0;
+  for (const auto& [offset, e] : window_) {
+    if (offset >= high_watermark) break;
+    finished += e.state == record_state::acknowledged || e.state == record_state::archived;
+  }
+  return std::max<int64_t>(0, high_watermark - start_ - finished);
 }
 
 std::vector<dead_letter> share_partition::take_dead_letters() {

@@ -104,8 +104,9 @@ class share_partition {
   protocol::error_code acknowledge(const std::string& member, int64_t first, int64_t last,
                                    const std::vector<int8_t>& types, int64_t now_ms);
 
-  // Locks past their deadline give their records back (or archive them).
-  void expire_locks(int64_t now_ms);
+  // Locks past their deadline give their records back (or archive them);
+  // whether any did.
+  bool expire_locks(int64_t now_ms);
   // Everything `member` holds goes back, as if its locks expired now.
   void release_member(const std::string& member, int64_t now_ms);
   // Records the log no longer has (retention, DeleteRecords) leave the window.
@@ -115,6 +116,10 @@ class share_partition {
   // Records under a live lock at `now_ms` (a gauge; expiry itself is lazy).
   int32_t acquired_count(int64_t now_ms) const;
   int32_t in_flight() const { return static_cast<int32_t>(end_ - start_); }
+  // Kafka's share-partition lag (KIP-1226): records from start_offset up to
+  // the high watermark that still need a delivery, i.e. not yet Acknowledged
+  // or Archived.
+  int64_t lag(int64_t high_watermark) const;
   // Records archived by REJECT or the delivery limit since the last call.
   std::vector<dead_letter> take_dead_letters();
   bool has_dead_letters() const { return !dead_letters_.empty(); }

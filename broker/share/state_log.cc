@@ -56,6 +56,8 @@ batch_record encode_state_record(const state_record& r, int64_t now_ms) {
   k.str(r.group);
   k.str(r.topic);
   k.be(static_cast<uint32_t>(r.partition), 4);
+  rec.key = std::move(key);
+  if (r.tombstone) return rec;
   bytes value;
   out v{value};
   v.be(static_cast<uint16_t>(value_version), 2);
@@ -69,13 +71,12 @@ batch_record encode_state_record(const state_record& r, int64_t now_ms) {
     v.be(static_cast<uint16_t>(run.delivery_count), 2);
     v.be(static_cast<uint64_t>(run.available_at_ms), 8);
   }
-  rec.key = std::move(key);
   rec.value = std::move(value);
   return rec;
 }
 
 std::optional<state_record> decode_state_record(const batch_record& rec) {
-  if (!rec.key || !rec.value) return std::nullopt;
+  if (!rec.key) return std::nullopt;
   in k{*rec.key};
   if (static_cast<int16_t>(k.be(2)) != snapshot_type) return std::nullopt;
   state_record r;
@@ -83,6 +84,10 @@ std::optional<state_record> decode_state_record(const batch_record& rec) {
   r.topic = k.str();
   r.partition = static_cast<int32_t>(k.be(4));
   if (!k.ok) return std::nullopt;
+  if (!rec.value) {
+    r.tombstone = true;
+    return r;
+  }
   in v{*rec.value};
   if (static_cast<int16_t>(v.be(2)) != value_version) return std::nullopt;
   r.snapshot.start_offset = static_cast<int64_t>(v.be(8));

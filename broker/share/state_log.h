@@ -11,6 +11,9 @@
 //   run   = int64 first offset | int64 last offset | int8 state
 //           | int16 delivery count | int64 available-at (ms since the epoch)
 //
+// A record with the same key and a null value is a tombstone: the group no
+// longer has state for that partition (DeleteShareGroupOffsets).
+//
 // Strings are int16 length + UTF-8; integers big-endian. The batch CRC covers
 // everything; a batch that fails it stops the replay (docs/share-groups.md).
 // Free functions on values; no state, any thread.
@@ -21,8 +24,8 @@
 #include <string>
 #include <string_view>
 
-#include "broker/internal_topics.h"
 #include "broker/internal_batch.h"
+#include "broker/internal_topics.h"
 #include "broker/share/share_partition.h"
 
 namespace sluice::broker::share {
@@ -36,6 +39,7 @@ struct state_record {
   std::string topic;
   int32_t partition = 0;
   partition_snapshot snapshot;
+  bool tombstone = false;  // the partition's state is gone; snapshot unused
   friend bool operator==(const state_record&, const state_record&) = default;
 };
 

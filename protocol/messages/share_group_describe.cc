@@ -49,8 +49,12 @@ void share_group_describe_response::decode(reader& r, int16_t) {
         read_int32s(r, tp.partitions);
         r.skip_tagged_fields();
       });
-      r.skip_tagged_fields();
-      r.skip_tagged_fields();
+      r.skip_tagged_fields();  // Assignment's
+      r.tagged_fields([&](uint32_t tag, reader& field) {
+        if (tag != sluice_member_acquired_records_tag) return false;
+        m.acquired_records = field.int32();
+        return true;
+      });
     });
     g.authorized_operations = r.int32();
     r.skip_tagged_fields();
@@ -81,8 +85,12 @@ void share_group_describe_response::encode(writer& w, int16_t) const {
         write_int32s(w, tp.partitions);
         w.empty_tagged_fields();
       });
-      w.empty_tagged_fields();  // Assignment's
-      w.empty_tagged_fields();  // the member's
+      w.empty_tagged_fields();                           // Assignment's
+      w.tagged_field_count(m.acquired_records ? 1 : 0);  // the member's
+      if (m.acquired_records) {
+        w.tagged_field(sluice_member_acquired_records_tag,
+                       [&](writer& f) { f.int32(*m.acquired_records); });
+      }
     });
     w.int32(g.authorized_operations);
     w.empty_tagged_fields();

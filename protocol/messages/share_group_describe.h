@@ -19,6 +19,11 @@
 
 namespace sluice::protocol {
 
+// Sluice extension (docs/decisions.md D13): a member may carry the number of
+// records it holds under an acquisition lock as tagged field 10000, a tag
+// far from Kafka's own. Kafka's clients skip it.
+inline constexpr uint32_t sluice_member_acquired_records_tag = 10000;
+
 struct share_group_describe_request {
   static constexpr api_key api = api_key::share_group_describe;
 
@@ -48,6 +53,7 @@ struct share_group_describe_response {
     std::string client_host;
     std::vector<std::string> subscribed_topic_names;
     std::vector<topic_partitions> assignment;  // Assignment.TopicPartitions
+    std::optional<int32_t> acquired_records;   // tag 10000 (extension)
     friend bool operator==(const member&, const member&) = default;
   };
   struct described_group {

@@ -46,6 +46,9 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
       {77, {1, 1}},  // ShareGroupDescribe
       {78, {1, 2}},  // ShareFetch
       {79, {1, 2}},  // ShareAcknowledge
+      {90, {0, 1}},  // DescribeShareGroupOffsets
+      {91, {0, 0}},  // AlterShareGroupOffsets
+      {92, {0, 0}},  // DeleteShareGroupOffsets
   };
   EXPECT_EQ(got, want);
 }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/message.h"
+#include "protocol/types.h"
 #include "tests/protocol/allocation_counter.h"
 
 namespace sluice::protocol::testing {
@@ -33,6 +34,22 @@ void expect_golden(const std::vector<std::byte>& body, int16_t version, const M&
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_TRUE(decoded == expected);
   EXPECT_EQ(body_of(expected, version), body);
+}
+
+// Encodes m at `version` and decodes it back: the same value.
+template <message M>
+void expect_round_trip(const M& m, int16_t version) {
+  const auto body = body_of(m, version);
+  M back;
+  ASSERT_FALSE(decode_message(body, version, back)) << "version " << version;
+  EXPECT_TRUE(back == m) << "version " << version;
+}
+
+// A uuid whose 16 bytes are all `b` (topic ids in hand-written bodies).
+inline uuid uuid_filled(int b) {
+  uuid u;
+  for (auto& x : u.bytes) x = static_cast<std::byte>(b);
+  return u;
 }
 
 template <message M>

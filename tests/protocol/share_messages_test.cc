@@ -19,20 +19,7 @@ namespace {
 
 using testing::body_of;
 using testing::bytes_builder;
-
-uuid id_of(int b) {
-  uuid u;
-  for (auto& x : u.bytes) x = static_cast<std::byte>(b);
-  return u;
-}
-
-template <message M>
-void expect_round_trip(const M& m, int16_t version) {
-  const auto body = body_of(m, version);
-  M back;
-  ASSERT_FALSE(decode_message(body, version, back)) << "version " << version;
-  EXPECT_TRUE(back == m) << "version " << version;
-}
+using testing::expect_round_trip;
 
 TEST(share_messages, codec_versions_are_kafka_4_2s) {
   EXPECT_FALSE(codec_supports(api_key::share_group_heartbeat, 0));
@@ -82,7 +69,7 @@ TEST(share_group_heartbeat_response, v1_hand_written_with_assignment) {
   m.member_id = "m";
   m.member_epoch = 2;
   m.heartbeat_interval_ms = 5000;
-  m.assignment.emplace().topic_partitions.push_back({id_of(7), {0, 1}});
+  m.assignment.emplace().topic_partitions.push_back({testing::uuid_filled(7), {0, 1}});
   const auto body = bytes_builder()
                         .be32(0).be16(0)
                         .u8s({0})               // error message null
@@ -125,7 +112,7 @@ TEST(share_group_describe, round_trips) {
   mem.client_id = "c";
   mem.client_host = "/127.0.0.1";
   mem.subscribed_topic_names = {"t"};
-  mem.assignment.push_back({id_of(1), "t", {0}});
+  mem.assignment.push_back({testing::uuid_filled(1), "t", {0}});
   r.groups.push_back({error_code::group_id_not_found, "no", "b", "Dead", 0, 0, "", {}, 0});
   expect_round_trip(r, 1);
 }
@@ -140,11 +127,11 @@ share_fetch_request sample_fetch() {
   m.max_records = 10;
   m.batch_size = 10;
   auto& t = m.topics.emplace_back();
-  t.topic_id = id_of(9);
+  t.topic_id = testing::uuid_filled(9);
   auto& p = t.partitions.emplace_back();
   p.partition_index = 0;
   p.acknowledgement_batches.push_back({5, 7, {1}});
-  m.forgotten_topics_data.push_back({id_of(8), {3}});
+  m.forgotten_topics_data.push_back({testing::uuid_filled(8), {3}});
   return m;
 }
 
@@ -183,7 +170,7 @@ TEST(share_fetch_response, round_trips_at_every_version) {
   share_fetch_response m;
   m.acquisition_lock_timeout_ms = 30000;
   auto& t = m.responses.emplace_back();
-  t.topic_id = id_of(2);
+  t.topic_id = testing::uuid_filled(2);
   auto& p = t.partitions.emplace_back();
   p.partition_index = 1;
   p.acknowledge_error_code = error_code::invalid_record_state;
@@ -199,7 +186,7 @@ TEST(share_fetch_response, v1_hand_written_empty_partition) {
   share_fetch_response m;
   m.acquisition_lock_timeout_ms = 100;
   auto& t = m.responses.emplace_back();
-  t.topic_id = id_of(1);
+  t.topic_id = testing::uuid_filled(1);
   t.partitions.emplace_back();
   const auto body = bytes_builder()
                         .be32(0).be16(0).u8s({0}).be32(100)
@@ -221,7 +208,7 @@ TEST(share_acknowledge, round_trips_at_every_version) {
   q.member_id = "m";
   q.share_session_epoch = 2;
   auto& t = q.topics.emplace_back();
-  t.topic_id = id_of(3);
+  t.topic_id = testing::uuid_filled(3);
   t.partitions.push_back({0, {{0, 2, {1, 2, 3}}}});
   expect_round_trip(q, 1);
   q.is_renew_ack = true;
@@ -229,7 +216,7 @@ TEST(share_acknowledge, round_trips_at_every_version) {
 
   share_acknowledge_response r;
   r.acquisition_lock_timeout_ms = 1000;
-  r.responses.push_back({id_of(3), {{0, error_code::invalid_record_state, "x", {0, 0}}}});
+  r.responses.push_back({testing::uuid_filled(3), {{0, error_code::invalid_record_state, "x", {0, 0}}}});
   expect_round_trip(r, 2);
   r.acquisition_lock_timeout_ms = 0;  // absent before v2
   expect_round_trip(r, 1);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tools/commands/lookup.h"
+#include "tools/commands/share_group.h"
 #include "tools/reset_plan.h"
 #include "tools/table.h"
 
@@ -65,8 +66,12 @@ awaitable<status> group_describe(session& s, const group_options& o) {
   if (!d) co_return d.err();
   auto offsets = co_await committed(a, o.group);
   if (!offsets) co_return offsets.err();
-  if (!group_exists(*d, offsets->size()))
-    co_return fail("consumer group '" + o.group + "' does not exist");
+  if (!group_exists(*d, offsets->size())) {
+    auto share = co_await find_share_group(s, o.group);
+    if (!share) co_return share.err();
+    if (*share) co_return co_await share_group_describe(s, **share);
+    co_return fail("consumer group or share group '" + o.group + "' does not exist");
+  }
 
   // Every partition the group has an offset for or a member holds.
   std::map<client::topic_partition, const client::group_member_description*> owner;
@@ -160,12 +165,29 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
   client::admin a(s.cluster);
   auto d = co_await describe_one(a, o.group);
   if (!d) co_return d.err();
-  if (!d->members.empty())
-    co_return fail("assignments can only be reset if the group '" + o.group +
-                   "' is inactive, but the current state is " + d->state + " (" +
-                   std::to_string(d->members.size()) + " members)");
   auto current = co_await committed(a, o.group);
   if (!current) co_return current.err();
+  // An id that names no consumer group but a share group resets the share
+  // group's start offsets instead (kafka-share-groups.sh --reset-offsets).
+  bool share = false;
+  size_t members = d->members.size();
+  std::string state = d->state;
+  if (!group_exists(*d, current->size())) {
+    auto found = co_await find_share_group(s, o.group);
+    if (!found) co_return found.err();
+    if (*found) {
+      share = true;
+      members = (*found)->members.size();
+      state = (*found)->state;
+      auto starts = co_await share_start_offsets(s, o.group);
+      if (!starts) co_return starts.err();
+      *current = std::move(*starts);
+    }
+  }
+  if (members > 0)
+    co_return fail("assignments can only be reset if the group '" + o.group +
+                   "' is inactive, but the current state is " + state + " (" +
+                   std::to_string(members) + " members)");
 
   tp_list tps;
   if (o.all_topics) {
@@ -218,6 +240,7 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
     std::cerr << "(dry run: nothing changed; add --execute to commit these offsets)" << std::endl;
     co_return ok;
   }
+  if (share) co_return co_await share_group_alter(s, o.group, commit);
   auto r = co_await a.commit_offsets(o.group, commit);
   if (!r) co_return from_client(r.error());
   for (const auto& [tp, err] : *r)

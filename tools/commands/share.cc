@@ -37,17 +37,46 @@ class share_printer {
   std::string out_;
 };
 
-// The decision for one record read from stdin; nullopt at end of input.
-std::optional<client::ack_type> read_decision() {
+// What one line of stdin asks for the current record (--ack manual).
+enum class answer { accept, release, reject, renew, end_of_input };
+
+answer read_answer() {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "a" || line == "accept") return client::ack_type::accept;
-    if (line == "r" || line == "release") return client::ack_type::release;
-    if (line == "x" || line == "reject") return client::ack_type::reject;
-    std::fprintf(stderr, "sluice: '%s': answer a/accept, r/release or x/reject\n", line.c_str());
+    if (line == "a" || line == "accept") return answer::accept;
+    if (line == "r" || line == "release") return answer::release;
+    if (line == "x" || line == "reject") return answer::reject;
+    if (line == "n" || line == "renew") return answer::renew;
+    std::fprintf(stderr, "sluice: '%s': answer a/accept, r/release, x/reject or n/renew\n",
+                 line.c_str());
   }
-  return std::nullopt;
+  return answer::end_of_input;
+}
+
+// Reads answers for `r` until one settles it; n/renew extends its lock at
+// once (for work longer than the lock duration) and reads again. nullopt at
+// end of input.
+awaitable<std::optional<client::ack_type>> decide(client::share_consumer& c,
+                                                  const client::share_record& r) {
+  while (true) {
+    switch (read_answer()) {
+      case answer::accept:
+        co_return client::ack_type::accept;
+      case answer::release:
+        co_return client::ack_type::release;
+      case answer::reject:
+        co_return client::ack_type::reject;
+      case answer::end_of_input:
+        co_return std::nullopt;
+      case answer::renew:
+        // A lock that had expired is reported and the record still waits for
+        // its answer: acknowledging it then reports the same.
+        if (auto renewed = co_await c.renew(r); !renewed)
+          std::fprintf(stderr, "sluice: warning: %s\n", renewed.error().message.c_str());
+        break;
+    }
+  }
 }
 
 }  // namespace
@@ -69,9 +98,11 @@ awaitable<status> share_consume(session& s, const share_options& o) {
   sc.group_id = o.group;
   sc.topics = o.topics;
   sc.max_records = o.max_inflight;
-  // Every record is acknowledged here, one by one, so that records fetched
-  // beyond -c (or left at end of input) can be released instead of accepted.
-  sc.explicit_acknowledgement = true;
+  // auto: implicit mode, the consumer accepts what poll() returned on the
+  // next poll or commit; manual: explicit, only the answers read are sent.
+  // In both, records fetched beyond -c (or left at end of input) are
+  // released so other members get them at once.
+  sc.explicit_acknowledgement = manual;
   client::share_consumer c(s.cluster, sc);
   int64_t printed = 0;
   bool input_ended = false;
@@ -86,7 +117,6 @@ awaitable<status> share_consume(session& s, const share_options& o) {
     }
     for (const auto& e : c.acknowledge_errors())
       std::fprintf(stderr, "sluice: warning: %s\n", e.message.c_str());
-    if (!recs->empty()) idle_since = std::chrono::steady_clock::now();
     for (const auto& r : *recs) {
       if (done() || s.stop_requested) {
         c.acknowledge(r, client::ack_type::release);
@@ -94,20 +124,20 @@ awaitable<status> share_consume(session& s, const share_options& o) {
       }
       out.print(r);
       ++printed;
-      if (!manual) {
-        c.acknowledge(r, client::ack_type::accept);
-        continue;
-      }
-      auto decision = read_decision();
+      if (!manual) continue;
+      auto decision = co_await decide(c, r);
       if (!decision) input_ended = true;
       c.acknowledge(r, decision.value_or(client::ack_type::release));
     }
+    // Counted from the last record handled: waiting for manual answers is
+    // work, not idleness.
+    if (!recs->empty()) idle_since = std::chrono::steady_clock::now();
     if (o.idle_timeout_ms >= 0 && std::chrono::steady_clock::now() - idle_since >
                                       std::chrono::milliseconds(o.idle_timeout_ms))
       break;
   }
-  // Acknowledge and wait until the broker has made the states durable, then
-  // close the session and leave.
+  // Acknowledge (in auto mode: accept what was printed) and wait until the
+  // broker has made the states durable, then close the session and leave.
   if (outcome) {
     if (auto r = co_await c.commit(); !r) outcome = from_client(r.error());
   }

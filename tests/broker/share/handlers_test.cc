@@ -2,67 +2,21 @@
 // the state is replayed by a new coordinator from __share_group_state.
 #include <gtest/gtest.h>
 
+#include "broker/internal_batch.h"
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/internal_batch.h"
 #include "broker/share/topic_id.h"
 #include "protocol/messages/share_acknowledge.h"
 #include "protocol/messages/share_fetch.h"
 #include "protocol/messages/share_group_describe.h"
 #include "protocol/messages/share_group_heartbeat.h"
 #include "tests/broker/fake_shard.h"
+#include "tests/broker/share/share_calls.h"
 
 namespace sluice::broker::share {
 namespace {
 
 using protocol::error_code;
-
-share_settings earliest() {
-  share_settings s;
-  s.start_at_earliest = true;
-  return s;
-}
-
-void produce(test::fake_shard& shard, const std::string& topic, int n) {
-  ASSERT_FALSE(shard.topics().create_topic(topic, 1));
-  std::vector<batch_record> records(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    std::string v = "v" + std::to_string(i);
-    records[static_cast<size_t>(i)].value =
-        bytes(reinterpret_cast<const std::byte*>(v.data()),
-              reinterpret_cast<const std::byte*>(v.data()) + v.size());
-  }
-  auto batch = encode_batch(records);
-  auto r = shard.topics().get(topic, 0)->append(batch, log::ack_level::flushed, [](auto) {});
-  ASSERT_TRUE(r);
-  shard.run_io();
-}
-
-template <class Resp, class Req>
-Resp call(test::fake_shard& shard, handler_fn h, const Req& body, int16_t version) {
-  auto a = std::make_shared<test::answer>();
-  h(shard, test::make_request(body, version), test::capture(a));
-  for (int i = 0; i < 5 && !a->called; ++i) {
-    shard.run_io();
-    shard.fire_timers();
-  }
-  EXPECT_TRUE(a->called);
-  if (!a->called || !a->value) return Resp{};
-  return test::decode_answer<Resp>(*a->value, version);
-}
-
-protocol::share_fetch_request fetch(int32_t epoch, int32_t max_records,
-                                    std::vector<protocol::acknowledgement_batch> acks = {}) {
-  protocol::share_fetch_request f;
-  f.group_id = "g";
-  f.member_id = "m";
-  f.share_session_epoch = epoch;
-  f.max_records = max_records;
-  auto& t = f.topics.emplace_back();
-  t.topic_id = topic_id_of("t");
-  t.partitions.push_back({0, std::move(acks)});
-  return f;
-}
 
 TEST(share_handlers, join_fetch_acknowledge_and_replay) {
   test::fake_shard shard;

@@ -77,9 +77,21 @@ TEST(state_log, unreadable_records_are_refused) {
   auto lying_count = rec;
   (*lying_count.value)[2 + 8 + 8] = std::byte{0x7f};
   EXPECT_FALSE(decode_state_record(lying_count));
-  auto no_value = rec;
-  no_value.value.reset();
-  EXPECT_FALSE(decode_state_record(no_value));
+  auto no_key = rec;
+  no_key.key.reset();
+  EXPECT_FALSE(decode_state_record(no_key));
+}
+
+TEST(state_log, a_null_value_is_a_tombstone_for_its_key) {
+  state_record r{"g", "t", 2, {}, true};
+  auto rec = encode_state_record(r, 0);
+  EXPECT_FALSE(rec.value.has_value());
+  auto back = decode_state_record(rec);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->tombstone);
+  EXPECT_EQ(back->group, "g");
+  EXPECT_EQ(back->topic, "t");
+  EXPECT_EQ(back->partition, 2);
 }
 
 }  // namespace
