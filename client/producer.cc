@@ -89,8 +89,7 @@ result<void> producer::impl::send(producer_record record, delivery_callback cb) 
                       "negative partition for topic '" + record.topic + "'");
   buffered_ += size;
   if (record.partition) {
-    topic_partition tp{record.topic, *record.partition};
-    append(std::move(tp), std::move(record), std::move(cb), size);
+    append(record.topic, *record.partition, std::move(record), std::move(cb), size);
   } else {
     // Partitioned once the topic's partition count is known (the sender looks it up).
     auto it = cluster_.topics().find(record.topic);
@@ -99,7 +98,7 @@ result<void> producer::impl::send(producer_record record, delivery_callback cb) 
       const auto n = static_cast<int32_t>(it->second.partitions.size());
       const int32_t p =
           record.key ? partition_for_key(*record.key, n) : partitioner_.unkeyed(record.topic, n);
-      append({record.topic, p}, std::move(record), std::move(cb), size);
+      append(record.topic, p, std::move(record), std::move(cb), size);
     } else {
       std::string topic = record.topic;
       awaiting_metadata_[topic].push_back({std::move(record), std::move(cb), size, 0});
@@ -110,9 +109,25 @@ result<void> producer::impl::send(producer_record record, delivery_callback cb) 
   return {};
 }
 
-void producer::impl::append(topic_partition tp, producer_record&& record, delivery_callback&& cb,
-                            size_t buffered) {
-  auto& q = queues_[tp];
+std::deque<producer::impl::batch>& producer::impl::queue_of(const std::string& topic,
+                                                            int32_t partition) {
+  if (last_queue_ == queues_.end() || last_queue_->first.partition != partition ||
+      last_queue_->first.topic != topic) {
+    last_queue_ = queues_.try_emplace(topic_partition{topic, partition}).first;
+  }
+  return last_queue_->second;
+}
+
+void producer::impl::forget_queue(const topic_partition& tp) {
+  auto it = queues_.find(tp);
+  if (it == queues_.end()) return;
+  if (it == last_queue_) last_queue_ = queues_.end();
+  queues_.erase(it);
+}
+
+void producer::impl::append(const std::string& topic, int32_t partition, producer_record&& record,
+                            delivery_callback&& cb, size_t buffered) {
+  auto& q = queue_of(topic, partition);
   batch_record r{*record.timestamp_ms, std::move(record.key), std::move(record.value),
                  std::move(record.headers)};
   const size_t size =
@@ -120,10 +135,10 @@ void producer::impl::append(topic_partition tp, producer_record&& record, delive
   if (q.empty() || q.back().closed || q.back().bytes + size > config_.batch_size) {
     if (!q.empty() && !q.back().closed) {
       q.back().closed = true;
-      partitioner_.batch_completed(tp.topic, tp.partition);
+      partitioner_.batch_completed(topic, partition);
     }
     batch b;
-    b.tp = tp;
+    b.tp = topic_partition{topic, partition};
     b.created = clock::now();
     q.push_back(std::move(b));
   }
@@ -134,7 +149,7 @@ void producer::impl::append(topic_partition tp, producer_record&& record, delive
   b.buffered += buffered;
   if (b.bytes >= config_.batch_size) {
     b.closed = true;
-    partitioner_.batch_completed(tp.topic, tp.partition);
+    partitioner_.batch_completed(topic, partition);
     wake();
   } else if (b.records.size() == 1) {
     wake();  // a new batch: the sender must learn its linger deadline
@@ -196,14 +211,16 @@ awaitable<result<void>> producer::impl::flush() {
 }
 
 void producer::impl::complete(batch& b, const result<record_metadata>& outcome) {
+  // One metadata value, adjusted per record: copying it (and its topic
+  // string) for each callback was a measurable share of a small record.
+  result<record_metadata> each = outcome;
   for (size_t i = 0; i < b.records.size(); ++i) {
     if (outcome) {
       ++acknowledged_;
       if (!b.callbacks[i]) continue;
-      record_metadata md = *outcome;
-      if (md.offset >= 0) md.offset += static_cast<int64_t>(i);
-      if (md.timestamp < 0) md.timestamp = b.records[i].timestamp_ms;
-      b.callbacks[i](md);
+      if (outcome->offset >= 0) each->offset = outcome->offset + static_cast<int64_t>(i);
+      if (outcome->timestamp < 0) each->timestamp = b.records[i].timestamp_ms;
+      b.callbacks[i](each);
     } else {
       ++failed_;
       if (!first_error_) first_error_ = outcome.error();
@@ -226,6 +243,7 @@ void producer::impl::abandon() {
   for (auto& [tp, q] : queues_)
     for (auto& b : q) complete(b, error);
   queues_.clear();
+  last_queue_ = queues_.end();
   wake();
 }
 

@@ -56,7 +56,7 @@ awaitable<void> producer::impl::route_unrouted() {
     for (auto& u : records) {
       const int32_t p = u.record.key ? partition_for_key(*u.record.key, *count)
                                      : partitioner_.unkeyed(topic, *count);
-      append({topic, p}, std::move(u.record), std::move(u.cb), u.buffered);
+      append(topic, p, std::move(u.record), std::move(u.cb), u.buffered);
     }
   }
 }
@@ -121,7 +121,7 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
         due[*leader].push_back(std::move(b2));
         break;  // one batch per partition per request; the next pass takes more
       }
-      if (queues_[tp].empty()) queues_.erase(tp);
+      if (queues_[tp].empty()) forget_queue(tp);
     }
     if (!due.empty()) woken_ = true;  // look again: more may be due
     for (auto& [node, batches] : due) {

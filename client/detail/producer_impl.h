@@ -59,8 +59,14 @@ class producer::impl : public std::enable_shared_from_this<impl> {
   };
 
   // `buffered`: the bytes send() added to buffered_ for this record.
-  void append(topic_partition tp, producer_record&& record, delivery_callback&& cb,
-              size_t buffered);
+  void append(const std::string& topic, int32_t partition, producer_record&& record,
+              delivery_callback&& cb, size_t buffered);
+  // The queue of (topic, partition), created if needed. The last one found
+  // is remembered: consecutive records mostly go to one partition (sticky
+  // partitioning), and the map lookup with its string compares and key copy
+  // was a visible share of a small record's cost.
+  std::deque<batch>& queue_of(const std::string& topic, int32_t partition);
+  void forget_queue(const topic_partition& tp);
   void wake();
   void ensure_sender();
   awaitable<void> sender_loop(std::shared_ptr<impl> self);
@@ -79,6 +85,7 @@ class producer::impl : public std::enable_shared_from_this<impl> {
   partitioner partitioner_;
   std::map<std::string, std::deque<unrouted>> awaiting_metadata_;
   std::map<topic_partition, std::deque<batch>> queues_;
+  std::map<topic_partition, std::deque<batch>>::iterator last_queue_ = queues_.end();
   std::map<topic_partition, int> partition_in_flight_;
   std::map<int32_t, int> node_in_flight_;
   std::set<std::string> refresh_topics_;
