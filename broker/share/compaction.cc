@@ -23,14 +23,17 @@ void coordinator::maybe_compact() {
   log::partition_log* p = shard_.topics().get(state_topic, 0);
   if (p == nullptr) return;
   const int64_t held = p->high_watermark().value - p->log_start_offset().value;
+  if (held <= settings_.state_compact_min_records) return;
+  int64_t live = 0;
+  for (const auto& [id, g] : groups_) live += static_cast<int64_t>(g->partitions().size());
+  if (held <= 2 * live) return;
+
   std::vector<state_record> records;
   for (const auto& [id, g] : groups_) {
     for (const auto& [tp, part] : g->partitions()) {
       records.push_back({id, tp.first, tp.second, part.snapshot()});
     }
   }
-  const auto live = static_cast<int64_t>(records.size());
-  if (held <= settings_.state_compact_min_records || held <= 2 * live) return;
 
   // Appends are assigned offsets synchronously: the snapshot starts here.
   const log::offset start = p->log_end_offset();
