@@ -1,7 +1,9 @@
-// ListGroups (16), v0-2: every live group this coordinator knows.
+// ListGroups (16), v0-2: every live group this coordinator knows, share
+// groups included with protocol type "share" (as Kafka lists them).
 #include "protocol/messages/list_groups.h"
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
+#include "broker/share/coordinator.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
@@ -19,6 +21,9 @@ void handle_list_groups(shard_services& shard, request req, respond_fn respond) 
     }
   } else {
     resp.error_code = protocol::error_code::coordinator_not_available;
+  }
+  if (share::coordinator* s = share::coordinator_of(shard)) {
+    for (const auto& [id, g] : s->groups()) resp.groups.push_back({id, "share"});
   }
   respond(make_response(req, resp));
 }

@@ -173,6 +173,29 @@ std::pair<protocol::error_code, std::string> coordinator::require_empty(const st
               std::string(change) + " only when it is empty."};
 }
 
+void coordinator::delete_group(const std::string& group_id,
+                               std::function<void(protocol::error_code)> done) {
+  share_group* g = find(group_id);
+  if (g == nullptr) return done(protocol::error_code::group_id_not_found);
+  if (require_empty(group_id, "").first != protocol::error_code::none) {
+    return done(protocol::error_code::non_empty_group);
+  }
+  std::vector<topic_partition> all;
+  for (const auto& [tp, p] : g->partitions()) all.push_back(tp);
+  forget(*g, all, [this, group_id, done = std::move(done)](std::error_code ec) {
+    if (ec) {
+      spdlog::warn("event=share_group_delete_failed group={} error=\"{}\"", group_id, ec.message());
+      return done(protocol::error_code::kafka_storage_error);
+    }
+    // Only if nobody joined while the tombstones were written.
+    if (share_group* still = find(group_id); still != nullptr && still->members().empty()) {
+      groups_.erase(groups_.find(group_id));
+    }
+    spdlog::info("event=share_group_deleted group={}", group_id);
+    done(protocol::error_code::none);
+  });
+}
+
 void coordinator::persist(share_group& g, const std::vector<topic_partition>& touched,
                           std::function<void(std::error_code)> done) {
   std::vector<state_record> records;

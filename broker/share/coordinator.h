@@ -93,6 +93,11 @@ class coordinator {
   void forget(share_group& g, const std::vector<topic_partition>& tps,
               std::function<void(std::error_code)> done);
 
+  // DeleteGroups for a share group: NON_EMPTY_GROUP while it has members,
+  // else its state is tombstoned (forget) and, once that is durable, the
+  // group is gone; KAFKA_STORAGE_ERROR if the write failed.
+  void delete_group(const std::string& group_id, std::function<void(protocol::error_code)> done);
+
   // Bounded replay (compaction.cc): once __share_group_state-0 holds far more
   // records than there are live share partitions, appends a snapshot of every
   // one and moves the log start offset to it. Called after each write.

@@ -2,7 +2,8 @@
 members with the records each holds and each share partition's start and end
 offsets, records in flight and acquired, and lag; reset-offsets moves the
 start offset of an empty share group (AlterShareGroupOffsets), which the next
-`sluice share consume` follows, and it survives a broker restart.
+`sluice share consume` follows, and it survives a broker restart; list shows
+share groups and delete removes an empty one for good.
 """
 
 import harness
@@ -85,6 +86,22 @@ def test(broker_binary):
     sluice.fails("group", "reset-offsets", "ops", "--topic", "nosuch", "--to-offset", "1",
                  "--execute")
     sluice.fails("group", "describe", "no-such-group", contains="does not exist")
+
+    # Share groups are listed and deleted like consumer groups (one namespace).
+    busy = share_util.Worker(broker, "busy", ["q"])
+    busy.join()
+    listed = sluice.out("group", "list").split()
+    expect("ops" in listed and "busy" in listed, "share groups listed: %r" % listed)
+    sluice.fails("group", "delete", "busy", contains="NON_EMPTY_GROUP")
+    busy.heartbeat(leave=True)
+    busy.close()
+    sluice.run("group", "delete", "ops", "busy")
+    sluice.fails("group", "describe", "ops", contains="does not exist")
+    broker.restart()
+    listed = sluice.out("group", "list").split()
+    expect("ops" not in listed and "busy" not in listed, "deleted after a restart: %r" % listed)
+    # A new member of the deleted group starts afresh (earliest here).
+    expect(consume_all(sluice, "ops", "q", 10) == values, "a deleted group starts over")
     print("share groups: describe, reset and replay through sluice group")
 
 

@@ -181,6 +181,33 @@ TEST(share_offsets_admin, delete_forgets_an_empty_groups_topic_across_a_restart)
   EXPECT_TRUE(g == nullptr || g->find_partition({"t", 0}) == nullptr);
 }
 
+TEST(share_offsets_admin, delete_group_needs_an_empty_group_and_survives_a_restart) {
+  test::fake_shard shard;
+  produce(shard, "t", 3);
+  {
+    coordinator c(shard, earliest());
+    coordinator_registration reg(shard, c);
+    ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
+    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+    ASSERT_EQ(acknowledge(shard, 1, 0, 0, 1), error_code::none);
+    auto outcome = std::make_shared<std::optional<error_code>>();
+    auto record = [outcome](error_code e) { *outcome = e; };
+    c.delete_group("g", record);
+    EXPECT_EQ(*outcome, error_code::non_empty_group);
+    c.delete_group("nope", record);
+    EXPECT_EQ(*outcome, error_code::group_id_not_found);
+    ASSERT_EQ(heartbeat(shard, -1).error_code, error_code::none);
+    outcome->reset();
+    c.delete_group("g", record);
+    shard.run_io();
+    EXPECT_EQ(*outcome, error_code::none);
+    EXPECT_EQ(c.find("g"), nullptr);
+  }
+  coordinator replayed(shard, earliest());
+  ASSERT_FALSE(replayed.load());
+  EXPECT_EQ(replayed.find("g"), nullptr);
+}
+
 TEST(share_state_compaction, the_state_log_is_bounded_and_replays_the_same_state) {
   test::fake_shard shard;
   produce(shard, "t", 40);
