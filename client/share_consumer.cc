@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
@@ -20,6 +22,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using protocol::error_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A v1 member id is made by the client: any unique string; Kafka uses a
 // random uuid, printed the same way here.
@@ -54,88 +57,199 @@ int32_t next_session_epoch(int32_t e) {
 
 }  // namespace
 
-share_consumer::share_consumer(cluster& c, share_config config)
-    : cluster_(c), config_(std::move(config)), member_id_(random_member_id()) {}
+// What the heartbeats keep, shared by the consumer and its heartbeat loop.
+// The loop holds it by shared_ptr, so it outlives a destroyed consumer until
+// the loop next wakes and sees `stopped`; it never touches the consumer or
+// the cluster, only the connection the consumer last used (`conn`).
+class share_consumer::membership : public std::enable_shared_from_this<membership> {
+ public:
+  enum class kind { when_due, leave };
 
-share_consumer::~share_consumer() = default;
+  membership(asio::any_io_executor executor, std::string group, std::vector<std::string> topics)
+      : group_id(std::move(group)),
+        topics(std::move(topics)),
+        member_id(random_member_id()),
+        wake_(std::move(executor)) {}
 
-awaitable<result<std::shared_ptr<connection>>> share_consumer::conn() {
-  if (conn_ && conn_->is_open()) co_return conn_;
-  auto c = co_await cluster_.any_connection();
-  if (!c) co_return std::move(c).error();
-  // A new connection is a new share session: the old one's acquisitions are
-  // released by the broker when it times out.
-  if (conn_) {
-    forget_session();
-    pending_.clear();
-    delivered_.clear();
+  bool due() const { return !joined || clock::now() >= next_heartbeat; }
+  bool in_flight() const { return busy_; }
+
+  // Sends a heartbeat on `c` if one is still due once it is this caller's
+  // turn (or the leave: epoch -1, if still joined then). One at a time, so
+  // answers, and the epochs they carry, apply in the order sent. The first
+  // successful join starts the loop.
+  awaitable<result<void>> heartbeat(std::shared_ptr<connection> c, kind k);
+
+  // close() or destruction: the loop ends when it next wakes, and nothing but
+  // the leave is sent from now on.
+  void stop() {
+    stopped = true;
+    wake_.cancel();
   }
-  conn_ = *c;
-  co_return conn_;
+
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string member_id;
+  int32_t member_epoch = 0;
+  bool joined = false;
+  bool stopped = false;
+  std::chrono::milliseconds interval{5000};
+  clock::time_point next_heartbeat{};
+  std::map<topic_key, std::vector<int32_t>> assigned;
+  std::map<topic_key, std::string> names;
+  std::shared_ptr<connection> conn;  // the consumer's: the loop opens none
+
+ private:
+  awaitable<void> take_turn();
+  void end_turn();
+  awaitable<result<void>> learn_topic_names(const std::shared_ptr<connection>& c);
+  static awaitable<void> loop(std::shared_ptr<membership> self);
+
+  bool busy_ = false;  // a heartbeat (and its describe) is in flight
+  std::vector<std::shared_ptr<asio::steady_timer>> turn_waiters_;
+  asio::steady_timer wake_;  // the loop sleeps on it until the next heartbeat
+  bool loop_running_ = false;
+};
+
+awaitable<void> share_consumer::membership::take_turn() {
+  while (busy_) {
+    auto t = std::make_shared<asio::steady_timer>(wake_.get_executor(), clock::time_point::max());
+    turn_waiters_.push_back(t);
+    co_await t->async_wait(use_tuple);
+  }
+  busy_ = true;
 }
 
-awaitable<void> share_consumer::wait(std::chrono::milliseconds d) {
-  asio::steady_timer t(cluster_.executor(), d);
-  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+void share_consumer::membership::end_turn() {
+  busy_ = false;
+  for (auto& w : turn_waiters_) w->cancel();
+  turn_waiters_.clear();
 }
 
-awaitable<result<void>> share_consumer::heartbeat(bool leave) {
-  auto c = co_await conn();
-  if (!c) co_return std::move(c).error();
+awaitable<result<void>> share_consumer::membership::heartbeat(std::shared_ptr<connection> c,
+                                                              kind k) {
+  const bool leave = k == kind::leave;
+  co_await take_turn();
+  struct turn_guard {
+    membership& m;
+    ~turn_guard() { m.end_turn(); }
+  } guard{*this};
+  // The other heartbeater may have sent one while this waited; a stopped
+  // member never rejoins; a member that is not in the group has no leaving.
+  if (leave ? !joined : (stopped || !due())) co_return result<void>{};
   protocol::share_group_heartbeat_request req;
-  req.group_id = config_.group_id;
-  req.member_id = member_id_;
-  req.member_epoch = leave ? -1 : member_epoch_;
-  if (!joined_ && !leave) req.subscribed_topic_names = config_.topics;
-  auto resp = co_await (*c)->call(req);
+  req.group_id = group_id;
+  req.member_id = member_id;
+  req.member_epoch = leave ? -1 : member_epoch;
+  if (!joined && !leave) req.subscribed_topic_names = topics;
+  auto resp = co_await c->call(req);
+  // The loop re-arms for whatever this answer makes the next heartbeat.
+  wake_.cancel();
+  if (leave) {
+    joined = false;
+    member_epoch = 0;
+  }
   if (!resp) co_return std::move(resp).error();
   if (resp->error_code != error_code::none) {
     if (must_rejoin(resp->error_code) && !leave) {
-      // Rejoin on the next poll with a fresh epoch and the subscription.
-      joined_ = false;
-      member_epoch_ = 0;
-      assigned_.clear();
-      next_heartbeat_ = {};
+      // Rejoin with a fresh epoch and the subscription: the loop at once,
+      // or poll() if it comes first.
+      joined = false;
+      member_epoch = 0;
+      assigned.clear();
+      next_heartbeat = {};
       co_return result<void>{};
     }
     co_return with_message(resp->error_code, resp->error_message,
-                           "share group '" + config_.group_id + "' heartbeat");
+                           "share group '" + group_id + "' heartbeat");
   }
   if (leave) co_return result<void>{};
-  joined_ = true;
-  member_epoch_ = resp->member_epoch;
+  joined = true;
+  member_epoch = resp->member_epoch;
   if (resp->heartbeat_interval_ms > 0)
-    heartbeat_interval_ = std::chrono::milliseconds(resp->heartbeat_interval_ms);
-  next_heartbeat_ = clock::now() + heartbeat_interval_;
-  if (resp->assignment) {
-    assigned_.clear();
+    interval = std::chrono::milliseconds(resp->heartbeat_interval_ms);
+  next_heartbeat = clock::now() + interval;
+  if (!loop_running_ && !stopped) {
+    loop_running_ = true;
+    asio::co_spawn(wake_.get_executor(), loop(shared_from_this()), asio::detached);
+  }
+  if (resp->assignment && !stopped) {
+    assigned.clear();
     for (const auto& t : resp->assignment->topic_partitions)
-      assigned_[t.topic_id.bytes] = t.partitions;
-    co_return co_await learn_topic_names();
+      assigned[t.topic_id.bytes] = t.partitions;
+    co_return co_await learn_topic_names(c);
   }
   co_return result<void>{};
 }
 
 // The share APIs name topics by id; ShareGroupDescribe lists this member's
 // assignment by id and name (docs/share-groups.md "Topic ids").
-awaitable<result<void>> share_consumer::learn_topic_names() {
-  bool all_known = std::all_of(assigned_.begin(), assigned_.end(),
-                               [&](const auto& a) { return names_.contains(a.first); });
+awaitable<result<void>> share_consumer::membership::learn_topic_names(
+    const std::shared_ptr<connection>& c) {
+  bool all_known = std::all_of(assigned.begin(), assigned.end(),
+                               [&](const auto& a) { return names.contains(a.first); });
   if (all_known) co_return result<void>{};
-  auto c = co_await conn();
-  if (!c) co_return std::move(c).error();
   protocol::share_group_describe_request req;
-  req.group_ids = {config_.group_id};
-  auto resp = co_await (*c)->call(req);
+  req.group_ids = {group_id};
+  auto resp = co_await c->call(req);
   if (!resp) co_return std::move(resp).error();
   for (const auto& g : resp->groups) {
     if (g.error_code != error_code::none)
       co_return with_message(g.error_code, g.error_message,
-                             "describe share group '" + config_.group_id + "'");
+                             "describe share group '" + group_id + "'");
     for (const auto& m : g.members)
-      for (const auto& t : m.assignment) names_[t.topic_id.bytes] = t.topic_name;
+      for (const auto& t : m.assignment) names[t.topic_id.bytes] = t.topic_name;
   }
   co_return result<void>{};
+}
+
+// Heartbeats when due whether or not poll() runs. A failed heartbeat (the
+// connection broke, the coordinator is away) is tried again an interval
+// later; poll(), finding it due, reconnects and reports the error.
+awaitable<void> share_consumer::membership::loop(std::shared_ptr<membership> self) {
+  clock::time_point not_before{};
+  while (!self->stopped) {
+    self->wake_.expires_at(std::max(self->next_heartbeat, not_before));
+    co_await self->wake_.async_wait(use_tuple);
+    if (self->stopped) break;
+    // Woken early by an answer poll() got: sleep again until the new time.
+    if (!self->due() || clock::now() < not_before) continue;
+    auto c = self->conn;
+    bool sent = false;
+    if (c && c->is_open()) sent = static_cast<bool>(co_await self->heartbeat(c, kind::when_due));
+    if (!sent) not_before = clock::now() + self->interval;
+  }
+  self->loop_running_ = false;
+}
+
+share_consumer::share_consumer(cluster& c, share_config config)
+    : cluster_(c),
+      config_(std::move(config)),
+      m_(std::make_shared<membership>(c.executor(), config_.group_id, config_.topics)) {}
+
+share_consumer::~share_consumer() { m_->stop(); }
+
+const std::string& share_consumer::member_id() const noexcept { return m_->member_id; }
+int32_t share_consumer::member_epoch() const noexcept { return m_->member_epoch; }
+
+awaitable<result<std::shared_ptr<connection>>> share_consumer::conn() {
+  if (m_->conn && m_->conn->is_open()) co_return m_->conn;
+  auto c = co_await cluster_.any_connection();
+  if (!c) co_return std::move(c).error();
+  // A new connection is a new share session: the old one's acquisitions are
+  // released by the broker when it times out.
+  if (m_->conn) {
+    forget_session();
+    pending_.clear();
+    delivered_.clear();
+  }
+  m_->conn = *c;
+  co_return m_->conn;
+}
+
+awaitable<void> share_consumer::wait(std::chrono::milliseconds d) {
+  asio::steady_timer t(cluster_.executor(), d);
+  co_await t.async_wait(use_tuple);
 }
 
 void share_consumer::accept_delivered() {
@@ -165,16 +279,16 @@ std::vector<protocol::acknowledgement_batch> share_consumer::batches_of(
 }
 
 result<share_consumer::topic_key> share_consumer::id_of(const std::string& topic) const {
-  for (const auto& [id, name] : names_)
+  for (const auto& [id, name] : m_->names)
     if (name == topic) return id;
   return make_error(error_code::unknown_topic_id, "no topic id known for '" + topic + "'");
 }
 
 std::vector<topic_partition> share_consumer::assignment() const {
   std::vector<topic_partition> out;
-  for (const auto& [id, parts] : assigned_) {
-    auto name = names_.find(id);
-    if (name == names_.end()) continue;
+  for (const auto& [id, parts] : m_->assigned) {
+    auto name = m_->names.find(id);
+    if (name == m_->names.end()) continue;
     for (int32_t p : parts) out.emplace_back(name->second, p);
   }
   return out;
@@ -184,12 +298,19 @@ awaitable<result<std::vector<share_record>>> share_consumer::poll(
     std::chrono::milliseconds timeout) {
   std::vector<share_record> out;
   ack_errors_.clear();
-  if (!joined_ || clock::now() >= next_heartbeat_) {
-    if (auto r = co_await heartbeat(false); !r) co_return std::move(r).error();
+  if (m_->stopped)
+    co_return make_error(error_code::invalid_request,
+                         "the share consumer of group '" + config_.group_id + "' is closed");
+  if (m_->due()) {
+    auto c = co_await conn();
+    if (!c) co_return std::move(c).error();
+    if (auto r = co_await m_->heartbeat(*c, membership::kind::when_due); !r)
+      co_return std::move(r).error();
   }
   if (!config_.explicit_acknowledgement) accept_delivered();
+  // A due heartbeat would be answered only after this fetch: wait no longer.
   auto until_heartbeat =
-      std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat_ - clock::now());
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_->next_heartbeat - clock::now());
   auto max_wait = std::clamp(until_heartbeat, 0ms, timeout);
 
   // Fetch from every assigned partition; acknowledge on those with pending
@@ -205,7 +326,7 @@ awaitable<result<std::vector<share_record>>> share_consumer::poll(
   }
   protocol::share_fetch_request req;
   req.group_id = config_.group_id;
-  req.member_id = member_id_;
+  req.member_id = m_->member_id;
   req.share_session_epoch = session_epoch_;
   req.max_wait_ms = static_cast<int32_t>(max_wait.count());
   req.min_bytes = 1;
@@ -246,8 +367,8 @@ awaitable<result<std::vector<share_record>>> share_consumer::poll(
   session_epoch_ = next_session_epoch(session_epoch_);
   session_parts_ = std::move(wanted);
   for (const auto& t : body.responses) {
-    auto name = names_.find(t.topic_id.bytes);
-    if (name == names_.end()) continue;  // not asked for: nothing acquired by us
+    auto name = m_->names.find(t.topic_id.bytes);
+    if (name == m_->names.end()) continue;  // not asked for: nothing acquired by us
     for (const auto& p : t.partitions) {
       topic_partition tp{name->second, p.partition_index};
       if (p.acknowledge_error_code != error_code::none)
@@ -324,10 +445,14 @@ awaitable<result<void>> share_consumer::close() {
   }
   pending_.clear();
   forget_session();
-  if (joined_) {
-    auto left = co_await heartbeat(true);
-    joined_ = false;
-    member_epoch_ = 0;
+  m_->stop();
+  // A heartbeat in flight (perhaps a rejoin) is answered before the leave.
+  if (m_->joined || m_->in_flight()) {
+    result<void> left;
+    if (auto c = co_await conn(); !c)
+      left = std::move(c).error();
+    else
+      left = co_await m_->heartbeat(*c, membership::kind::leave);
     if (!left && outcome) outcome = std::move(left).error();
   }
   co_return outcome;
@@ -346,7 +471,7 @@ protocol::share_acknowledge_request share_consumer::acknowledge_request(
     const std::map<topic_partition, std::vector<protocol::acknowledgement_batch>>& acks) const {
   protocol::share_acknowledge_request req;
   req.group_id = config_.group_id;
-  req.member_id = member_id_;
+  req.member_id = m_->member_id;
   req.share_session_epoch = epoch;
   std::map<topic_key, size_t> topic_index;
   for (const auto& [tp, batches] : acks) {
@@ -373,10 +498,10 @@ awaitable<result<void>> share_consumer::send_acknowledge(
   for (const auto& t : resp->responses)
     for (const auto& p : t.partitions)
       if (p.error_code != error_code::none) {
-        auto name = names_.find(t.topic_id.bytes);
+        auto name = m_->names.find(t.topic_id.bytes);
         co_return with_message(p.error_code, p.error_message,
-                               what + " on " + (name == names_.end() ? "?" : name->second) + "-" +
-                                   std::to_string(p.partition_index));
+                               what + " on " + (name == m_->names.end() ? "?" : name->second) +
+                                   "-" + std::to_string(p.partition_index));
       }
   co_return result<void>{};
 }

@@ -22,15 +22,32 @@
 // renew() extends a record's acquisition lock at once (RENEW, KIP-1222) for
 // work that takes longer than group.share.record.lock.duration.ms.
 //
-// poll() drives everything: it heartbeats when due (capping its wait at the
-// next heartbeat) and rejoins after UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH.
-// Call it more often than group.share.session.timeout.ms.
+// Membership is kept alive in the background, as Kafka's share consumer does
+// from its network thread: once joined, a coroutine on the cluster's executor
+// sends ShareGroupHeartbeat whenever the interval the coordinator returned
+// has passed, whether or not poll() is being called, so a worker may spend
+// longer than group.share.session.timeout.ms on one record without leaving
+// the group, provided the work does not block the executor's thread (await
+// it, or run it on another thread). What still bounds a stuck worker is the acquisition lock
+// (group.share.record.lock.duration.ms): records whose lock expires go to
+// other members whatever the membership. poll() also heartbeats when due
+// (and caps its fetch wait at the next heartbeat, which the broker would
+// otherwise answer only after the fetch); one heartbeat is in flight at a
+// time, so answers and their epochs apply in order. After
+// UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH, whoever heartbeats next (the
+// loop at once, or poll() if it comes first) rejoins with epoch 0 and the
+// subscription. The loop uses the consumer's connection and never opens
+// one: after a broken connection it retries each interval, and the next
+// poll() reconnects. close() stops it before the leave heartbeat; so does
+// destruction. The loop holds the membership state by shared_ptr, so a
+// timer or request of its still pending when the consumer goes is harmless.
 //
 // One connection serves both the group and the fetches (Sluice is a single
 // broker and FindCoordinator names it for every group).
 //
 // Ownership and threads: holds a reference to the cluster (which must outlive
-// it); runs on the cluster's executor.
+// it) and shares its membership state with the heartbeat loop; runs on the
+// cluster's executor.
 
 #include <array>
 #include <chrono>
@@ -100,23 +117,25 @@ class share_consumer {
   awaitable<result<void>> renew(const share_record& record);
 
   // Sends what is pending, closes the share session (the broker gives back
-  // what this member still holds) and leaves the group (epoch -1).
+  // what this member still holds), stops the background heartbeats and
+  // leaves the group (epoch -1). poll() fails afterwards.
   awaitable<result<void>> close();
 
   // Errors the broker reported for acknowledgements piggybacked on the last
   // poll(); poll() itself still succeeds.
   const std::vector<client_error>& acknowledge_errors() const noexcept { return ack_errors_; }
-  const std::string& member_id() const noexcept { return member_id_; }
-  int32_t member_epoch() const noexcept { return member_epoch_; }
+  const std::string& member_id() const noexcept;
+  int32_t member_epoch() const noexcept;
   std::vector<topic_partition> assignment() const;
 
  private:
   using clock = std::chrono::steady_clock;
   using topic_key = std::array<std::byte, 16>;  // a topic id's bytes
+  // Member id, epoch, assignment and topic names, the heartbeat turn and
+  // the background loop (share_consumer.cc).
+  class membership;
 
   awaitable<result<std::shared_ptr<connection>>> conn();
-  awaitable<result<void>> heartbeat(bool leave);
-  awaitable<result<void>> learn_topic_names();
   awaitable<void> wait(std::chrono::milliseconds d);
   // Moves the records the last poll() returned into the pending accepts.
   void accept_delivered();
@@ -139,14 +158,7 @@ class share_consumer {
 
   cluster& cluster_;
   share_config config_;
-  std::shared_ptr<connection> conn_;
-  std::string member_id_;
-  int32_t member_epoch_ = 0;
-  bool joined_ = false;
-  std::chrono::milliseconds heartbeat_interval_{5000};
-  clock::time_point next_heartbeat_{};
-  std::map<topic_key, std::vector<int32_t>> assigned_;
-  std::map<topic_key, std::string> names_;
+  std::shared_ptr<membership> m_;            // also held by the heartbeat loop
   int32_t session_epoch_ = 0;                // the next ShareFetch/ShareAcknowledge's
   std::set<topic_partition> session_parts_;  // partitions the session fetches
   std::map<topic_partition, std::map<int64_t, ack_type>> pending_;

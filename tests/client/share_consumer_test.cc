@@ -1,8 +1,9 @@
 // share_consumer against a scripted share-group coordinator holding offsets
 // 0-9 of topic "t" (one partition): what goes on the wire when joining, the
 // share-session epochs, implicit and explicit acknowledgements, rejoining
-// after FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID, commit errors, and lock
-// renewal (RENEW, KIP-1222).
+// after FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID, commit errors, lock renewal
+// (RENEW, KIP-1222), and the heartbeats sent between polls, which must stop
+// on close() and with the consumer.
 
 #include "client/share_consumer.h"
 
@@ -10,6 +11,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <functional>
 
 #include "client/record_batch.h"
 #include "protocol/messages/share_acknowledge.h"
@@ -55,8 +57,11 @@ struct fake_share_broker {
         v.api_keys.push_back({static_cast<int16_t>(api_key::share_acknowledge), 1, ack_max});
         return {response_bytes(v, r.version, r.correlation_id)};
       }
-      case api_key::share_group_heartbeat:
-        return {response_bytes(heartbeat(r), r.version, r.correlation_id)};
+      case api_key::share_group_heartbeat: {
+        auto resp = heartbeat(r);
+        if (heartbeats.size() == unanswered_heartbeat) return {};
+        return {response_bytes(resp, r.version, r.correlation_id)};
+      }
       case api_key::share_group_describe:
         return {response_bytes(describe(), r.version, r.correlation_id)};
       case api_key::share_fetch:
@@ -74,13 +79,14 @@ struct fake_share_broker {
     EXPECT_FALSE(protocol::decode_message(r.body, r.version, req));
     heartbeats.push_back(req);
     protocol::share_group_heartbeat_response resp;
+    if (rising_epochs) epoch = group_epoch + static_cast<int32_t>(heartbeats.size()) - 1;
     if (!heartbeat_errors.empty()) {
       resp.error_code = heartbeat_errors.front();
       heartbeat_errors.pop_front();
       if (resp.error_code != error_code::none) return resp;
     }
     resp.member_id = req.member_id;
-    resp.member_epoch = req.member_epoch == -1 ? -1 : group_epoch;
+    resp.member_epoch = req.member_epoch == -1 ? -1 : epoch;
     resp.heartbeat_interval_ms = heartbeat_interval_ms;
     if (req.member_epoch != -1)
       resp.assignment.emplace().topic_partitions.push_back({topic_id, {0}});
@@ -155,6 +161,11 @@ struct fake_share_broker {
   std::deque<std::pair<int64_t, int64_t>> deliveries;
   int16_t delivery_count = 1;
   int32_t heartbeat_interval_ms = 60000;
+  // Each answer's member epoch: group_epoch, or with rising_epochs one more
+  // for each heartbeat (5 for the first, 6 for the second, ...).
+  bool rising_epochs = false;
+  int32_t epoch = group_epoch;
+  size_t unanswered_heartbeat = 0;  // the n-th heartbeat (1-based) gets no answer
   error_code fetch_ack_error = error_code::none;
   error_code ack_error = error_code::none;
   // Seen.
@@ -306,35 +317,176 @@ TEST(share_consumer, explicit_mode_sends_only_what_acknowledge_recorded) {
             (std::vector<acknowledgement_batch>{one(1, 1, release)}));
 }
 
+// Waits on `io` until `done()`, for at most `bound`: the heartbeat tests
+// let the consumer's own loop run without calling poll().
+asio::awaitable<void> until(asio::io_context& io, std::function<bool()> done,
+                            std::chrono::milliseconds bound = 5s) {
+  auto give_up = std::chrono::steady_clock::now() + bound;
+  while (!done() && std::chrono::steady_clock::now() < give_up) {
+    asio::steady_timer t(io, 5ms);
+    co_await t.async_wait(use_tuple);
+  }
+}
+
+// Joins with one poll(), then lets the loop alone heartbeat until the
+// coordinator has seen `n` heartbeats.
+asio::awaitable<void> join_then_idle(asio::io_context& io, share_consumer& k,
+                                     const fake_share_broker& b, size_t n) {
+  co_await must_poll(k);
+  co_await until(io, [&b, n] { return b.heartbeats.size() >= n; });
+}
+
+asio::awaitable<void> sleep(asio::io_context& io, std::chrono::milliseconds d) {
+  asio::steady_timer t(io, d);
+  co_await t.async_wait(use_tuple);
+}
+
+// Heartbeat i (from 1) carried the epoch the coordinator answered to i - 1.
+void expect_current_epochs(const fake_share_broker& b) {
+  for (size_t i = 1; i < b.heartbeats.size(); ++i)
+    if (b.heartbeats[i].member_epoch != -1) {
+      EXPECT_EQ(b.heartbeats[i].member_epoch, group_epoch + static_cast<int32_t>(i) - 1) << i;
+    }
+}
+
 TEST(share_consumer, rejoins_after_fenced_member_epoch_and_unknown_member_id) {
   asio::io_context io;
   fake_share_broker broker(io);
-  broker.heartbeat_interval_ms = 1;  // every poll heartbeats
+  broker.heartbeat_interval_ms = 20;
   broker.heartbeat_errors = {error_code::none, error_code::fenced_member_epoch, error_code::none,
                              error_code::unknown_member_id, error_code::none};
-  std::vector<int32_t> member_epochs;
+  int32_t epoch = 0;
   run(io, [&]() -> asio::awaitable<void> {
     cluster c(io.get_executor(), broker.config());
     share_consumer k(c, config());
-    for (int i = 0; i < 5; ++i) {
-      asio::steady_timer due(io, 3ms);  // past the 1 ms interval: this poll heartbeats
-      co_await due.async_wait(use_tuple);
-      co_await must_poll(k);
-      member_epochs.push_back(k.member_epoch());
-    }
+    // Joins; the loop does the rest without polls. The sixth heartbeat is
+    // sent once the fifth is answered.
+    co_await join_then_idle(io, k, broker, 6);
+    epoch = k.member_epoch();
+    co_await k.close();
     c.close();
   });
-  ASSERT_EQ(broker.heartbeats.size(), 5u);
+  ASSERT_GE(broker.heartbeats.size(), 7u);  // the 5 scripted, one more, the leave
   std::vector<int32_t> sent;
   for (size_t i = 0; i < 5; ++i) sent.push_back(broker.heartbeats[i].member_epoch);
-  // join, fenced, rejoin with epoch 0, unknown member, rejoin again
+  // join, fenced, rejoin with epoch 0 at once, unknown member, rejoin again
   EXPECT_EQ(sent, (std::vector<int32_t>{0, group_epoch, 0, group_epoch, 0}));
   for (size_t i : {0u, 2u, 4u}) {
     EXPECT_EQ(broker.heartbeats[i].subscribed_topic_names, std::vector<std::string>{"t"}) << i;
     EXPECT_EQ(broker.heartbeats[i].member_id, broker.heartbeats[0].member_id) << i;
   }
   EXPECT_FALSE(broker.heartbeats[1].subscribed_topic_names);  // unchanged: null
-  EXPECT_EQ(member_epochs, (std::vector<int32_t>{group_epoch, 0, group_epoch, 0, group_epoch}));
+  EXPECT_EQ(epoch, group_epoch);
+  EXPECT_EQ(broker.heartbeats.back().member_epoch, -1);
+}
+
+TEST(share_consumer, heartbeats_between_polls_with_the_current_epoch) {
+  asio::io_context io;
+  fake_share_broker broker(io);
+  broker.heartbeat_interval_ms = 50;
+  broker.rising_epochs = true;
+  int32_t epoch = 0;
+  size_t seen = 0;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    share_consumer k(c, config());
+    // A worker busy with one record: no poll() for several intervals.
+    co_await join_then_idle(io, k, broker, 5);
+    epoch = k.member_epoch();
+    seen = broker.heartbeats.size();
+    c.close();
+  });
+  ASSERT_GE(broker.heartbeats.size(), 5u);
+  EXPECT_EQ(broker.heartbeats[0].member_epoch, 0);
+  expect_current_epochs(broker);
+  for (size_t i = 1; i < broker.heartbeats.size(); ++i)
+    EXPECT_FALSE(broker.heartbeats[i].subscribed_topic_names) << i;  // still a member
+  // The answer to the last heartbeat seen, or to the one before while the
+  // last one's is on its way.
+  const auto last_answer = group_epoch + static_cast<int32_t>(seen) - 1;
+  EXPECT_TRUE(epoch == last_answer || epoch == last_answer - 1) << epoch;
+  EXPECT_EQ(broker.fetches.size(), 1u);  // the heartbeats came from the loop
+}
+
+TEST(share_consumer, polls_and_background_heartbeats_do_not_double_up) {
+  asio::io_context io;
+  fake_share_broker broker(io);
+  broker.heartbeat_interval_ms = 5;
+  broker.rising_epochs = true;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    share_consumer k(c, config());
+    // Polls often, so that some find a heartbeat due while the loop's is in
+    // flight, and wait their turn.
+    for (int i = 0; i < 200; ++i) {
+      co_await must_poll(k);
+      co_await sleep(io, 1ms);
+    }
+    c.close();
+  });
+  ASSERT_GE(broker.heartbeats.size(), 2u);
+  // Two heartbeats sent at once would carry the same epoch; each carries
+  // the one its predecessor was answered.
+  expect_current_epochs(broker);
+}
+
+TEST(share_consumer, close_stops_the_background_heartbeats) {
+  asio::io_context io;
+  fake_share_broker broker(io);
+  broker.heartbeat_interval_ms = 20;
+  size_t at_close = 0;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    share_consumer k(c, config());
+    co_await join_then_idle(io, k, broker, 3);
+    auto closed = co_await k.close();
+    EXPECT_TRUE(closed) << closed.error().message;
+    at_close = broker.heartbeats.size();
+    co_await sleep(io, 200ms);  // ten intervals
+    auto after = co_await k.poll(10ms);
+    EXPECT_FALSE(after);  // closed: no rejoining
+    c.close();
+  });
+  ASSERT_GE(at_close, 4u);
+  EXPECT_EQ(broker.heartbeats.size(), at_close);
+  EXPECT_EQ(broker.heartbeats.back().member_epoch, -1);  // the leave was the last
+}
+
+TEST(share_consumer, destroying_the_consumer_with_its_heartbeat_timer_pending_is_clean) {
+  asio::io_context io;
+  fake_share_broker broker(io);
+  broker.heartbeat_interval_ms = 20;
+  size_t at_destruction = 0;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    {
+      share_consumer k(c, config());
+      co_await join_then_idle(io, k, broker, 2);
+      at_destruction = broker.heartbeats.size();
+    }  // the loop's timer is pending: it wakes, sees the consumer gone, ends
+    co_await sleep(io, 200ms);
+    c.close();
+  });
+  ASSERT_GE(at_destruction, 2u);
+  EXPECT_EQ(broker.heartbeats.size(), at_destruction);  // no leave, nothing more
+}
+
+TEST(share_consumer, destroying_the_consumer_with_a_heartbeat_in_flight_is_clean) {
+  asio::io_context io;
+  fake_share_broker broker(io);
+  broker.heartbeat_interval_ms = 20;
+  broker.unanswered_heartbeat = 2;  // the loop's first
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    {
+      share_consumer k(c, config());
+      co_await join_then_idle(io, k, broker, 2);
+    }
+    co_await sleep(io, 50ms);
+    c.close();  // fails the heartbeat in flight: the loop resumes and ends
+    co_await sleep(io, 100ms);
+  });
+  EXPECT_EQ(broker.heartbeats.size(), 2u);
 }
 
 TEST(share_consumer, commit_sends_at_once_and_reports_invalid_record_state) {

@@ -10,7 +10,10 @@
   one answering five times slower, accept all 50 tasks exactly once between
   them, the fast one clearly more;
 - `n` (renew) keeps a record's lock past the lock duration, so another
-  worker does not get it; unanswered, it goes to the other worker.
+  worker does not get it; unanswered, it goes to the other worker;
+- a manual answer that takes more than twice the session timeout still
+  counts: the consumer heartbeats in the background while it waits on stdin,
+  so it stays a member and keeps the record (its lock is long).
 """
 
 import json
@@ -198,6 +201,43 @@ def renew_keeps_the_lock(binary):
         stop([holder] + ([other] if other else []))
 
 
+def membership_outlives_a_slow_answer(binary):
+    session_s = 2.0
+    broker = Broker(binary, settings=dict(share_util.SETTINGS, **{
+        "group.share.session.timeout.ms": str(int(session_s * 1000)),
+        "group.share.heartbeat.interval.ms": "300",
+        "group.share.record.lock.duration.ms": "20000"}))
+    broker.start()
+    sluice = Sluice(binary, broker)
+    share_util.produce(broker, "long", [b"slow-job"])
+    holder = subprocess.Popen(consume_args(sluice, "h", "long", "--ack", "manual", "-c", "1"),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    other = None
+    try:
+        expect(Lines(holder).next(15) == b"slow-job", "the holder gets the record")
+        # Another member polls all along: had the holder been dropped from the
+        # group, the record would have been released to it.
+        other = subprocess.Popen(consume_args(sluice, "h", "long", "-c", "1", idle_ms=5000),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(2.5 * session_s)
+        answer(holder, b"a\n")
+        rc = holder.wait(timeout=15)
+        err = holder.stderr.read()
+        expect(rc == 0, "holder exited %d: %s" % (rc, err))
+        expect(err == b"", "accepted after %.1f s, no INVALID_RECORD_STATE or other warning: %r"
+               % (2.5 * session_s, err))
+        out, err = other.communicate(timeout=20)
+        expect(other.returncode == 0, "other member exited %d: %s" % (other.returncode, err))
+        expect(out == b"", "the held record was not delivered to another member: %r" % out)
+        late = sluice.run("share", "consume", "--group", "h", "-t", "long", "--idle-timeout-ms",
+                          "1500", timeout=20)
+        expect(late.stdout == b"", "accepted once: %r" % late.stdout)
+    finally:
+        stop([holder] + ([other] if other else []))
+        broker.stop()
+
+
 def rejected_record_goes_to_dlq(sluice, broker):
     harness.kcat(broker, "-P", "-t", "tasks", "-z", "none", "-H", "origin=it",
                  input=b"t0\nt1\nt2\n")
@@ -234,6 +274,7 @@ def test(broker_binary):
     rejected_record_goes_to_dlq(sluice, broker)
     work_queue_through_the_cli(sluice, broker)
     renew_keeps_the_lock(broker_binary)
+    membership_outlives_a_slow_answer(broker_binary)
     sluice.fails("share", "consume", "--group", "g", "-t", "jobs", "--ack", "sometimes",
                  contains="--ack")
     sluice.fails("share", "consume", "--group", "g", "-t", "no-such-topic",

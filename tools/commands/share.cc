@@ -1,7 +1,16 @@
 #include "tools/commands/share.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "client/share_consumer.h"
@@ -11,6 +20,7 @@
 namespace sluice::tools {
 namespace {
 
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 // Renders one record as -f or --json asks; --json adds "delivery_count".
@@ -37,30 +47,84 @@ class share_printer {
   std::string out_;
 };
 
+// The lines of stdin for --ack manual, read without blocking the executor
+// while a pipe or terminal has none: the share consumer heartbeats from it
+// while an answer is awaited, which may take longer than the group's session
+// timeout. A regular file is read directly (it never makes us wait, and
+// epoll takes no regular files). A signal ends the input.
+class stdin_lines {
+ public:
+  explicit stdin_lines(session& s) : s_(s) {
+    struct stat st;
+    if (::fstat(STDIN_FILENO, &st) != 0 || S_ISREG(st.st_mode)) return;  // none reads as EOF
+    in_.emplace(s.io, ::dup(STDIN_FILENO));
+    s_.on_stop = [this] { in_->cancel(); };
+  }
+  ~stdin_lines() {
+    if (in_) s_.on_stop = nullptr;
+  }
+  stdin_lines(const stdin_lines&) = delete;
+  stdin_lines& operator=(const stdin_lines&) = delete;
+
+  // The next line without its '\n'; nullopt at end of input, on a read
+  // error or after a signal.
+  awaitable<std::optional<std::string>> next() {
+    std::string line;
+    if (!in_) {
+      if (!std::getline(std::cin, line)) co_return std::nullopt;
+      co_return line;
+    }
+    if (ended_) co_return std::nullopt;
+    auto [ec, n] =
+        co_await asio::async_read_until(*in_, buf_, '\n', asio::as_tuple(asio::use_awaitable));
+    const char* data = static_cast<const char*>(buf_.data().data());
+    if (ec) {  // a last line without '\n' is still a line
+      ended_ = true;
+      if (ec == asio::error::operation_aborted || buf_.size() == 0) co_return std::nullopt;
+      if (ec != asio::error::eof)
+        std::fprintf(stderr, "sluice: warning: cannot read stdin: %s\n", ec.message().c_str());
+      line.assign(data, buf_.size());
+      buf_.consume(buf_.size());
+      co_return line;
+    }
+    line.assign(data, n - 1);
+    buf_.consume(n);
+    co_return line;
+  }
+
+ private:
+  session& s_;
+  std::optional<asio::posix::stream_descriptor> in_;
+  asio::streambuf buf_;
+  bool ended_ = false;
+};
+
 // What one line of stdin asks for the current record (--ack manual).
 enum class answer { accept, release, reject, renew, end_of_input };
 
-answer read_answer() {
-  std::string line;
-  while (std::getline(std::cin, line)) {
+awaitable<answer> read_answer(stdin_lines& in) {
+  while (true) {
+    auto next = co_await in.next();
+    if (!next) co_return answer::end_of_input;
+    std::string& line = *next;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "a" || line == "accept") return answer::accept;
-    if (line == "r" || line == "release") return answer::release;
-    if (line == "x" || line == "reject") return answer::reject;
-    if (line == "n" || line == "renew") return answer::renew;
+    if (line == "a" || line == "accept") co_return answer::accept;
+    if (line == "r" || line == "release") co_return answer::release;
+    if (line == "x" || line == "reject") co_return answer::reject;
+    if (line == "n" || line == "renew") co_return answer::renew;
     std::fprintf(stderr, "sluice: '%s': answer a/accept, r/release, x/reject or n/renew\n",
                  line.c_str());
   }
-  return answer::end_of_input;
 }
 
 // Reads answers for `r` until one settles it; n/renew extends its lock at
 // once (for work longer than the lock duration) and reads again. nullopt at
-// end of input.
-awaitable<std::optional<client::ack_type>> decide(client::share_consumer& c,
+// end of input. The consumer keeps its membership meanwhile; the record's
+// lock is what runs out.
+awaitable<std::optional<client::ack_type>> decide(client::share_consumer& c, stdin_lines& in,
                                                   const client::share_record& r) {
   while (true) {
-    switch (read_answer()) {
+    switch (co_await read_answer(in)) {
       case answer::accept:
         co_return client::ack_type::accept;
       case answer::release:
@@ -104,6 +168,8 @@ awaitable<status> share_consume(session& s, const share_options& o) {
   // released so other members get them at once.
   sc.explicit_acknowledgement = manual;
   client::share_consumer c(s.cluster, sc);
+  std::optional<stdin_lines> answers;
+  if (manual) answers.emplace(s);
   int64_t printed = 0;
   bool input_ended = false;
   auto done = [&] { return (o.count >= 0 && printed >= o.count) || input_ended; };
@@ -125,7 +191,7 @@ awaitable<status> share_consume(session& s, const share_options& o) {
       out.print(r);
       ++printed;
       if (!manual) continue;
-      auto decision = co_await decide(c, r);
+      auto decision = co_await decide(c, *answers, r);
       if (!decision) input_ended = true;
       c.acknowledge(r, decision.value_or(client::ack_type::release));
     }
