@@ -1,22 +1,12 @@
 #include "tools/commands/produce.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <iostream>
 #include <memory>
 
+#include "tools/commands/stdin_lines.h"
 #include "tools/file_follower.h"
 
 namespace sluice::tools {
 namespace {
-
-namespace asio = boost::asio;
 
 // Turns lines into records: -K splits key from value, -H adds headers, -p
 // pins the partition.
@@ -83,38 +73,17 @@ awaitable<status> send_line(client::producer& p, const record_builder& build, st
   co_return ok;
 }
 
-// stdin as lines: a pipe or terminal is read asynchronously so that batches
-// linger and go out while we wait for input; a regular file is read directly.
+// stdin as lines (stdin_lines.h): a pipe or terminal is read asynchronously
+// so that batches linger and go out while we wait for input.
 awaitable<status> produce_stdin(session& s, client::producer& p, const record_builder& build,
                                 delivery_errors& errors) {
-  struct stat st;
-  if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-    std::string line;
-    while (!s.stop_requested && std::getline(std::cin, line))
-      if (auto r = co_await send_line(p, build, line, errors); !r) co_return r;
-    co_return ok;
-  }
-  asio::posix::stream_descriptor in(s.io, ::dup(STDIN_FILENO));
-  s.on_stop = [&in] { in.cancel(); };
-  struct forget_on_stop {
-    session& s;
-    ~forget_on_stop() { s.on_stop = nullptr; }
-  } forget{s};
-  asio::streambuf buf;
+  stdin_lines in(s);
   while (!s.stop_requested) {
-    auto [ec, n] =
-        co_await asio::async_read_until(in, buf, '\n', asio::as_tuple(asio::use_awaitable));
-    std::string_view data(static_cast<const char*>(buf.data().data()), buf.size());
-    if (ec == asio::error::operation_aborted) co_return ok;  // stopped by a signal
-    if (ec) {  // EOF: a last line without '\n' is still a line
-      if (!data.empty())
-        if (auto r = co_await send_line(p, build, data, errors); !r) co_return r;
-      if (ec == asio::error::eof) co_return ok;
-      co_return fail("cannot read stdin: " + ec.message());
-    }
-    if (auto r = co_await send_line(p, build, data.substr(0, n - 1), errors); !r) co_return r;
-    buf.consume(n);
+    auto line = co_await in.next();
+    if (!line) break;
+    if (auto r = co_await send_line(p, build, *line, errors); !r) co_return r;
   }
+  if (!in.error().empty()) co_return fail("cannot read stdin: " + in.error());
   co_return ok;
 }
 

@@ -1,26 +1,17 @@
 #include "tools/commands/share.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
-#include <iostream>
 #include <optional>
 #include <string>
 
 #include "client/share_consumer.h"
 #include "tools/commands/consume.h"
+#include "tools/commands/stdin_lines.h"
 #include "tools/record_format.h"
 
 namespace sluice::tools {
 namespace {
 
-namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 // Renders one record as -f or --json asks; --json adds "delivery_count".
@@ -47,66 +38,18 @@ class share_printer {
   std::string out_;
 };
 
-// The lines of stdin for --ack manual, read without blocking the executor
-// while a pipe or terminal has none: the share consumer heartbeats from it
-// while an answer is awaited, which may take longer than the group's session
-// timeout. A regular file is read directly (it never makes us wait, and
-// epoll takes no regular files). A signal ends the input.
-class stdin_lines {
- public:
-  explicit stdin_lines(session& s) : s_(s) {
-    struct stat st;
-    if (::fstat(STDIN_FILENO, &st) != 0 || S_ISREG(st.st_mode)) return;  // none reads as EOF
-    in_.emplace(s.io, ::dup(STDIN_FILENO));
-    s_.on_stop = [this] { in_->cancel(); };
-  }
-  ~stdin_lines() {
-    if (in_) s_.on_stop = nullptr;
-  }
-  stdin_lines(const stdin_lines&) = delete;
-  stdin_lines& operator=(const stdin_lines&) = delete;
-
-  // The next line without its '\n'; nullopt at end of input, on a read
-  // error or after a signal.
-  awaitable<std::optional<std::string>> next() {
-    std::string line;
-    if (!in_) {
-      if (!std::getline(std::cin, line)) co_return std::nullopt;
-      co_return line;
-    }
-    if (ended_) co_return std::nullopt;
-    auto [ec, n] =
-        co_await asio::async_read_until(*in_, buf_, '\n', asio::as_tuple(asio::use_awaitable));
-    const char* data = static_cast<const char*>(buf_.data().data());
-    if (ec) {  // a last line without '\n' is still a line
-      ended_ = true;
-      if (ec == asio::error::operation_aborted || buf_.size() == 0) co_return std::nullopt;
-      if (ec != asio::error::eof)
-        std::fprintf(stderr, "sluice: warning: cannot read stdin: %s\n", ec.message().c_str());
-      line.assign(data, buf_.size());
-      buf_.consume(buf_.size());
-      co_return line;
-    }
-    line.assign(data, n - 1);
-    buf_.consume(n);
-    co_return line;
-  }
-
- private:
-  session& s_;
-  std::optional<asio::posix::stream_descriptor> in_;
-  asio::streambuf buf_;
-  bool ended_ = false;
-};
-
 // What one line of stdin asks for the current record (--ack manual).
 enum class answer { accept, release, reject, renew, end_of_input };
 
 awaitable<answer> read_answer(stdin_lines& in) {
   while (true) {
     auto next = co_await in.next();
-    if (!next) co_return answer::end_of_input;
-    std::string& line = *next;
+    if (!next) {
+      if (!in.error().empty())
+        std::fprintf(stderr, "sluice: warning: cannot read stdin: %s\n", in.error().c_str());
+      co_return answer::end_of_input;
+    }
+    std::string line(*next);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line == "a" || line == "accept") co_return answer::accept;
     if (line == "r" || line == "release") co_return answer::release;
