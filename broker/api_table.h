@@ -36,12 +36,17 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond);
 void handle_produce(shard_services& shard, request req, respond_fn respond);
 void handle_fetch(shard_services& shard, request req, respond_fn respond);
 void handle_list_offsets(shard_services& shard, request req, respond_fn respond);
+void handle_offset_for_leader_epoch(shard_services& shard, request req, respond_fn respond);
+void handle_describe_topic_partitions(shard_services& shard, request req, respond_fn respond);
 void handle_create_topics(shard_services& shard, request req, respond_fn respond);
 void handle_delete_topics(shard_services& shard, request req, respond_fn respond);
 void handle_delete_records(shard_services& shard, request req, respond_fn respond);
 void handle_describe_configs(shard_services& shard, request req, respond_fn respond);
 void handle_alter_configs(shard_services& shard, request req, respond_fn respond);
 void handle_create_partitions(shard_services& shard, request req, respond_fn respond);
+void handle_incremental_alter_configs(shard_services& shard, request req, respond_fn respond);
+void handle_describe_cluster(shard_services& shard, request req, respond_fn respond);
+void handle_describe_log_dirs(shard_services& shard, request req, respond_fn respond);
 // Consumer groups (broker/group/, docs/groups.md).
 void handle_find_coordinator(shard_services& shard, request req, respond_fn respond);
 void handle_join_group(shard_services& shard, request req, respond_fn respond);

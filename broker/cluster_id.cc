@@ -6,34 +6,14 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <sstream>
+
+#include "protocol/uuid.h"
 
 namespace sluice::broker {
 namespace {
 
 constexpr const char* file_name = "meta.properties";
-
-std::string new_cluster_id() {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::random_device rd;
-  std::array<uint8_t, 16> bytes{};
-  for (auto& b : bytes) b = static_cast<uint8_t>(rd());
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (uint8_t b : bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;  // 22 characters
-}
 
 // key -> value of a properties file; empty when absent.
 std::vector<std::pair<std::string, std::string>> read_properties(const std::string& path) {
@@ -99,7 +79,8 @@ log::result<cluster_identity> load_or_create_cluster_id(const std::vector<std::s
                             ", now running as " + std::to_string(node_id));
     }
   }
-  if (id.cluster_id.empty()) id.cluster_id = new_cluster_id();
+  if (id.cluster_id.empty())
+    id.cluster_id = protocol::to_base64url(protocol::random_uuid());  // as Kafka's
   std::ostringstream text;
   text << "# Written by sluice-broker at first start. Do not edit.\nversion=1\ncluster.id="
        << id.cluster_id << "\nnode.id=" << node_id << "\n";

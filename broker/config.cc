@@ -240,7 +240,11 @@ std::optional<std::string> apply_setting(broker_config& cfg, std::string_view ke
   value = trim(value);
   if (key == "log.dir") key = "log.dirs";  // Kafka's single-directory spelling
   for (const auto& s : setters()) {
-    if (s.key == key) return s.set(cfg, key, value);
+    if (s.key == key) {
+      auto err = s.set(cfg, key, value);
+      if (!err) cfg.explicit_settings[std::string(key)] = std::string(value);
+      return err;
+    }
   }
   warnings.push_back("unknown configuration key '" + std::string(key) + "' ignored");
   return std::nullopt;

@@ -11,6 +11,7 @@
 // Thread: built once on the main thread before anything starts; read-only after.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,10 +58,10 @@ struct broker_config {
   int32_t max_topics = 1000;                       // sluice.max.topics: cap on auto-creation
 
   // Consumer groups (docs/groups.md). Kafka's keys and defaults.
-  int64_t group_initial_rebalance_delay_ms = 3000;  // group.initial.rebalance.delay.ms
-  int32_t group_min_session_timeout_ms = 6000;      // group.min.session.timeout.ms
-  int32_t group_max_session_timeout_ms = 1800000;   // group.max.session.timeout.ms
-  int64_t offsets_retention_minutes = 10080;        // offsets.retention.minutes
+  int64_t group_initial_rebalance_delay_ms = 3000;       // group.initial.rebalance.delay.ms
+  int32_t group_min_session_timeout_ms = 6000;           // group.min.session.timeout.ms
+  int32_t group_max_session_timeout_ms = 1800000;        // group.max.session.timeout.ms
+  int64_t offsets_retention_minutes = 10080;             // offsets.retention.minutes
   int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
 
   // Share groups (docs/share-groups.md). Kafka's keys and defaults where Kafka has them.
@@ -79,6 +80,11 @@ struct broker_config {
 
   // Prometheus endpoint (metrics.listener): "host:port"; empty disables.
   std::optional<endpoint> metrics_listener = endpoint{"127.0.0.1", 9644};
+
+  // Every key the properties file or a --set flag gave a valid value, as
+  // written (the last one wins): DescribeConfigs reports these with source
+  // STATIC_BROKER_CONFIG and tells them from built-in defaults.
+  std::map<std::string, std::string, std::less<>> explicit_settings;
 
   // The address clients are told to connect to (Metadata brokers list).
   endpoint advertised_endpoint() const;

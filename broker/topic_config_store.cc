@@ -2,17 +2,36 @@
 
 #include <dirent.h>
 
+#include <xxhash.h>
+
+#include <cinttypes>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
+#include "protocol/uuid.h"
 
 namespace sluice::broker {
 namespace {
 
 constexpr std::string_view kSuffix = ".properties";
 constexpr std::string_view kHeader = "# sluice topic config overrides v1\n";
+constexpr std::string_view kIdSuffix = ".id";
+constexpr std::string_view kIdHeader = "# sluice topic id v1\n";
+
+uint64_t id_checksum(const protocol::uuid& id) {
+  return XXH3_64bits(id.bytes.data(), id.bytes.size());
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return std::nullopt;
+  return text.str();
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -56,6 +75,27 @@ topic_overrides topic_config_store::parse(std::string_view text,
   return o;
 }
 
+std::string topic_config_store::render_id(const protocol::uuid& id) {
+  char sum[17];
+  std::snprintf(sum, sizeof sum, "%016" PRIx64, id_checksum(id));
+  return std::string(kIdHeader) + "topic.id=" + protocol::to_base64url(id) + "\nchecksum=" + sum +
+         "\n";
+}
+
+std::optional<protocol::uuid> topic_config_store::parse_id(std::string_view text) {
+  std::vector<std::string> bad;
+  topic_overrides kv = parse(text, bad);
+  auto id_it = kv.find("topic.id");
+  auto sum_it = kv.find("checksum");
+  if (!bad.empty() || id_it == kv.end() || sum_it == kv.end()) return std::nullopt;
+  auto id = protocol::uuid_from_base64url(id_it->second);
+  if (!id || protocol::is_zero(*id)) return std::nullopt;
+  char sum[17];
+  std::snprintf(sum, sizeof sum, "%016" PRIx64, id_checksum(*id));
+  if (sum_it->second != sum) return std::nullopt;
+  return id;
+}
+
 log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
     log::io::io_backend& io, const std::string& log_dir, std::vector<std::string>& warnings) {
   const std::string dir = log_dir + "/" + std::string(topic_config_dir_name);
@@ -72,21 +112,30 @@ log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
       (void)io.remove(dir + "/" + n);  // an interrupted write; the old file (if any) stands
       continue;
     }
+    if (ends_with(n, kIdSuffix)) {
+      std::string topic = n.substr(0, n.size() - kIdSuffix.size());
+      auto text = read_file(dir + "/" + n);
+      auto id = text ? parse_id(*text) : std::nullopt;
+      if (!log::file_names::is_valid_topic_name(topic) || !id) {
+        warnings.push_back("ignoring " + dir + "/" + n + ": not a topic id file (corrupt?)");
+        continue;
+      }
+      store->ids_[topic] = *id;
+      continue;
+    }
     if (!ends_with(n, kSuffix)) continue;
     std::string topic = n.substr(0, n.size() - kSuffix.size());
     if (!log::file_names::is_valid_topic_name(topic)) {
       warnings.push_back("ignoring " + dir + "/" + n + ": not a topic name");
       continue;
     }
-    std::ifstream in(dir + "/" + n, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
+    auto text = read_file(dir + "/" + n);
+    if (!text) {
       warnings.push_back("cannot read " + dir + "/" + n + ": topic uses broker defaults");
       continue;
     }
     std::vector<std::string> bad;
-    topic_overrides o = parse(text.str(), bad);
+    topic_overrides o = parse(*text, bad);
     for (const auto& line : bad)
       warnings.push_back(dir + "/" + n + ": ignoring line '" + line + "'");
     for (auto it = o.begin(); it != o.end();) {
@@ -111,26 +160,38 @@ const topic_overrides& topic_config_store::get(std::string_view topic) const {
   return it == topics_.end() ? kNone : it->second;
 }
 
+std::string topic_config_store::id_path(std::string_view topic) const {
+  return dir_ + "/" + std::string(topic) + std::string(kIdSuffix);
+}
+
+std::error_code topic_config_store::write_durably(const std::string& file,
+                                                  const std::string& text) {
+  const std::string tmp = file + std::string(log::file_names::tmp_suffix);
+  std::error_code ec;
+  {
+    auto f = io_->open(tmp, log::io::open_mode::create_read_write);
+    if (!f) return f.error();
+    const int fd = f->get();
+    auto bytes = std::as_bytes(std::span(text.data(), text.size()));
+    if (!(ec = io_->truncate(fd, 0)) && !(ec = io_->write_at(fd, 0, bytes))) ec = io_->sync(fd);
+  }
+  if (!ec) ec = io_->rename(tmp, file);
+  if (ec) {
+    (void)io_->remove(tmp);  // best effort; a leftover .tmp is removed at load
+    return ec;
+  }
+  return io_->sync_dir(dir_);
+}
+
+std::error_code topic_config_store::remove_durably(const std::string& file) {
+  if (auto ec = io_->remove(file); ec && ec != log::errc::not_found) return ec;
+  return io_->sync_dir(dir_);
+}
+
 std::error_code topic_config_store::put(const std::string& topic, const topic_overrides& o) {
   if (o.empty()) return erase(topic);
   if (io_ != nullptr) {
-    const std::string text = render(o);
-    const std::string file = path(topic);
-    const std::string tmp = file + std::string(log::file_names::tmp_suffix);
-    std::error_code ec;
-    {
-      auto f = io_->open(tmp, log::io::open_mode::create_read_write);
-      if (!f) return f.error();
-      const int fd = f->get();
-      auto bytes = std::as_bytes(std::span(text.data(), text.size()));
-      if (!(ec = io_->truncate(fd, 0)) && !(ec = io_->write_at(fd, 0, bytes))) ec = io_->sync(fd);
-    }
-    if (!ec) ec = io_->rename(tmp, file);
-    if (ec) {
-      (void)io_->remove(tmp);  // best effort; a leftover .tmp is removed at load
-      return ec;
-    }
-    if (auto sec = io_->sync_dir(dir_)) return sec;
+    if (auto ec = write_durably(path(topic), render(o))) return ec;
   }
   topics_[topic] = o;
   return {};
@@ -140,10 +201,27 @@ std::error_code topic_config_store::erase(const std::string& topic) {
   auto it = topics_.find(topic);
   if (it == topics_.end()) return {};
   if (io_ != nullptr) {
-    if (auto ec = io_->remove(path(topic)); ec && ec != log::errc::not_found) return ec;
-    if (auto ec = io_->sync_dir(dir_)) return ec;
+    if (auto ec = remove_durably(path(topic))) return ec;
   }
   topics_.erase(it);
+  return {};
+}
+
+std::error_code topic_config_store::put_id(const std::string& topic, const protocol::uuid& id) {
+  if (io_ != nullptr) {
+    if (auto ec = write_durably(id_path(topic), render_id(id))) return ec;
+  }
+  ids_[topic] = id;
+  return {};
+}
+
+std::error_code topic_config_store::erase_id(const std::string& topic) {
+  auto it = ids_.find(topic);
+  if (it == ids_.end()) return {};
+  if (io_ != nullptr) {
+    if (auto ec = remove_durably(id_path(topic))) return ec;
+  }
+  ids_.erase(it);
   return {};
 }
 

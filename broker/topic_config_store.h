@@ -20,11 +20,25 @@
 // synced). Nothing is rebuilt after a crash: the file is the only copy.
 // See docs/broker.md ("Topic configuration").
 //
+// Topic ids live beside the overrides, one file per topic, `<topic>.id`,
+// written once when the topic is created (before its first partition) and
+// removed when it is deleted (after its last partition):
+//
+//   # sluice topic id v1
+//   topic.id=<22 characters: the uuid in base64url, as Kafka prints it>
+//   checksum=<16 hex digits: XXH3_64bits (seed 0) of the 16 id bytes>
+//
+// Same write protocol as the overrides (.tmp, fdatasync, rename, dir fsync).
+// A file whose checksum or id does not parse is reported and ignored; the
+// topic table then gives the topic a new id (clients that cached the old one
+// get UNKNOWN_TOPIC_ID and refresh their metadata, as after a re-creation).
+//
 // Ownership: owned by the topic_table (or the shard); borrows the io_backend.
 // Thread: the shard's.
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -32,6 +46,7 @@
 
 #include "broker/topic_configs.h"
 #include "log/errors.h"
+#include "protocol/types.h"
 
 namespace sluice::log::io {
 class io_backend;
@@ -61,6 +76,17 @@ class topic_config_store {
   std::error_code erase(const std::string& topic);
   std::vector<std::string> topics() const;
 
+  // Topic ids as loaded or stored; the topic table is their owner and keeps
+  // them in step with the topics that exist.
+  const std::map<std::string, protocol::uuid, std::less<>>& topic_ids() const { return ids_; }
+  // Persists the id (file first, then memory: on error nothing changed).
+  std::error_code put_id(const std::string& topic, const protocol::uuid& id);
+  std::error_code erase_id(const std::string& topic);
+
+  // The id file's text, and its parse (nullopt: corrupt), for tests and load.
+  static std::string render_id(const protocol::uuid& id);
+  static std::optional<protocol::uuid> parse_id(std::string_view text);
+
   // The file's text for `o`, and the parse of such text (for tests and load).
   static std::string render(const topic_overrides& o);
   static topic_overrides parse(std::string_view text, std::vector<std::string>& bad_lines);
@@ -68,10 +94,15 @@ class topic_config_store {
  private:
   topic_config_store(log::io::io_backend& io, std::string dir) : io_(&io), dir_(std::move(dir)) {}
   std::string path(std::string_view topic) const;
+  std::string id_path(std::string_view topic) const;
+  // Replaces `file` with `text` durably: tmp, fdatasync, rename, dir fsync.
+  std::error_code write_durably(const std::string& file, const std::string& text);
+  std::error_code remove_durably(const std::string& file);
 
   log::io::io_backend* io_ = nullptr;  // null: memory only
   std::string dir_;
   std::map<std::string, topic_overrides, std::less<>> topics_;
+  std::map<std::string, protocol::uuid, std::less<>> ids_;
 };
 
 }  // namespace sluice::broker

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "log/file_names.h"
+#include "protocol/uuid.h"
 
 namespace sluice::broker {
 
@@ -19,6 +20,45 @@ topic_table::topic_table(log::log_manager& logs, std::shared_ptr<topic_config_st
   for (const auto& t : configs_->topics()) {
     if (topics_.find(t) == topics_.end()) (void)configs_->erase(t);
   }
+  // Ids of topics without partitions: a crash between creating the id and the
+  // first partition, or between deleting the last partition and the id.
+  std::vector<std::string> stale;
+  for (const auto& [t, id] : configs_->topic_ids()) {
+    if (topics_.find(t) == topics_.end()) {
+      stale.push_back(t);
+    } else {
+      index_id(t, id);
+    }
+  }
+  for (const auto& t : stale) (void)configs_->erase_id(t);
+  for (const auto& [t, ids] : topics_) {
+    // A failure leaves the topic without an id for this run only; the next
+    // start tries again. Requests by id then cannot reach it.
+    if (ids_.find(t) == ids_.end()) (void)assign_id(t);
+  }
+}
+
+std::error_code topic_table::assign_id(const std::string& topic) {
+  protocol::uuid id = protocol::random_uuid();
+  while (names_by_id_.count(id.bytes) != 0) id = protocol::random_uuid();
+  if (auto ec = configs_->put_id(topic, id)) return ec;
+  index_id(topic, id);
+  return {};
+}
+
+void topic_table::index_id(const std::string& topic, const protocol::uuid& id) {
+  ids_[topic] = id;
+  names_by_id_[id.bytes] = topic;
+}
+
+const protocol::uuid* topic_table::topic_id(std::string_view topic) const {
+  auto it = ids_.find(topic);
+  return it == ids_.end() ? nullptr : &it->second;
+}
+
+const std::string* topic_table::topic_name(const protocol::uuid& id) const {
+  auto it = names_by_id_.find(id.bytes);
+  return it == names_by_id_.end() ? nullptr : &it->second;
 }
 
 void topic_table::attach(const log::topic_partition& tp, log::partition_log* p) {
@@ -48,15 +88,30 @@ std::vector<std::string> topic_table::topic_names() const {
 std::error_code topic_table::create_topic(const std::string& topic, int32_t count) {
   if (!is_valid_topic_name(topic) || count < 1) return log::errc::invalid_argument;
   if (topics_.find(topic) != topics_.end()) return log::errc::already_exists;
+  // The id first: a crash after this and before the first partition leaves
+  // an id without a topic, dropped at start.
+  if (auto ec = assign_id(topic)) return ec;
   for (int32_t i = 0; i < count; ++i) {
     log::topic_partition tp{topic, i};
     auto p = logs_.create(tp);
     // Partitions created so far stay: they are real directories, and the
     // topic then simply has fewer partitions (what a restart would see).
-    if (!p) return p.error();
+    // Without any, the topic does not exist and neither does its id.
+    if (!p) {
+      if (i == 0) (void)forget_id(topic);
+      return p.error();
+    }
     attach(tp, *p);
   }
   return {};
+}
+
+std::error_code topic_table::forget_id(const std::string& topic) {
+  if (auto id = ids_.find(topic); id != ids_.end()) {
+    names_by_id_.erase(id->second.bytes);
+    ids_.erase(id);
+  }
+  return configs_->erase_id(topic);  // a file left by a failure here is dropped at start
 }
 
 std::error_code topic_table::add_partitions(const std::string& topic, int32_t count) {
@@ -91,8 +146,10 @@ std::error_code topic_table::delete_topic(const std::string& topic) {
     p->set_high_watermark_listener(nullptr);
     if (auto ec = logs_.remove(tp); ec && !first) first = ec;
   }
-  // Overrides last: a crash before this leaves a stale file, dropped at start.
+  // Overrides and id last: a crash before this leaves stale files, dropped
+  // at start.
   if (auto ec = configs_->erase(topic); ec && !first) first = ec;
+  if (auto ec = forget_id(topic); ec && !first) first = ec;
   return first;
 }
 

@@ -13,9 +13,18 @@
 // includes the overrides) and hands it to the table; DeleteTopics removes a
 // topic's overrides with its partitions.
 //
+// Topic identity is the table's: every topic has a random uuid (Kafka's topic
+// id), drawn when the topic is created and persisted (through the
+// topic_config_store) before its first partition exists, so a crash can
+// never leave a topic without its id. A topic deleted and created again under
+// the same name gets a new id, as in Kafka. Topics found on disk without an
+// id (data written before ids existed) get one at start.
+//
 // Ownership: borrows the log_manager (owned by the shard); owns the
 // topic_config_store (shared with log_manager's config_for). Thread: the shard's.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,6 +36,7 @@
 
 #include "broker/topic_config_store.h"
 #include "log/log_manager.h"
+#include "protocol/types.h"
 
 namespace sluice::broker {
 
@@ -46,6 +56,16 @@ class topic_table {
   std::optional<std::vector<int32_t>> partitions(std::string_view topic) const;
   std::vector<std::string> topic_names() const;
   size_t topic_count() const { return topics_.size(); }
+
+  // The topic's id; nullptr for an unknown topic.
+  const protocol::uuid* topic_id(std::string_view topic) const;
+  // The topic's id, or the zero uuid (Kafka's "no id") for an unknown topic.
+  protocol::uuid topic_id_or_zero(std::string_view topic) const {
+    const protocol::uuid* id = topic_id(topic);
+    return id != nullptr ? *id : protocol::uuid{};
+  }
+  // The name of the topic whose id is `id`; nullptr when no topic has it.
+  const std::string* topic_name(const protocol::uuid& id) const;
 
   // Creates partitions 0..count-1 of a new topic. log::errc::invalid_argument
   // for an illegal name, already_exists if the topic exists.
@@ -68,11 +88,18 @@ class topic_table {
 
  private:
   void attach(const log::topic_partition& tp, log::partition_log* p);
+  // Draws and persists a new id for `topic` and indexes it.
+  std::error_code assign_id(const std::string& topic);
+  void index_id(const std::string& topic, const protocol::uuid& id);
+  // Drops the id from memory, then its file.
+  std::error_code forget_id(const std::string& topic);
   void notify(log::partition_log* p);
 
   log::log_manager& logs_;
   std::shared_ptr<topic_config_store> configs_;
   std::map<std::string, std::vector<int32_t>, std::less<>> topics_;
+  std::map<std::string, protocol::uuid, std::less<>> ids_;
+  std::map<std::array<std::byte, 16>, std::string> names_by_id_;
   std::map<log::partition_log*, std::map<uint64_t, std::function<void()>>> watchers_;
   uint64_t next_watch_id_ = 1;
 };

@@ -77,16 +77,17 @@ awaitable<result<std::map<std::string, item_error>>> admin::create_topics(
 
 awaitable<result<std::map<std::string, item_error>>> admin::delete_topics(
     std::vector<std::string> names) {
-  protocol::delete_topics_request request;
-  request.topic_names = std::move(names);
-  request.timeout_ms = static_cast<int32_t>(cluster_.config().request_timeout.count());
+  auto request = protocol::delete_topics_request::by_names(
+      std::move(names), static_cast<int32_t>(cluster_.config().request_timeout.count()));
   auto conn = co_await controller(cluster_);
   if (!conn) co_return std::move(conn).error();
   auto response = co_await (*conn)->call(request);
   if (!response) co_return std::move(response).error();
   std::map<std::string, item_error> out;
-  for (auto& t : response->responses)
-    out[t.name] = item_error_of(t.error_code, std::nullopt, "topic '" + t.name + "'");
+  for (auto& t : response->responses) {
+    const std::string name = t.name.value_or("");
+    out[name] = item_error_of(t.error_code, t.error_message, "topic '" + name + "'");
+  }
   co_return out;
 }
 
@@ -173,6 +174,8 @@ awaitable<result<std::map<topic_partition, listed_offset>>> admin::list_offsets(
   std::map<topic_partition, listed_offset> out;
   for (auto& [node, items] : *groups) {
     protocol::list_offsets_request request;
+    // v10+: how long a broker may wait on tiered storage for the answer.
+    request.timeout_ms = static_cast<int32_t>(cluster_.config().request_timeout.count());
     for (auto& [tp, ts] : items) {
       if (request.topics.empty() || request.topics.back().name != tp.topic)
         request.topics.push_back({tp.topic, {}});
@@ -233,16 +236,23 @@ awaitable<result<std::map<topic_partition, listed_offset>>> admin::delete_record
 
 awaitable<result<coordinator>> admin::find_coordinator(std::string group_id) {
   protocol::find_coordinator_request request;
-  request.key = group_id;
+  request.key = group_id;                 // v0-3
+  request.coordinator_keys = {group_id};  // v4+
   auto conn = co_await cluster_.any_connection();
   if (!conn) co_return std::move(conn).error();
   auto response = co_await (*conn)->call(request);
   if (!response) co_return std::move(response).error();
-  if (response->error_code != error_code::none)
-    co_return make_error(response->error_code,
-                         "group '" + group_id + "'" +
-                             (response->error_message ? ": " + *response->error_message : ""));
-  co_return coordinator{response->node_id, response->host, response->port};
+  // v4+ answers per key; v0-3 at the top level.
+  protocol::find_coordinator_response::coordinator found{
+      group_id,       response->node_id,    response->host,
+      response->port, response->error_code, response->error_message};
+  for (auto& c : response->coordinators)
+    if (c.key == group_id) found = c;
+  if (found.error_code != error_code::none)
+    co_return make_error(
+        found.error_code,
+        "group '" + group_id + "'" + (found.error_message ? ": " + *found.error_message : ""));
+  co_return coordinator{found.node_id, found.host, found.port};
 }
 
 awaitable<result<std::shared_ptr<connection>>> admin::coordinator_connection(std::string group) {
@@ -334,12 +344,14 @@ awaitable<result<std::map<topic_partition, committed_offset>>> admin::fetch_offs
       request.topics->back().partition_indexes.push_back(tp.partition);
     }
   }
+  request.groups.push_back({group_id, std::nullopt, -1, request.topics});  // v8+
   auto response = co_await (*conn)->call(request);
   if (!response) co_return std::move(response).error();
-  if (response->error_code != error_code::none)
-    co_return make_error(response->error_code, "group '" + group_id + "'");
+  auto group = protocol::single_group(*response, group_id);
+  if (group.error_code != error_code::none)
+    co_return make_error(group.error_code, "group '" + group_id + "'");
   std::map<topic_partition, committed_offset> out;
-  for (auto& t : response->topics)
+  for (auto& t : group.topics)
     for (auto& p : t.partitions)
       out[{t.name, p.partition_index}] = committed_offset{
           item_error_of(p.error_code, std::nullopt,

@@ -63,19 +63,23 @@ awaitable<result<void>> cluster::load_metadata(std::optional<std::vector<std::st
     controller_id_ = response->controller_id;
     if (!topics) topics_.clear();
     for (auto& t : response->topics) {
+      // Only an answer to a lookup by id (which this client does not make)
+      // has a null name.
+      if (!t.name) continue;
+      const std::string& name = *t.name;
       if (t.error_code != error_code::none) {
         // Keep the error so topic() can report it; forget stale partitions.
-        topics_[t.name] = topic_metadata{t.name, t.error_code, t.is_internal, {}};
-        loaded_at_[t.name] = now;
+        topics_[name] = topic_metadata{name, t.error_code, t.is_internal, {}, {}};
+        loaded_at_[name] = now;
         continue;
       }
-      topic_metadata tm{t.name, error_code::none, t.is_internal, {}};
+      topic_metadata tm{name, error_code::none, t.is_internal, {}, t.topic_id};
       for (auto& p : t.partitions)
         tm.partitions.push_back(
             {p.partition_index, p.leader_id, p.error_code, p.replica_nodes, p.isr_nodes});
       std::ranges::sort(tm.partitions, {}, &partition_metadata::partition);
-      topics_[t.name] = std::move(tm);
-      loaded_at_[t.name] = now;
+      topics_[name] = std::move(tm);
+      loaded_at_[name] = now;
     }
     co_return result<void>{};
   }

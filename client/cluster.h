@@ -31,6 +31,7 @@
 #include "client/connection.h"
 #include "client/error.h"
 #include "client/record.h"
+#include "protocol/types.h"
 
 namespace sluice::client {
 
@@ -54,6 +55,7 @@ struct topic_metadata {
   protocol::error_code error = protocol::error_code::none;
   bool is_internal = false;
   std::vector<partition_metadata> partitions;  // sorted by partition
+  protocol::uuid topic_id{};                   // Metadata v10+; all zero from older brokers
 };
 
 class cluster {

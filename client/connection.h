@@ -28,6 +28,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -76,11 +77,15 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   // As call(), keeping the response frame alive with the body (Fetch).
+  // version_cap lowers the negotiated version for a request the newest one
+  // cannot express (a Fetch for a topic whose id the client does not know).
   template <protocol::message Request>
-  awaitable<result<framed<response_of_t<Request>>>> call_framed(const Request& request) {
+  awaitable<result<framed<response_of_t<Request>>>> call_framed(
+      const Request& request, int16_t version_cap = std::numeric_limits<int16_t>::max()) {
     using response = response_of_t<Request>;
     auto version = version_for(Request::api);
     if (!version) co_return std::move(version).error();
+    if (*version > version_cap) *version = version_cap;
     auto sent = co_await send_and_wait(Request::api, *version, encode(request, *version), true);
     if (!sent) co_return std::move(sent).error();
     framed<response> out;

@@ -1,16 +1,19 @@
 #include "client/consumer.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
+#include <limits>
 #include <set>
 
 #include "client/admin.h"
 #include "client/record_batch.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/uuid.h"
 
 namespace sluice::client {
 namespace asio = boost::asio;
@@ -240,8 +243,10 @@ awaitable<void> consumer::impl::fetch_loop(std::shared_ptr<impl> self, int32_t n
           std::ranges::find(t->second.partitions, tp.partition, &partition_metadata::partition);
       if (p == t->second.partitions.end() || p->leader != node) continue;
       asked[tp] = {s.position, s.epoch};
+      // Name and id both: the connection's Fetch version (v13+ by id, the
+      // id from Metadata v10+) decides which one goes on the wire.
       if (request.topics.empty() || request.topics.back().topic != tp.topic)
-        request.topics.push_back({tp.topic, {}});
+        request.topics.push_back({tp.topic, {}, t->second.topic_id});
       protocol::fetch_request::fetch_partition fp;
       fp.partition = tp.partition;
       fp.fetch_offset = s.position;
@@ -261,7 +266,13 @@ awaitable<void> consumer::impl::fetch_loop(std::shared_ptr<impl> self, int32_t n
     if (!conn) {
       failed = conn.error();
     } else {
-      auto response = co_await (*conn)->call_framed(request);
+      // Fetch v13+ names topics by id only: a topic without one (a broker
+      // whose Metadata has no ids) keeps the request at v12.
+      const bool all_ids = std::ranges::none_of(
+          request.topics, [](const auto& t) { return protocol::is_zero(t.topic_id); });
+      auto response = co_await (*conn)->call_framed(
+          request, all_ids ? std::numeric_limits<int16_t>::max()
+                           : int16_t{protocol::fetch_first_topic_id_version - 1});
       if (generation != generation_) break;
       if (!response)
         failed = response.error();
@@ -306,8 +317,17 @@ void consumer::impl::process(const protocol::fetch_response& response,
                              std::vector<std::pair<topic_partition, int64_t>>& resets) {
   std::set<std::string> refresh;
   for (auto& t : response.responses) {
+    // Fetch v13+ answers by topic id only.
+    const std::string* name = &t.topic;
+    if (name->empty()) {
+      if (protocol::is_zero(t.topic_id)) continue;
+      auto known = std::ranges::find_if(
+          cluster_.topics(), [&](const auto& e) { return e.second.topic_id == t.topic_id; });
+      if (known == cluster_.topics().end()) continue;  // recreated or deleted since
+      name = &known->first;
+    }
     for (auto& p : t.partitions) {
-      topic_partition tp{t.topic, p.partition_index};
+      topic_partition tp{*name, p.partition_index};
       auto a = asked.find(tp);
       auto s = parts_.find(tp);
       if (a == asked.end() || s == parts_.end()) continue;

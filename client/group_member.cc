@@ -180,10 +180,11 @@ awaitable<result<std::map<std::string, std::vector<std::byte>>>> group_member::i
     if (it != cluster_.topics().end() && it->second.error == error_code::none)
       counts[t] = static_cast<int32_t>(it->second.partitions.size());
   }
-  auto kind = parse_assignor(joined.protocol_name);
+  const std::string chosen = joined.protocol_name.value_or("");
+  auto kind = parse_assignor(chosen);
   if (!kind)
     co_return make_error(error_code::inconsistent_group_protocol,
-                         "the group chose assignor '" + joined.protocol_name + "'");
+                         "the group chose assignor '" + chosen + "'");
   std::map<std::string, std::vector<std::byte>> out;
   for (auto& [member, tps] : assign(*kind, subscriptions, counts)) {
     protocol::consumer_protocol_assignment a;
@@ -210,13 +211,15 @@ awaitable<result<void>> group_member::impl::take_assignment(
         request.topics->push_back({tp.topic, {}});
       request.topics->back().partition_indexes.push_back(tp.partition);
     }
+    // v9: a classic member sends no member id and epoch -1 (KIP-848 only).
+    request.groups.push_back({config_.group_id, std::nullopt, -1, request.topics});  // v8+
     auto response = co_await coordinator_->call(request);
     if (!response) co_return std::move(response).error();
-    if (response->error_code != error_code::none)
-      co_return make_error(response->error_code,
-                           "OffsetFetch for group '" + config_.group_id + "'");
+    auto group = protocol::single_group(*response, config_.group_id);
+    if (group.error_code != error_code::none)
+      co_return make_error(group.error_code, "OffsetFetch for group '" + config_.group_id + "'");
     std::map<topic_partition, int64_t> committed;
-    for (auto& t : response->topics)
+    for (auto& t : group.topics)
       for (auto& p : t.partitions)
         if (p.error_code == error_code::none && p.committed_offset >= 0)
           committed[{t.name, p.partition_index}] = p.committed_offset;
@@ -419,8 +422,8 @@ awaitable<result<void>> group_member::close() {
   if (!m.member_id_.empty() && m.coordinator_ && m.coordinator_->is_open()) {
     protocol::leave_group_request request;
     request.group_id = m.config_.group_id;
-    request.member_id = m.member_id_;                         // v0-2
-    request.members.push_back({m.member_id_, std::nullopt});  // v3+
+    request.member_id = m.member_id_;                                       // v0-2
+    request.members.push_back({m.member_id_, std::nullopt, std::nullopt});  // v3+
     auto left = co_await m.coordinator_->call(request);
     if (!left && committed) committed = std::move(left).error();
   }

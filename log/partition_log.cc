@@ -249,6 +249,16 @@ std::optional<offset> partition_log::offset_for_timestamp(timestamp_ms ts) const
   return std::nullopt;
 }
 
+timestamp_ms partition_log::max_timestamp() const {
+  const offset hw = high_watermark();
+  timestamp_ms max = no_timestamp;
+  for (const auto& [base, seg] : segments_) {
+    if (base >= hw) break;
+    max = std::max(max, seg->max_timestamp());
+  }
+  return max;
+}
+
 uint64_t partition_log::size_bytes() const {
   uint64_t total = 0;
   for (const auto& [base, seg] : segments_) total += seg->size();

@@ -105,6 +105,10 @@ class partition_log {
   // The first offset whose batch has max timestamp >= ts; nullopt if none (the
   // caller answers with the log end offset, as Kafka does).
   std::optional<offset> offset_for_timestamp(timestamp_ms ts) const;
+  // The largest batch max timestamp of the segments that hold readable data
+  // (no_timestamp if none): with offset_for_timestamp it finds the batch that
+  // holds the newest record (ListOffsets MAX_TIMESTAMP).
+  timestamp_ms max_timestamp() const;
 
   // Requests an fdatasync of everything written; `done` runs when durable.
   void flush(append_callback done);

@@ -106,6 +106,8 @@ enum class error_code : int16_t {
   unknown_topic_id = 100,                      // this broker does not host the topic id
   fenced_member_epoch = 110,                   // KIP-848/932: member must rejoin
   stale_member_epoch = 113,                    // KIP-848: member epoch is stale
+  mismatched_endpoint_type = 114,              // KIP-919: asked a broker for controllers
+  unsupported_endpoint_type = 115,             // KIP-919: an endpoint type not known
   invalid_record_state = 121,                  // share ack on a record in the wrong state
   share_session_not_found = 122,               // share session unknown
   invalid_share_session_epoch = 123,           // share session epoch wrong

@@ -14,6 +14,11 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev fio
   kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
+  # Sarama 1.22 (Go), built offline with GO111MODULE=off (test_sarama_group.py)
+  golang-go golang-github-shopify-sarama-dev
+  # librdkafka 2.15.1 built from source (scripts/build-test-clients.sh); zlib,
+  # lz4 and zstd are listed above
+  libssl-dev
   iperf3
   # the sluice perf HTML report is checked in headless Chromium
   chromium

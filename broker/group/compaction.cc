@@ -87,7 +87,12 @@ void coordinator::expire_offsets(int64_t now_ms) {
       empty_since = m->state_timestamp_ms;
     std::vector<offsets_record> expired;
     for (const auto& [tp, c] : committed) {
-      if (std::max(empty_since, c.commit_timestamp_ms) + retention_ms > now_ms) continue;
+      // An expiry time the commit asked for (OffsetCommit v2-4) rules alone,
+      // as in Kafka.
+      const int64_t expires_at = c.expire_timestamp_ms >= 0
+                                     ? c.expire_timestamp_ms
+                                     : std::max(empty_since, c.commit_timestamp_ms) + retention_ms;
+      if (expires_at > now_ms) continue;
       offsets_record r;
       r.group = group;
       r.topic = tp.first;

@@ -151,7 +151,7 @@ void consumer_group::join(const protocol::join_group_request& req, int16_t versi
   }
   if (req.member_id.empty()) {
     if (req.group_instance_id && static_members_.count(*req.group_instance_id)) {
-      replace_static_member(req, client_id, std::move(done));
+      replace_static_member(req, version, client_id, std::move(done));
       return remember_host(static_members_[*req.group_instance_id]);
     }
     if (!supports(req)) return fail(error_code::inconsistent_group_protocol);
@@ -159,7 +159,7 @@ void consumer_group::join(const protocol::join_group_request& req, int16_t versi
     // Static members skip the MEMBER_ID_REQUIRED round trip (Kafka does too):
     // their instance id already identifies them.
     if (version >= 4 && !req.group_instance_id) {
-      pending_members_.insert(id);
+      add_pending_member(id, req.session_timeout_ms);
       return fail(error_code::member_id_required, id);
     }
     add_member(req, id, client_id, std::move(done));
@@ -265,7 +265,6 @@ void consumer_group::complete_join() {
       ++it;
     }
   }
-  pending_members_.clear();
   const auto joined = [](const auto& kv) { return static_cast<bool>(kv.second.awaiting_join); };
   if (!members_.empty() && std::none_of(members_.begin(), members_.end(), joined)) {
     // Only static members that have not rejoined: nobody to answer yet, so
@@ -299,9 +298,18 @@ void consumer_group::complete_join() {
   }
 }
 
+void consumer_group::add_pending_member(const std::string& id, int32_t session_timeout_ms) {
+  pending_members_[id] = timers_(std::chrono::milliseconds(session_timeout_ms), [this, id] {
+    spdlog::info("event=group_pending_member_expired group={} member={}", id_, id);
+    pending_members_.erase(id);  // destroys this timer's handle: nothing below touches it
+    try_complete_join();
+  });
+}
+
 protocol::join_group_response consumer_group::join_answer(const member& m) const {
   protocol::join_group_response r;
   r.generation_id = generation_;
+  r.protocol_type = protocol_type_;
   r.protocol_name = protocol_;
   r.leader = leader_;
   r.member_id = m.id;
@@ -329,6 +337,9 @@ void consumer_group::sync(const protocol::sync_group_request& req, sync_callback
     r.error_code = error_code::unknown_member_id;
   else if (req.generation_id != generation_)
     r.error_code = error_code::illegal_generation;
+  else if ((req.protocol_type && *req.protocol_type != protocol_type_) ||
+           (req.protocol_name && *req.protocol_name != protocol_))
+    r.error_code = error_code::inconsistent_group_protocol;  // v5+ names them
   else if (state_ == group_state::preparing_rebalance)
     r.error_code = error_code::rebalance_in_progress;
   if (r.error_code != error_code::none || state_ == group_state::empty) {
@@ -338,6 +349,8 @@ void consumer_group::sync(const protocol::sync_group_request& req, sync_callback
   member& m = it->second;
   touch(m);
   if (state_ == group_state::stable) {
+    r.protocol_type = protocol_type_;
+    r.protocol_name = protocol_;
     r.assignment = m.assignment;
     return done(std::move(r));
   }
@@ -375,6 +388,8 @@ void consumer_group::complete_sync(int32_t gen, std::error_code ec) {
   for (auto& [id, mm] : members_) {
     if (!mm.awaiting_sync) continue;
     protocol::sync_group_response ok;
+    ok.protocol_type = protocol_type_;
+    ok.protocol_name = protocol_;
     ok.assignment = mm.assignment;
     std::exchange(mm.awaiting_sync, nullptr)(std::move(ok));
   }
@@ -449,12 +464,17 @@ void consumer_group::remove_member(const std::string& member_id) {
 
 error_code consumer_group::validate_commit(int32_t generation, const std::string& member_id,
                                            const std::optional<std::string>& instance_id) const {
+  // Kafka's order (ClassicGroup.validateOffsetCommit).
   if (state_ == group_state::dead) return error_code::coordinator_not_available;
-  if (fenced(member_id, instance_id)) return error_code::fenced_instance_id;
-  if (generation < 0 && member_id.empty() && state_ == group_state::empty) return error_code::none;
+  if (generation < 0 && state_ == group_state::empty) return error_code::none;
+  if (generation >= 0 || !member_id.empty() || instance_id) {
+    if (fenced(member_id, instance_id)) return error_code::fenced_instance_id;
+    if (!members_.count(member_id)) return error_code::unknown_member_id;
+    if (generation != generation_) return error_code::illegal_generation;
+  } else if (state_ != group_state::empty) {
+    return error_code::unknown_member_id;  // v0 (no member, no generation): only while Empty
+  }
   if (state_ == group_state::completing_rebalance) return error_code::rebalance_in_progress;
-  if (!members_.count(member_id)) return error_code::unknown_member_id;
-  if (generation != generation_) return error_code::illegal_generation;
   return error_code::none;
 }
 

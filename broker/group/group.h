@@ -5,6 +5,9 @@
 //   Empty: no members (offsets may exist).
 //     JoinGroup: new member (v4+: MEMBER_ID_REQUIRED first) -> PreparingRebalance,
 //       whose first round waits group.initial.rebalance.delay.ms for more members.
+//       A member id handed out with MEMBER_ID_REQUIRED stays pending (in any
+//       state, across join rounds) until it joins with it or its session
+//       timeout passes; a round completes early only with no pending member.
 //     SyncGroup/Heartbeat: UNKNOWN_MEMBER_ID. LeaveGroup: UNKNOWN_MEMBER_ID.
 //     OffsetCommit: accepted with generation -1 (simple consumers, admin tools).
 //   PreparingRebalance: waiting for every member to (re)join, or the rebalance timeout.
@@ -32,6 +35,8 @@
 // protocols the group keeps its generation and assignment (no rebalance; the
 // answer names the old leader id so a returning leader does not reassign). In
 // CompletingRebalance it rebalances, in PreparingRebalance it simply rejoins.
+// JoinGroup v9 (KIP-814) instead names the current leader, gives the leader
+// the member list and sets skip_assignment, so it does not assign again.
 // A static member that did not rejoin a round stays a member (the session
 // timeout removes it); static_members.cc holds that code.
 //
@@ -163,8 +168,10 @@ class consumer_group {
   // FENCED_INSTANCE_ID when `instance_id` belongs to another member id.
   bool fenced(const std::string& member_id, const std::optional<std::string>& instance_id) const;
   // A known instance rejoining with no member id: replaces the old member.
-  void replace_static_member(const protocol::join_group_request& req, const std::string& client_id,
-                             join_callback done);
+  void replace_static_member(const protocol::join_group_request& req, int16_t version,
+                             const std::string& client_id, join_callback done);
+  // MEMBER_ID_REQUIRED handed out `id`: it may join with it within its session timeout.
+  void add_pending_member(const std::string& id, int32_t session_timeout_ms);
 
   std::string id_;
   group_settings settings_;
@@ -175,7 +182,9 @@ class consumer_group {
   std::string protocol_type_;
   std::string protocol_;
   std::map<std::string, member> members_;
-  std::set<std::string> pending_members_;              // ids handed out with MEMBER_ID_REQUIRED
+  // Ids handed out with MEMBER_ID_REQUIRED, each until it joins with it or its
+  // session timeout passes (as Kafka: a join round ending does not drop them).
+  std::map<std::string, std::unique_ptr<timer_handle>> pending_members_;
   std::map<std::string, std::string> static_members_;  // group.instance.id -> member id
   std::unique_ptr<timer_handle> join_timer_;
   persist_fn persist_;

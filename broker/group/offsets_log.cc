@@ -81,11 +81,15 @@ std::vector<std::byte> encode_key(const offsets_record& r) {
 std::vector<std::byte> encode_value(const committed_offset& v) {
   std::vector<std::byte> b;
   out o{b};
-  o.be(0, 2);  // value version
+  // Version 1 only when there is an expiry time, so that logs written
+  // without one stay readable by a broker that knows only version 0.
+  const bool expires = v.expire_timestamp_ms >= 0;
+  o.be(expires ? 1 : 0, 2);  // value version
   o.be(static_cast<uint64_t>(v.offset), 8);
   o.be(static_cast<uint32_t>(v.leader_epoch), 4);
   o.nullable_str(v.metadata);
   o.be(static_cast<uint64_t>(v.commit_timestamp_ms), 8);
+  if (expires) o.be(static_cast<uint64_t>(v.expire_timestamp_ms), 8);
   return b;
 }
 
@@ -157,12 +161,14 @@ bool decode_record(std::span<const std::byte> key, std::optional<std::span<const
     r.metadata = std::move(g);
   } else if (value) {
     in v{*value};
-    if (static_cast<int16_t>(v.be(2)) != 0) return false;
+    const auto version = static_cast<int16_t>(v.be(2));
+    if (version != 0 && version != 1) return false;
     committed_offset c;
     c.offset = static_cast<int64_t>(v.be(8));
     c.leader_epoch = static_cast<int32_t>(v.be(4));
     c.metadata = v.nullable_str();
     c.commit_timestamp_ms = static_cast<int64_t>(v.be(8));
+    if (version == 1) c.expire_timestamp_ms = static_cast<int64_t>(v.be(8));
     if (!v.ok) return false;
     r.value = std::move(c);
   }

@@ -5,7 +5,8 @@
 // write is one uncompressed RecordBatch v2 whose records carry
 //   key   = int16 type | string group [| string topic | int32 partition]
 //   value = int16 version | int64 offset | int32 leader epoch
-//           | nullable string metadata | int64 commit timestamp    (type 1)
+//           | nullable string metadata | int64 commit timestamp
+//           [| int64 expire timestamp: version 1 only]            (type 1)
 //   value = int16 version | string protocol type | int32 generation
 //           | nullable string protocol | nullable string leader
 //           | int64 state timestamp | int32 n | n members         (type 2)
@@ -47,6 +48,9 @@ struct committed_offset {
   int32_t leader_epoch = -1;
   std::optional<std::string> metadata;
   int64_t commit_timestamp_ms = -1;
+  // OffsetCommit v2-4's retention_time_ms made absolute; -1: the broker's
+  // offsets.retention.minutes rules (every later version).
+  int64_t expire_timestamp_ms = -1;
   friend bool operator==(const committed_offset&, const committed_offset&) = default;
 };
 

@@ -15,7 +15,7 @@ bool consumer_group::fenced(const std::string& member_id,
   return it != static_members_.end() && it->second != member_id;
 }
 
-void consumer_group::replace_static_member(const protocol::join_group_request& req,
+void consumer_group::replace_static_member(const protocol::join_group_request& req, int16_t version,
                                            const std::string& client_id, join_callback done) {
   const std::string& instance = *req.group_instance_id;
   const std::string old_id = static_members_.at(instance);
@@ -54,12 +54,17 @@ void consumer_group::replace_static_member(const protocol::join_group_request& r
   spdlog::info("event=group_static_member_replaced group={} instance={} old={} new={}", id_,
                instance, old_id, new_id);
   if (state_ == group_state::stable && same) {
-    // Same generation, same assignment (SyncGroup hands it out). The old
-    // leader id is named so that a returning leader does not compute an
-    // assignment the Stable group would never distribute.
+    // Same generation, same assignment (SyncGroup hands it out). A returning
+    // leader must not compute an assignment the Stable group would never
+    // distribute: v9 says so with skip_assignment (KIP-814); before v9 the
+    // old leader id is named, so the member does not think it leads.
     auto r = join_answer(m);
-    r.leader = old_leader;
-    r.members.clear();
+    if (version >= 9) {
+      r.skip_assignment = m.id == leader_;
+    } else {
+      r.leader = old_leader;
+      r.members.clear();
+    }
     persist();  // the new member id, so a restart does not bring back the old one
     return done(std::move(r));
   }

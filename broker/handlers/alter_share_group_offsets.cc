@@ -10,7 +10,6 @@
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 
@@ -40,7 +39,7 @@ void handle_alter_share_group_offsets(shard_services& shard, request req, respon
     t.topic_name = rt.topic_name;
     const bool exists =
         !share::is_state_topic(rt.topic_name) && shard.topics().partitions(rt.topic_name);
-    if (exists) t.topic_id = share::topic_id_of(rt.topic_name);
+    if (exists) t.topic_id = shard.topics().topic_id_or_zero(rt.topic_name);
     for (const auto& rp : rt.partitions) {
       auto& out = t.partitions.emplace_back();
       out.partition_index = rp.partition_index;

@@ -1,5 +1,6 @@
-// CreatePartitions (37), v0-1 (librdkafka 2.0.2 sends only v0). The count is
-// the new total and may only grow (INVALID_PARTITIONS otherwise). Assignments
+// CreatePartitions (37), v0-3 (v2+ flexible; librdkafka 2.0.2 sends only v0).
+// The count is the new total and may only grow (INVALID_PARTITIONS
+// otherwise). Assignments
 // null (kafkajs, most clients): the broker places them; when given, one per
 // new partition and each naming only this node. validate_only runs the checks
 // and changes nothing. New partitions get the topic's config overrides.

@@ -1,11 +1,14 @@
-// CreateTopics (19), v0-4. One node: the replication factor must be 1 or -1
+// CreateTopics (19), v0-7 (v5+ flexible). One node: the replication factor must be 1 or -1
 // (the default), manual assignments may name only this node, num_partitions
 // -1 means num.partitions (v4, KIP-464). Configs are validated against the
 // topic keys Sluice supports (topic_configs.h) and stored before the
 // partitions are created, so log_manager opens them with the overrides.
 // validate_only (v1+) runs every check and changes nothing. timeout_ms is not
 // used: creation is synchronous (partition directories are synced before the
-// answer).
+// answer). v5+ answers each created (or validated) topic's partition count,
+// replication factor and every config with its value and source, as
+// DescribeConfigs would; v7 its topic id (zero for validate_only: nothing was
+// created).
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -24,6 +27,7 @@ namespace {
 using protocol::create_topics_request;
 using protocol::create_topics_response;
 using protocol::error_code;
+using result = create_topics_response::creatable_topic_result;
 
 struct failure {
   error_code code;
@@ -71,6 +75,23 @@ std::variant<int32_t, failure> check(shard_services& shard,
   return count;
 }
 
+// The v5+ description of a topic about to exist with `count` partitions.
+void describe_result(const broker_config& cfg, int32_t count, const topic_overrides& overrides,
+                     result& r) {
+  r.num_partitions = count;
+  r.replication_factor = 1;
+  auto& configs = r.configs.emplace();
+  for (const topic_config_key& key : topic_config_keys()) {
+    auto it = overrides.find(key.name);
+    auto synonyms = topic_config_synonyms(cfg, overrides, key);
+    auto& c = configs.emplace_back();
+    c.name = std::string(key.name);
+    c.value = it != overrides.end() ? it->second : topic_config_default(cfg, key.name);
+    c.read_only = key.read_only;
+    c.config_source = synonyms.empty() ? protocol::config_source_default : synonyms.front().source;
+  }
+}
+
 }  // namespace
 
 void handle_create_topics(shard_services& shard, request req, respond_fn respond) {
@@ -86,6 +107,8 @@ void handle_create_topics(shard_services& shard, request req, respond_fn respond
     auto& r = resp.topics.emplace_back();
     r.name = t.name;
     auto fail = [&](error_code code, std::string message) {
+      r = result{};
+      r.name = t.name;
       r.error_code = code;
       r.error_message = std::move(message);
     };
@@ -99,8 +122,9 @@ void handle_create_topics(shard_services& shard, request req, respond_fn respond
       fail(f->code, f->message);
       continue;
     }
-    if (body.validate_only) continue;
     const int32_t count = std::get<int32_t>(checked);
+    if (version >= 5) describe_result(shard.config(), count, overrides, r);
+    if (body.validate_only) continue;
     if (auto ec = shard.topics().configs().put(t.name, overrides)) {
       fail(to_kafka_error(ec), "storing the topic's configs failed: " + ec.message());
       continue;
@@ -112,6 +136,7 @@ void handle_create_topics(shard_services& shard, request req, respond_fn respond
       continue;
     }
     apply_topic_config(shard.topics(), shard.config(), t.name);
+    r.topic_id = shard.topics().topic_id_or_zero(t.name);
     spdlog::info("event=topic_created topic={} partitions={} overrides={} reason=create_topics",
                  t.name, count, overrides.size());
   }

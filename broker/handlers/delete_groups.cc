@@ -1,4 +1,4 @@
-// DeleteGroups (42), v0-1: deletes each Empty group and its committed offsets
+// DeleteGroups (42), v0-2: deletes each Empty group and its committed offsets
 // (a group_deleted record in __consumer_offsets-0, answered after the flush;
 // replay keeps the offsets gone after a restart). A group with members answers
 // NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND, an empty id

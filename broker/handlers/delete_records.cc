@@ -1,6 +1,6 @@
-// DeleteRecords (21), v0-1: moves each partition's log start offset up to the
-// given offset (-1: the high watermark) and deletes the segments wholly below
-// it; answers the new low watermark (log start offset). An offset above the
+// DeleteRecords (21), v0-2 (v2 flexible): moves each partition's log start
+// offset up to the given offset (-1: the high watermark) and deletes the
+// segments wholly below it; answers the new low watermark (log start offset). An offset above the
 // high watermark is OFFSET_OUT_OF_RANGE; one at or below the log start offset
 // changes nothing. The log-start checkpoint is written before answering, so
 // an acknowledged deletion survives a crash.

@@ -9,7 +9,6 @@
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 
@@ -45,7 +44,7 @@ void handle_delete_share_group_offsets(shard_services& shard, request req, respo
       t.error_message = "Topic " + topic + " does not exist.";
       continue;
     }
-    t.topic_id = share::topic_id_of(topic);
+    t.topic_id = shard.topics().topic_id_or_zero(topic);
     for (const auto& [tp, p] : g->partitions()) {
       if (tp.first == topic) gone.push_back(tp);
     }

@@ -1,8 +1,14 @@
-// DeleteTopics (20), v0-3: removes every partition of each topic (its
-// directory and files) and its stored config overrides. Fetches waiting on a
-// deleted partition are woken and answer UNKNOWN_TOPIC_OR_PARTITION
-// (topic_table::delete_topic). Deletion is synchronous; timeout_ms is unused.
-// Internal topics (broker/internal_topics.h) are refused with INVALID_TOPIC_EXCEPTION.
+// DeleteTopics (20), v0-6: removes every partition of each topic (its
+// directory and files), its stored config overrides and its id. Fetches
+// waiting on a deleted partition are woken and answer
+// UNKNOWN_TOPIC_OR_PARTITION (topic_table::delete_topic). Deletion is
+// synchronous; timeout_ms is unused. Internal topics
+// (broker/internal_topics.h) are refused with INVALID_TOPIC_EXCEPTION.
+//
+// v6 names each topic by name or by id, as Kafka's controller reads it: an
+// id nobody has is UNKNOWN_TOPIC_ID (the answer's name is then null), a name
+// nobody has UNKNOWN_TOPIC_OR_PARTITION, both or neither INVALID_REQUEST.
+// v6 answers carry the topic's id; v5+ an error message.
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
@@ -13,32 +19,68 @@
 #include "protocol/messages/delete_topics.h"
 
 namespace sluice::broker {
+namespace {
+
+using protocol::delete_topics_request;
+using protocol::delete_topics_response;
+using protocol::error_code;
+
+void delete_one(shard_services& shard, const std::string& name,
+                delete_topics_response::deletable_topic_result& r) {
+  auto fail = [&](error_code code, std::string message) {
+    r.error_code = code;
+    r.error_message = std::move(message);
+  };
+  r.name = name;
+  if (is_internal_topic(name)) {
+    // The coordinator's offsets live there; deleting it would lose every
+    // commit at the next restart.
+    return fail(error_code::invalid_topic_exception, "internal topic '" + name + "'");
+  }
+  if (!shard.topics().partitions(name)) {
+    return fail(error_code::unknown_topic_or_partition, "unknown topic '" + name + "'");
+  }
+  r.topic_id = shard.topics().topic_id_or_zero(name);
+  if (auto ec = shard.topics().delete_topic(name)) {
+    spdlog::warn("event=delete_topic_failed topic={} error=\"{}\"", name, ec.message());
+    return fail(to_kafka_error(ec), ec.message());
+  }
+  spdlog::info("event=topic_deleted topic={}", name);
+}
+
+}  // namespace
 
 void handle_delete_topics(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;
-  protocol::delete_topics_request body;
+  delete_topics_request body;
   if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
 
-  protocol::delete_topics_response resp;
-  for (const auto& name : body.topic_names) {
+  delete_topics_response resp;
+  if (version < 6) {
+    for (const auto& name : body.topic_names)
+      delete_one(shard, name, resp.responses.emplace_back());
+    return respond(make_response(req, resp));
+  }
+  for (const auto& t : body.topics) {
     auto& r = resp.responses.emplace_back();
-    r.name = name;
-    if (is_internal_topic(name)) {
-      // The coordinator's offsets live there; deleting it would lose every
-      // commit at the next restart.
-      r.error_code = protocol::error_code::invalid_topic_exception;
-      continue;
+    const bool by_id = t.topic_id != protocol::uuid{};
+    if (t.name && by_id) {
+      r.name = t.name;
+      r.topic_id = t.topic_id;
+      r.error_code = error_code::invalid_request;
+      r.error_message = "give a topic name or a topic id, not both";
+    } else if (t.name) {
+      delete_one(shard, *t.name, r);
+    } else if (!by_id) {
+      r.error_code = error_code::invalid_request;
+      r.error_message = "neither a topic name nor a topic id was given";
+    } else if (const std::string* name = shard.topics().topic_name(t.topic_id)) {
+      delete_one(shard, std::string(*name), r);
+    } else {
+      r.topic_id = t.topic_id;
+      r.error_code = error_code::unknown_topic_id;
+      r.error_message = "no topic has this id";
     }
-    if (!shard.topics().partitions(name)) {
-      r.error_code = protocol::error_code::unknown_topic_or_partition;
-      continue;
-    }
-    if (auto ec = shard.topics().delete_topic(name)) {
-      spdlog::warn("event=delete_topic_failed topic={} error=\"{}\"", name, ec.message());
-      r.error_code = to_kafka_error(ec);
-      continue;
-    }
-    spdlog::info("event=topic_deleted topic={}", name);
   }
   respond(make_response(req, resp));
 }

@@ -1,14 +1,18 @@
-// DescribeConfigs (32), v0-2.
+// DescribeConfigs (32), v0-4.
 //
 // Topic (resource type 2): every key of topic_configs.h (or the ones asked
 // for; null keys = all, unknown keys are left out as Kafka does), with its
-// override or the broker default. An override has config_source 1
-// (DYNAMIC_TOPIC_CONFIG), a default 5 (DEFAULT_CONFIG; v0: is_default).
-// Synonyms (v1+, when asked): the override, then the broker key and its value.
+// override or its default. The source is Kafka's: DYNAMIC_TOPIC_CONFIG (1)
+// for an override, STATIC_BROKER_CONFIG (4) when the broker's file or flags
+// set one of its broker synonyms, DEFAULT_CONFIG (5) otherwise (v0: only
+// is_default). Synonyms (v1+, when asked) in Kafka's order: the override,
+// the broker synonyms that were set, then the broker synonyms' defaults
+// (retention.ms: log.retention.ms, log.retention.minutes, log.retention.hours).
+// v3+: config_type, and documentation when asked.
 //
 // Broker (type 4, name "" or this node's id): the broker's effective settings,
-// all read-only (config_source 4, STATIC_BROKER_CONFIG): they come from the
-// properties file and flags, and AlterConfigs cannot change them.
+// all read-only: STATIC_BROKER_CONFIG when the file or a flag set them,
+// DEFAULT_CONFIG otherwise. AlterConfigs cannot change them.
 // Other resource types: INVALID_REQUEST in that resource's error.
 #include <fmt/format.h>
 
@@ -26,9 +30,9 @@ using protocol::describe_configs_request;
 using protocol::describe_configs_response;
 using entry = describe_configs_response::describe_configs_resource_result;
 
-constexpr int8_t kDynamicTopic = 1;
-constexpr int8_t kStaticBroker = 4;
-constexpr int8_t kDefault = 5;
+using protocol::config_source_default;
+using protocol::config_source_dynamic_topic;
+using protocol::config_source_static_broker;
 
 bool wanted(const describe_configs_request::describe_configs_resource& r, std::string_view key) {
   if (!r.configuration_keys) return true;
@@ -49,18 +53,19 @@ void describe_topic(shard_services& shard, const describe_configs_request& body,
   const topic_overrides& overrides = shard.topics().configs().get(rq.resource_name);
   for (const topic_config_key& key : topic_config_keys()) {
     if (!wanted(rq, key.name)) continue;
-    const std::string fallback = topic_config_default(shard.config(), key.name);
     auto it = overrides.find(key.name);
+    auto synonyms = topic_config_synonyms(shard.config(), overrides, key);
     entry e;
     e.name = std::string(key.name);
-    e.value = it != overrides.end() ? it->second : fallback;
+    e.value = it != overrides.end() ? it->second : topic_config_default(shard.config(), key.name);
     e.read_only = key.read_only;
-    e.is_default = it == overrides.end();
-    e.config_source = it != overrides.end() ? kDynamicTopic : kDefault;
+    e.config_source = synonyms.empty() ? config_source_default : synonyms.front().source;
+    e.is_default = e.config_source == config_source_default;
     if (body.include_synonyms) {
-      if (it != overrides.end()) e.synonyms.push_back({e.name, it->second, kDynamicTopic});
-      e.synonyms.push_back({std::string(key.broker_name), fallback, kDefault});
+      for (auto& s : synonyms) e.synonyms.push_back({s.name, s.value, s.source});
     }
+    e.config_type = static_cast<int8_t>(key.type);
+    if (body.include_documentation) e.documentation = std::string(key.doc);
     out.configs.push_back(std::move(e));
   }
 }
@@ -84,9 +89,9 @@ std::vector<std::pair<std::string, std::string>> broker_settings(const broker_co
       {"max.connections", std::to_string(cfg.max_connections)},
       {"max.connections.per.ip", std::to_string(cfg.max_connections_per_ip)},
   };
-  // The defaults of every topic key, under their broker names.
+  // The defaults of every topic key, under their first broker synonym.
   for (const topic_config_key& key : topic_config_keys()) {
-    s.emplace_back(std::string(key.broker_name), topic_config_default(cfg, key.name));
+    s.emplace_back(std::string(key.broker_synonyms[0]), topic_config_default(cfg, key.name));
   }
   return s;
 }
@@ -100,14 +105,17 @@ void describe_broker(shard_services& shard, const describe_configs_request& body
     out.error_message = "this is broker " + self;
     return;
   }
-  for (auto& [name, value] : broker_settings(shard.config())) {
+  const broker_config& cfg = shard.config();
+  for (auto& [name, value] : broker_settings(cfg)) {
     if (!wanted(rq, name)) continue;
+    const bool set = cfg.explicit_settings.count(name) != 0;
     entry e;
     e.name = name;
     e.value = value;
     e.read_only = true;
-    e.config_source = kStaticBroker;
-    if (body.include_synonyms) e.synonyms.push_back({name, value, kStaticBroker});
+    e.config_source = set ? config_source_static_broker : config_source_default;
+    e.is_default = !set;
+    if (body.include_synonyms) e.synonyms.push_back({name, value, e.config_source});
     out.configs.push_back(std::move(e));
   }
 }
@@ -119,6 +127,7 @@ void handle_describe_configs(shard_services& shard, request req, respond_fn resp
   describe_configs_request body;
   if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
   if (version < 1) body.include_synonyms = false;
+  if (version < 3) body.include_documentation = false;
 
   describe_configs_response resp;
   for (const auto& rq : body.resources) {

@@ -1,4 +1,4 @@
-// DescribeGroups (15), v0-4: state, protocol and members of each group. An
+// DescribeGroups (15), v0-5: state, protocol and members of each group. An
 // unknown group is described as Dead with no members (as Kafka does).
 #include "protocol/messages/describe_groups.h"
 #include "broker/api_table.h"

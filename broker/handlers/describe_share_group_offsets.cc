@@ -9,7 +9,6 @@
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 
@@ -74,7 +73,7 @@ void handle_describe_share_group_offsets(shard_services& shard, request req, res
         if (out.topics.empty() || out.topics.back().topic_name != tp.first) {
           auto& t = out.topics.emplace_back();
           t.topic_name = tp.first;
-          t.topic_id = share::topic_id_of(tp.first);
+          t.topic_id = shard.topics().topic_id_or_zero(tp.first);
         }
         out.topics.back().partitions.push_back(
             describe_partition(shard, *g, tp.first, tp.second, now));
@@ -85,7 +84,7 @@ void handle_describe_share_group_offsets(shard_services& shard, request req, res
       auto& t = out.topics.emplace_back();
       t.topic_name = rt.topic_name;
       const bool exists = shard.topics().partitions(rt.topic_name).has_value();
-      if (exists) t.topic_id = share::topic_id_of(rt.topic_name);
+      if (exists) t.topic_id = shard.topics().topic_id_or_zero(rt.topic_name);
       for (int32_t index : rt.partitions) {
         if (!exists) {
           // Kafka treats an unknown topic as absent data, not an error.

@@ -1,5 +1,16 @@
-// Fetch (1), v4-11, sessionless (v7+: session_id 0 in every answer, and
-// FETCH_SESSION_ID_NOT_FOUND for a client that names a session).
+// Fetch (1), v4-17, sessionless (v7+: session_id 0 in every answer, and
+// FETCH_SESSION_ID_NOT_FOUND for a client that names a session; the clients
+// Sluice meets send session 0 / epoch -1, a full fetch every time, and a
+// session-creating epoch 0 is answered session 0, which Kafka's clients read
+// as "no session").
+//
+// Topic ids (v13+): a topic is named by its id, looked up in the topic table
+// at every read, so a topic deleted (or deleted and created again, with a new
+// id) while a fetch waits answers UNKNOWN_TOPIC_ID, as Kafka does for an id
+// it does not know. The answer echoes the requested id. The tagged fields of
+// v12+ (diverging_epoch, current_leader, snapshot_id, node_endpoints) keep
+// their defaults: one node leads every partition at epoch 0 and there is no
+// follower fetch or snapshot, so nothing to tell.
 //
 // Long poll: when the first read has fewer than min_bytes and no error, the
 // request waits until the high watermark of one of its partitions moves
@@ -47,7 +58,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
       return;
     }
     done_ = true;
-    for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(*topic, bytes);
+    for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(topic, bytes);
     timer_.reset();
     for (auto [p, id] : watches_) shard_.topics().unwatch(p, id);
     watches_.clear();
@@ -58,15 +69,24 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
   struct read_result {
     uint64_t bytes = 0;
     bool any_error = false;
-    std::vector<std::pair<const std::string*, uint64_t>> per_topic;  // record bytes sent
+    std::vector<std::pair<std::string, uint64_t>> per_topic;  // record bytes sent
   };
+
+  bool by_id() const { return req_.header.api_version >= protocol::fetch_first_topic_id_version; }
+
+  // The name a requested topic has now; nullptr for an id no topic has.
+  const std::string* name_of(const protocol::fetch_request::fetch_topic& topic) const {
+    return by_id() ? shard_.topics().topic_name(topic.topic_id) : &topic.topic;
+  }
 
   void start_waiting() {
     waiting_ = true;
     std::weak_ptr<fetch_state> weak = shared_from_this();
     for (const auto& topic : body_.topics) {
+      const std::string* name = name_of(topic);
+      if (name == nullptr) continue;
       for (const auto& fp : topic.partitions) {
-        log::partition_log* p = shard_.topics().get(topic.topic, fp.partition);
+        log::partition_log* p = shard_.topics().get(*name, fp.partition);
         if (p == nullptr) continue;
         watches_.emplace_back(p, shard_.topics().watch(p, [weak] {
           if (auto self = weak.lock()) self->try_complete(false);
@@ -94,13 +114,17 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
     for (const auto& topic : body_.topics) {
       auto& tr = resp.responses.emplace_back();
       tr.topic = topic.topic;
+      tr.topic_id = topic.topic_id;
+      const std::string* name = name_of(topic);
       for (const auto& fp : topic.partitions) {
         auto& pd = tr.partitions.emplace_back();
         pd.partition_index = fp.partition;
         pd.records = protocol::record_set::of({});
-        log::partition_log* p = shard_.topics().get(topic.topic, fp.partition);
+        log::partition_log* p =
+            name != nullptr ? shard_.topics().get(*name, fp.partition) : nullptr;
         if (p == nullptr) {
-          pd.error_code = error_code::unknown_topic_or_partition;
+          pd.error_code = name == nullptr ? error_code::unknown_topic_id
+                                          : error_code::unknown_topic_or_partition;
           pd.high_watermark = pd.last_stable_offset = pd.log_start_offset = -1;
           got.any_error = true;
           continue;
@@ -126,8 +150,8 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
         pd.records = protocol::record_set::external({out.slices.size(), slice.length});
         got.bytes += slice.length;
-        if (got.per_topic.empty() || got.per_topic.back().first != &topic.topic) {
-          got.per_topic.emplace_back(&topic.topic, 0);
+        if (got.per_topic.empty() || got.per_topic.back().first != *name) {
+          got.per_topic.emplace_back(*name, 0);
         }
         got.per_topic.back().second += slice.length;
         remaining -= slice.length;

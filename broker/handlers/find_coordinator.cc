@@ -1,7 +1,9 @@
-// FindCoordinator (10), v0-2: this broker coordinates every group (one node).
+// FindCoordinator (10), v0-6: this broker coordinates every group (one node).
 // v0 must stay advertised: librdkafka 2.0.2 queries coordinators only then (G2).
-// Transaction coordinators do not exist yet: key_type 1 answers
-// COORDINATOR_NOT_AVAILABLE.
+// v4+ asks for a batch of keys (KIP-699) and is answered per key, in request
+// order. Only key_type 0 (group) is served: transaction coordinators do not
+// exist yet and share-state coordinators (key_type 2) are Kafka-internal, so
+// every other key type answers COORDINATOR_NOT_AVAILABLE.
 #include "protocol/messages/find_coordinator.h"
 #include "broker/api_table.h"
 #include "broker/config.h"
@@ -11,21 +13,35 @@
 namespace sluice::broker {
 
 void handle_find_coordinator(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
   protocol::find_coordinator_request body;
-  if (protocol::decode_message(req.body, req.header.api_version, body)) {
-    return respond(close_connection());
-  }
+  if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+  using coordinator = protocol::find_coordinator_response::coordinator;
+  auto answer = [&](const std::string& key) {
+    coordinator c;
+    c.key = key;
+    if (body.key_type != protocol::coordinator_key_type_group ||
+        group::coordinator_of(shard) == nullptr) {
+      c.error_code = protocol::error_code::coordinator_not_available;
+      c.node_id = -1;
+      c.port = -1;
+    } else {
+      const endpoint adv = shard.config().advertised_endpoint();
+      c.node_id = shard.config().node_id;
+      c.host = adv.host;
+      c.port = adv.port;
+    }
+    return c;
+  };
   protocol::find_coordinator_response resp;
-  if (body.key_type != protocol::coordinator_key_type_group ||
-      group::coordinator_of(shard) == nullptr) {
-    resp.error_code = protocol::error_code::coordinator_not_available;
-    resp.node_id = -1;
-    resp.port = -1;
+  if (version >= 4) {
+    for (const auto& key : body.coordinator_keys) resp.coordinators.push_back(answer(key));
   } else {
-    const endpoint adv = shard.config().advertised_endpoint();
-    resp.node_id = shard.config().node_id;
-    resp.host = adv.host;
-    resp.port = adv.port;
+    coordinator c = answer(body.key);
+    resp.error_code = c.error_code;
+    resp.node_id = c.node_id;
+    resp.host = std::move(c.host);
+    resp.port = c.port;
   }
   respond(make_response(req, resp));
 }

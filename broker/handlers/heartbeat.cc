@@ -1,4 +1,4 @@
-// Heartbeat (12), v0-3: keeps a member's session alive; the error code tells it
+// Heartbeat (12), v0-4: keeps a member's session alive; the error code tells it
 // to rejoin (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID).
 #include "protocol/messages/heartbeat.h"
 #include "broker/api_table.h"

@@ -1,6 +1,10 @@
-// JoinGroup (11), v0-5: the answer waits until the group's rebalance round
+// JoinGroup (11), v0-9: the answer waits until the group's rebalance round
 // completes (group/group.h). v4+: a first join answers MEMBER_ID_REQUIRED.
+// v8+ carries the member's reason for joining, which is logged.
 #include "protocol/messages/join_group.h"
+
+#include <spdlog/spdlog.h>
+
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
 #include "protocol/message.h"
@@ -18,6 +22,10 @@ void handle_join_group(shard_services& shard, request req, respond_fn respond) {
                                    : protocol::error_code::invalid_group_id;
     resp.member_id = body.member_id;
     return respond(make_response(req, resp));
+  }
+  if (body.reason) {
+    spdlog::info("event=group_join_reason group={} member={} reason=\"{}\"", body.group_id,
+                 body.member_id, *body.reason);
   }
   const std::string client_id(req.header.client_id.value_or(""));
   const std::string client_host = req.client_address.empty() ? "" : "/" + req.client_address;

@@ -1,7 +1,11 @@
-// LeaveGroup (13), v0-3: v0-2 one member, v3 a batch answered per member.
+// LeaveGroup (13), v0-5: v0-2 one member, v3+ a batch answered per member
+// (v5 adds each one's reason, which is logged).
 // A leave moves a Stable group to PreparingRebalance. A v3 member may be named
 // by group_instance_id alone (a static member); a wrong pair is FENCED_INSTANCE_ID.
 #include "protocol/messages/leave_group.h"
+
+#include <spdlog/spdlog.h>
+
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
 #include "protocol/message.h"
@@ -24,6 +28,10 @@ void handle_leave_group(shard_services& shard, request req, respond_fn respond) 
     resp.error_code = leave(body.member_id, std::nullopt);
   } else {
     for (const auto& m : body.members) {
+      if (m.reason) {
+        spdlog::info("event=group_leave_reason group={} member={} reason=\"{}\"", body.group_id,
+                     m.member_id, *m.reason);
+      }
       auto& r = resp.members.emplace_back();
       r.member_id = m.member_id;
       r.group_instance_id = m.group_instance_id;

@@ -1,55 +1,86 @@
-// OffsetFetch (9), v1-5: committed offsets from memory (equal to the replayed
+// OffsetFetch (9), v0-9: committed offsets from memory (equal to the replayed
 // __consumer_offsets log). A partition without a commit answers -1 and error 0;
-// null topics (v2+) answer every partition the group committed.
+// null topics (v2+) answer every partition the group committed. v8+ asks for
+// several groups at once and is answered per group, in request order. v9's
+// member id and epoch belong to KIP-848 groups, which Sluice does not serve: a
+// classic group ignores them, as Kafka's does. require_stable (v7+) needs no
+// wait: no transaction can leave an offset pending.
 #include "protocol/messages/offset_fetch.h"
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
+namespace {
 
-void handle_offset_fetch(shard_services& shard, request req, respond_fn respond) {
-  protocol::offset_fetch_request body;
-  if (protocol::decode_message(req.body, req.header.api_version, body)) {
-    return respond(close_connection());
-  }
-  protocol::offset_fetch_response resp;
-  group::coordinator* c = group::coordinator_of(shard);
-  if (c == nullptr) {
-    resp.error_code = protocol::error_code::coordinator_not_available;
-    return respond(make_response(req, resp));
-  }
-  const group::coordinator::offsets_map* offsets = c->offsets(body.group_id);
-  auto fill = [](protocol::offset_fetch_response::offset_fetch_response_partition& p,
+using fetch_response = protocol::offset_fetch_response;
+using request_topics =
+    std::optional<std::vector<protocol::offset_fetch_request::offset_fetch_request_topic>>;
+
+// One group's answer.
+fetch_response::offset_fetch_response_group fetch_group(group::coordinator& c,
+                                                        const std::string& group_id,
+                                                        const request_topics& topics) {
+  fetch_response::offset_fetch_response_group out;
+  out.group_id = group_id;
+  const group::coordinator::offsets_map* offsets = c.offsets(group_id);
+  auto fill = [](fetch_response::offset_fetch_response_partition& p,
                  const group::committed_offset& o) {
     p.committed_offset = o.offset;
     p.committed_leader_epoch = o.leader_epoch;
     p.metadata = o.metadata.value_or("");
   };
-  if (!body.topics) {
-    if (offsets != nullptr) {
-      for (const auto& [tp, o] : *offsets) {
-        if (resp.topics.empty() || resp.topics.back().name != tp.first) {
-          resp.topics.emplace_back().name = tp.first;
-        }
-        auto& p = resp.topics.back().partitions.emplace_back();
-        p.partition_index = tp.second;
-        fill(p, o);
+  if (!topics) {
+    if (offsets == nullptr) return out;
+    for (const auto& [tp, o] : *offsets) {
+      if (out.topics.empty() || out.topics.back().name != tp.first) {
+        out.topics.emplace_back().name = tp.first;
       }
+      auto& p = out.topics.back().partitions.emplace_back();
+      p.partition_index = tp.second;
+      fill(p, o);
     }
-  } else {
-    for (const auto& t : *body.topics) {
-      auto& rt = resp.topics.emplace_back();
-      rt.name = t.name;
-      for (int32_t index : t.partition_indexes) {
-        auto& p = rt.partitions.emplace_back();
-        p.partition_index = index;
-        p.metadata = "";
-        if (offsets == nullptr) continue;
-        if (auto it = offsets->find({t.name, index}); it != offsets->end()) fill(p, it->second);
-      }
+    return out;
+  }
+  for (const auto& t : *topics) {
+    auto& rt = out.topics.emplace_back();
+    rt.name = t.name;
+    for (int32_t index : t.partition_indexes) {
+      auto& p = rt.partitions.emplace_back();
+      p.partition_index = index;
+      p.metadata = "";
+      if (offsets == nullptr) continue;
+      if (auto it = offsets->find({t.name, index}); it != offsets->end()) fill(p, it->second);
     }
   }
+  return out;
+}
+
+}  // namespace
+
+void handle_offset_fetch(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
+  protocol::offset_fetch_request body;
+  if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+  fetch_response resp;
+  group::coordinator* c = group::coordinator_of(shard);
+  if (version >= 8) {
+    for (const auto& g : body.groups) {
+      if (c == nullptr) {
+        auto& e = resp.groups.emplace_back();
+        e.group_id = g.group_id;
+        e.error_code = protocol::error_code::coordinator_not_available;
+        continue;
+      }
+      resp.groups.push_back(fetch_group(*c, g.group_id, g.topics));
+    }
+    return respond(make_response(req, resp));
+  }
+  if (c == nullptr) {
+    resp.error_code = protocol::error_code::coordinator_not_available;
+    return respond(make_response(req, resp));
+  }
+  resp.topics = fetch_group(*c, body.group_id, body.topics).topics;
   respond(make_response(req, resp));
 }
 

@@ -1,5 +1,8 @@
-// Produce (0), v3-7 served (v0-2 advertised for librdkafka's feature checks and
-// answered with UNSUPPORTED_VERSION, PROTOCOL.md G2).
+// Produce (0), v3-11 served (v0-2 advertised for librdkafka's feature checks and
+// answered with UNSUPPORTED_VERSION, PROTOCOL.md G2). v10+'s tagged
+// current_leader and node_endpoints stay at their defaults and so are not
+// written: Kafka fills them only with NOT_LEADER_OR_FOLLOWER, which a single
+// node that leads every partition never answers.
 //
 // Every batch of a partition is validated (bounds, magic 2, CRC32C, counts,
 // max.message.bytes) before anything of it is written: a bad batch fails its
@@ -85,9 +88,8 @@ constexpr size_t max_unknown_partitions = 1000;
 // Counts the partition entries naming no existing partition, walking the body
 // without materialising it; nullopt if the body does not parse.
 std::optional<size_t> count_unknown_partitions(const topic_table& topics,
-                                               std::span<const std::byte> body,
-                                               int16_t version) {
-  protocol::reader r(body);
+                                               std::span<const std::byte> body, int16_t version) {
+  protocol::reader r(body, protocol::is_flexible(protocol::api_key::produce, version));
   if (version >= 3) r.nullable_string_view();
   r.int16();
   r.int32();
@@ -100,8 +102,10 @@ std::optional<size_t> count_unknown_partitions(const topic_table& topics,
     for (int32_t i = 0; i < partition_count && r.ok(); ++i) {
       const int32_t index = r.int32();
       r.records();
+      r.skip_tagged_fields();
       if (!existing || !std::ranges::binary_search(*existing, index)) ++unknown;
     }
+    r.skip_tagged_fields();
   }
   if (!r.ok()) return std::nullopt;
   return unknown;

@@ -23,7 +23,6 @@
 #include "broker/metrics.h"
 #include "broker/share/handlers.h"
 #include "broker/share/requests.h"
-#include "broker/share/topic_id.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 
@@ -67,13 +66,13 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
     if (body_.share_session_epoch != -1) {
       auto& parts = g.sessions()[member()].partitions;
       for (const auto& t : body_.topics) {
-        auto name = share::topic_name_of(shard_.topics(), t.topic_id);
+        auto name = shard_.topics().topic_name(t.topic_id);
         for (const auto& p : t.partitions) {
           if (name) parts.insert({*name, p.partition_index});
         }
       }
       for (const auto& f : body_.forgotten_topics_data) {
-        auto name = share::topic_name_of(shard_.topics(), f.topic_id);
+        auto name = shard_.topics().topic_name(f.topic_id);
         for (int32_t p : f.partitions) {
           if (name) parts.erase({*name, p});
         }
@@ -135,7 +134,7 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
             it != ack_errors_.end()) {
           pd.acknowledge_error_code = it->second;
         }
-        if (!share::topic_name_of(shard_.topics(), t.topic_id)) {
+        if (!shard_.topics().topic_name(t.topic_id)) {
           pd.error_code = error_code::unknown_topic_id;
         }
       }
@@ -155,7 +154,7 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
         if (budget <= 0) break;
         error_code e = error_code::none;
         auto got = share::acquire_records(*c, g, tp, member(), budget, bytes_left, now, e);
-        const protocol::uuid id = share::topic_id_of(tp.first);
+        const protocol::uuid id = shard_.topics().topic_id_or_zero(tp.first);
         if (e != error_code::none) {
           slot(id, tp.second).error_code = e;
           continue;

@@ -7,7 +7,7 @@
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
+#include "broker/topic_table.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
@@ -53,7 +53,7 @@ void handle_share_group_describe(shard_services& shard, request req, respond_fn 
       dm.subscribed_topic_names = m.subscribed_topic_names;
       dm.acquired_records = g->acquired_by(mid);
       for (const auto& [topic, partitions] : m.assignment) {
-        dm.assignment.push_back({share::topic_id_of(topic), topic, partitions});
+        dm.assignment.push_back({shard.topics().topic_id_or_zero(topic), topic, partitions});
       }
     }
   }

@@ -1,12 +1,12 @@
 // ShareGroupHeartbeat (76), v1: joins, refreshes and leaves share-group
 // membership (broker/share/share_group.h). The assignment is sent with every
 // successful heartbeat (Kafka sends it only when it changed; a client must
-// accept it either way). Topics are named by id (broker/share/topic_id.h).
+// accept it either way). Topics are named by the topic table's ids.
 #include "protocol/messages/share_group_heartbeat.h"
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
+#include "broker/topic_table.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
@@ -47,7 +47,7 @@ void handle_share_group_heartbeat(shard_services& shard, request req, respond_fn
     if (out.member != nullptr) {
       auto& a = resp.assignment.emplace();
       for (const auto& [topic, partitions] : out.member->assignment) {
-        a.topic_partitions.push_back({share::topic_id_of(topic), partitions});
+        a.topic_partitions.push_back({shard.topics().topic_id_or_zero(topic), partitions});
       }
     }
   }

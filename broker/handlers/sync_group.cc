@@ -1,5 +1,6 @@
-// SyncGroup (14), v0-3: the leader's assignments answer every member; other
-// members wait for them while the group is CompletingRebalance.
+// SyncGroup (14), v0-5: the leader's assignments answer every member; other
+// members wait for them while the group is CompletingRebalance. v5 names the
+// protocol type and name, checked against the group's and answered back.
 #include "protocol/messages/sync_group.h"
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "broker/share/log_reader.h"
-#include "broker/share/topic_id.h"
 #include "broker/topic_table.h"
 
 namespace sluice::broker::share {
@@ -39,7 +38,7 @@ ack_outcome apply_acknowledgements(coordinator& c, share_group& g, const std::st
   ack_outcome out;
   for (const partition_acks& a : acks) {
     error_code& e = out.errors[key_of(a.topic_id, a.partition)];
-    auto topic = topic_name_of(c.shard().topics(), a.topic_id);
+    auto topic = c.shard().topics().topic_name(a.topic_id);
     if (!topic) {
       e = error_code::unknown_topic_id;
       continue;

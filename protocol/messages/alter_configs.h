@@ -1,6 +1,6 @@
 #pragma once
-// AlterConfigs (key 33), versions 0-1, both non-flexible (v2 is the first
-// flexible). v1 is the same as v0 on the wire. Resource types as in
+// AlterConfigs (key 33), versions 0-2; v2 is v1 in the flexible encoding,
+// and v1 is the same as v0 on the wire. Resource types as in
 // describe_configs.h. The request replaces a resource's whole set of dynamic
 // configs (IncrementalAlterConfigs, key 44, is the per-key form).
 

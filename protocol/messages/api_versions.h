@@ -1,8 +1,9 @@
 #pragma once
-// ApiVersions (key 18), versions 0-3. v1 adds throttle_time_ms; v3 is the
+// ApiVersions (key 18), versions 0-4. v1 adds throttle_time_ms; v3 is the
 // first flexible version: the request gains client_software_name/version and
 // the response gains tagged fields 0-3 (supported features, finalized
-// features and their epoch, zk_migration_ready).
+// features and their epoch, zk_migration_ready). v4 is v3 on the wire (it
+// only lets a supported feature's min_version be 0, KAFKA-17011).
 //
 // Quirks (docs/protocol.md, PROTOCOL.md G1):
 // - The response header is v0 at every version (KIP-511), see api_keys.h.

@@ -1,8 +1,8 @@
 #pragma once
-// CreatePartitions (key 37), versions 0-1, both non-flexible (v2 is the first
-// flexible). v1 is the same as v0 on the wire (it only changed when a
-// throttled broker answers). The request's assignments are nullable: null
-// lets the broker place the new partitions.
+// CreatePartitions (key 37), versions 0-3; v2 is the first flexible version.
+// v1 is the same as v0 on the wire (it only changed when a throttled broker
+// answers); v3 is v2, except that it may answer THROTTLING_QUOTA_EXCEEDED. The request's
+// assignments are nullable: null lets the broker place the new partitions.
 
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,12 @@
 #pragma once
-// CreateTopics (key 19), versions 0-4, all non-flexible (v5 is the first
-// flexible). Request: v1 adds validate_only; v4 lets num_partitions and
+// CreateTopics (key 19), versions 0-7; v5 is the first flexible version.
+// Request: v1 adds validate_only; v4 lets num_partitions and
 // replication_factor be -1 (broker defaults) without manual assignments
-// (KIP-464), a meaning change only. Response: v1 adds a per-topic
-// error_message; v2 throttle_time_ms; v3 and v4 are the same as v2.
+// (KIP-464), a meaning change only; v5-v7 are v4 in the flexible encoding.
+// Response: v1 adds a per-topic error_message; v2 throttle_time_ms; v5 the
+// topic's resulting num_partitions, replication_factor and configs, plus the
+// tagged topic_config_error_code (tag 0) for when the configs are left out;
+// v7 the topic_id.
 
 #include <cstdint>
 #include <optional>
@@ -13,6 +16,7 @@
 #include "protocol/api_keys.h"
 #include "protocol/error_code.h"
 #include "protocol/reader.h"
+#include "protocol/types.h"
 #include "protocol/writer.h"
 
 namespace sluice::protocol {
@@ -52,10 +56,25 @@ struct create_topics_request {
 struct create_topics_response {
   static constexpr api_key api = api_key::create_topics;
 
+  struct creatable_topic_configs {
+    std::string name;
+    std::optional<std::string> value;
+    bool read_only = false;
+    int8_t config_source = -1;
+    bool is_sensitive = false;
+    friend bool operator==(const creatable_topic_configs&,
+                           const creatable_topic_configs&) = default;
+  };
   struct creatable_topic_result {
     std::string name;
+    uuid topic_id;  // v7+
     protocol::error_code error_code = protocol::error_code::none;
     std::optional<std::string> error_message;  // v1+
+    // v5+, tag 0: why `configs` is null although the topic was created.
+    int16_t topic_config_error_code = 0;
+    int32_t num_partitions = -1;                                  // v5+
+    int16_t replication_factor = -1;                              // v5+
+    std::optional<std::vector<creatable_topic_configs>> configs;  // v5+
     friend bool operator==(const creatable_topic_result&, const creatable_topic_result&) = default;
   };
 

@@ -1,6 +1,6 @@
 #pragma once
-// DeleteGroups (key 42), versions 0-1, both non-flexible (v2 is the first
-// flexible). v1 is the same as v0 on the wire. A group can only be deleted
+// DeleteGroups (key 42), versions 0-2; v2 is the first flexible version and
+// adds no field (no tagged fields). v1 is the same as v0 on the wire. A group can only be deleted
 // while it has no members (NON_EMPTY_GROUP, 68, otherwise).
 
 #include <cstdint>

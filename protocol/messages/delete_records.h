@@ -1,6 +1,6 @@
 #pragma once
-// DeleteRecords (key 21), versions 0-1, both non-flexible (v2 is the first
-// flexible). v1 is the same as v0 on the wire. The request moves each
+// DeleteRecords (key 21), versions 0-2; v2 is v1 in the flexible encoding,
+// and v1 is the same as v0 on the wire. The request moves each
 // partition's log start offset up to `offset` (-1: the high watermark); the
 // response reports the new low watermark (log start offset).
 

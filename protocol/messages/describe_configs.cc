@@ -24,6 +24,7 @@ void describe_configs_request::decode(reader& r, int16_t version) {
     r.skip_tagged_fields();
   });
   if (version >= 1) include_synonyms = r.boolean();
+  if (version >= 3) include_documentation = r.boolean();
   r.skip_tagged_fields();
 }
 
@@ -35,6 +36,7 @@ void describe_configs_request::encode(writer& w, int16_t version) const {
     w.empty_tagged_fields();
   });
   if (version >= 1) w.boolean(include_synonyms);
+  if (version >= 3) w.boolean(include_documentation);
   w.empty_tagged_fields();
 }
 
@@ -59,6 +61,10 @@ void describe_configs_response::decode(reader& r, int16_t version) {
           s.source = r.int8();
           r.skip_tagged_fields();
         });
+      }
+      if (version >= 3) {
+        c.config_type = r.int8();
+        c.documentation = r.nullable_string();
       }
       r.skip_tagged_fields();
     });
@@ -88,6 +94,10 @@ void describe_configs_response::encode(writer& w, int16_t version) const {
           w.int8(s.source);
           w.empty_tagged_fields();
         });
+      }
+      if (version >= 3) {
+        w.int8(c.config_type);
+        w.nullable_string(c.documentation);
       }
       w.empty_tagged_fields();
     });

@@ -1,8 +1,8 @@
 #pragma once
-// DescribeGroups (key 15), versions 0-4, all non-flexible (v5 is the first
-// flexible). Request: v3 adds include_authorized_operations. Response: v1
-// adds throttle_time_ms; v3 a per-group authorized_operations; v4 a
-// per-member group_instance_id.
+// DescribeGroups (key 15), versions 0-5; v5 is the first flexible version
+// (and adds no field; no tagged fields). Request: v3 adds include_authorized_operations. Response:
+// v1 adds throttle_time_ms; v3 a per-group authorized_operations; v4 a per-member
+// group_instance_id.
 //
 // group_state is Kafka's state name ("Empty", "PreparingRebalance",
 // "CompletingRebalance", "Stable", "Dead"); kafkajs's admin.setOffsets checks

@@ -1,7 +1,7 @@
 #pragma once
-// Heartbeat (key 12), versions 0-3, all non-flexible (v4 is the first
-// flexible). Request: v3 adds group_instance_id. Response: v1 adds
-// throttle_time_ms; v2 and v3 are the same as v1.
+// Heartbeat (key 12), versions 0-4; v4 is the first flexible version (and
+// adds no field). Request: v3 adds group_instance_id. Response: v1 adds
+// throttle_time_ms; v2 and v3 are the same as v1. No tagged fields.
 //
 // The error code drives client rebalances: REBALANCE_IN_PROGRESS (27),
 // ILLEGAL_GENERATION (22), UNKNOWN_MEMBER_ID (25) (PROTOCOL.md G9).

@@ -28,6 +28,7 @@ void join_group_request::decode(reader& r, int16_t version) {
     p.metadata = read_bytes(r);
     r.skip_tagged_fields();
   });
+  if (version >= 8) reason = r.nullable_string();
   r.skip_tagged_fields();
 }
 
@@ -43,6 +44,7 @@ void join_group_request::encode(writer& w, int16_t version) const {
     w.bytes(p.metadata);
     w.empty_tagged_fields();
   });
+  if (version >= 8) w.nullable_string(reason);
   w.empty_tagged_fields();
 }
 
@@ -50,8 +52,14 @@ void join_group_response::decode(reader& r, int16_t version) {
   if (version >= 2) throttle_time_ms = r.int32();
   error_code = static_cast<protocol::error_code>(r.int16());
   generation_id = r.int32();
-  protocol_name = r.string();
+  if (version >= 7) {
+    protocol_type = r.nullable_string();
+    protocol_name = r.nullable_string();
+  } else {
+    protocol_name = r.string();
+  }
   leader = r.string();
+  if (version >= 9) skip_assignment = r.boolean();
   member_id = r.string();
   r.array(members, min_member_bytes.in(r), [&](join_group_response_member& m) {
     m.member_id = r.string();
@@ -66,8 +74,14 @@ void join_group_response::encode(writer& w, int16_t version) const {
   if (version >= 2) w.int32(throttle_time_ms);
   w.int16(to_int(error_code));
   w.int32(generation_id);
-  w.string(protocol_name);
+  if (version >= 7) {
+    w.nullable_string(protocol_type);
+  } else if (!protocol_name) {
+    w.fail(codec_errc::unexpected_null);
+  }
+  w.nullable_string(protocol_name);
   w.string(leader);
+  if (version >= 9) w.boolean(skip_assignment);
   w.string(member_id);
   w.array(members, [&](const join_group_response_member& m) {
     w.string(m.member_id);

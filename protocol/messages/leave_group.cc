@@ -18,6 +18,7 @@ void leave_group_request::decode(reader& r, int16_t version) {
     r.array(members, min_identity_bytes.in(r), [&](member_identity& m) {
       m.member_id = r.string();
       m.group_instance_id = r.nullable_string();
+      if (version >= 5) m.reason = r.nullable_string();
       r.skip_tagged_fields();
     });
   }
@@ -31,6 +32,7 @@ void leave_group_request::encode(writer& w, int16_t version) const {
     w.array(members, [&](const member_identity& m) {
       w.string(m.member_id);
       w.nullable_string(m.group_instance_id);
+      if (version >= 5) w.nullable_string(m.reason);
       w.empty_tagged_fields();
     });
   }

@@ -1,8 +1,9 @@
 #pragma once
-// LeaveGroup (key 13), versions 0-3, all non-flexible (v4 is the first
-// flexible). v0-2 leave one member (member_id); v3 leaves a batch of members,
-// each by member_id and/or group_instance_id (KIP-345), and the response
-// answers per member. Response: v1 adds throttle_time_ms.
+// LeaveGroup (key 13), versions 0-5; v4 is the first flexible version.
+// v0-2 leave one member (member_id); v3 leaves a batch of members, each by
+// member_id and/or group_instance_id (KIP-345), and the response answers per
+// member; v5 adds each member's reason (KIP-800). Response: v1 adds
+// throttle_time_ms. No tagged fields.
 //
 // The two request shapes are kept as Kafka has them; which one a decoded
 // request carries follows from its version.
@@ -25,6 +26,7 @@ struct leave_group_request {
   struct member_identity {
     std::string member_id;
     std::optional<std::string> group_instance_id;
+    std::optional<std::string> reason;  // v5+
     friend bool operator==(const member_identity&, const member_identity&) = default;
   };
 

@@ -1,8 +1,10 @@
 #pragma once
-// ListGroups (key 16), versions 0-2, all non-flexible (v3 is the first
-// flexible, and librdkafka 2.0.2 goes flexible when it is advertised). The
-// request has no fields before v4's tagged states filter. Response: v1 adds
-// throttle_time_ms; v2 is the same as v1.
+// ListGroups (key 16), versions 0-5; v3 is the first flexible version
+// (librdkafka 2.0.2 goes flexible when it is advertised). The request has no
+// fields before v4's states_filter (KIP-518) and v5's types_filter (KIP-848:
+// "classic", "consumer", "share"); an empty filter matches every group.
+// Response: v1 adds throttle_time_ms; v4 each group's group_state; v5 its
+// group_type. No tagged fields.
 //
 // kafka-python 2.0.2's admin client sends its "v2" struct labelled as v1
 // (PROTOCOL.md); the bytes are the same, so nothing special is needed.
@@ -21,6 +23,9 @@ namespace sluice::protocol {
 struct list_groups_request {
   static constexpr api_key api = api_key::list_groups;
 
+  std::vector<std::string> states_filter;  // v4+
+  std::vector<std::string> types_filter;   // v5+
+
   void decode(reader& r, int16_t version);
   void encode(writer& w, int16_t version) const;
   friend bool operator==(const list_groups_request&, const list_groups_request&) = default;
@@ -32,6 +37,8 @@ struct list_groups_response {
   struct listed_group {
     std::string group_id;
     std::string protocol_type;
+    std::string group_state;  // v4+
+    std::string group_type;   // v5+
     friend bool operator==(const listed_group&, const listed_group&) = default;
   };
 

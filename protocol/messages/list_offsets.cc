@@ -24,6 +24,7 @@ void list_offsets_request::decode(reader& r, int16_t version) {
     });
     r.skip_tagged_fields();
   });
+  if (version >= 10) timeout_ms = r.int32();
   r.skip_tagged_fields();
 }
 
@@ -41,6 +42,7 @@ void list_offsets_request::encode(writer& w, int16_t version) const {
     });
     w.empty_tagged_fields();
   });
+  if (version >= 10) w.int32(timeout_ms);
   w.empty_tagged_fields();
 }
 

@@ -1,11 +1,15 @@
 #pragma once
-// ListOffsets (key 2), versions 0-5, all non-flexible (v6 is the first
-// flexible). Request: v0 has max_num_offsets; v2 adds isolation_level; v4
-// current_leader_epoch. Response: v0 answers old_style_offsets (an array);
-// v1 replaces it with a single timestamp + offset; v2 adds throttle_time_ms;
-// v4 leader_epoch.
+// ListOffsets (key 2), versions 0-10; v6 and later are flexible (compact
+// strings and arrays, tagged fields, no known tags). Request: v0 has
+// max_num_offsets; v2 adds isolation_level; v4 current_leader_epoch; v10
+// timeout_ms (for tiered storage reads). Response: v0 answers
+// old_style_offsets (an array); v1 replaces it with a single timestamp +
+// offset; v2 adds throttle_time_ms; v4 leader_epoch. v7, v8 and v9 add no
+// field: they only allow the special timestamps below.
 //
-// Timestamps -1 (latest) and -2 (earliest) are Kafka's special values.
+// Special timestamps (Kafka's ListOffsetsRequest constants), each valid from
+// the version in brackets: -1 latest [0], -2 earliest [0], -3 max timestamp
+// [7], -4 earliest local [8], -5 latest tiered [9].
 
 #include <cstdint>
 #include <string>
@@ -20,6 +24,9 @@ namespace sluice::protocol {
 
 inline constexpr int64_t list_offsets_latest_timestamp = -1;
 inline constexpr int64_t list_offsets_earliest_timestamp = -2;
+inline constexpr int64_t list_offsets_max_timestamp = -3;
+inline constexpr int64_t list_offsets_earliest_local_timestamp = -4;
+inline constexpr int64_t list_offsets_latest_tiered_timestamp = -5;
 
 struct list_offsets_request {
   static constexpr api_key api = api_key::list_offsets;
@@ -40,6 +47,7 @@ struct list_offsets_request {
   int32_t replica_id = -1;
   int8_t isolation_level = 0;  // v2+
   std::vector<topic> topics;
+  int32_t timeout_ms = 0;  // v10+
 
   void decode(reader& r, int16_t version);
   void encode(writer& w, int16_t version) const;

@@ -1,10 +1,14 @@
 #pragma once
-// Metadata (key 3), versions 0-8, all non-flexible (v9 is the first flexible).
+// Metadata (key 3), versions 0-12; v9 is the first flexible version.
 // Request: v1 makes topics nullable; v4 adds allow_auto_topic_creation; v8
-// adds the include_*_authorized_operations flags.
+// adds the include_*_authorized_operations flags (the cluster one until v10);
+// v10 adds each topic's topic_id and lets its name be null, though only v12
+// may use them (Kafka refuses an id or a null name at v10-11 as
+// INVALID_REQUEST).
 // Response: v1 adds rack, controller_id and is_internal; v2 cluster_id; v3
 // throttle_time_ms; v5 offline_replicas; v7 leader_epoch; v8 the
-// *_authorized_operations bit fields.
+// *_authorized_operations bit fields (the cluster one until v10); v10 each
+// topic's topic_id; v12 lets a topic's name be null (an unknown topic id).
 //
 // "All topics" is spelled differently by version (PROTOCOL.md G8): v0 sends an
 // empty array, v1+ a null one (and empty means none). A null topics list
@@ -20,6 +24,7 @@
 #include "protocol/api_keys.h"
 #include "protocol/error_code.h"
 #include "protocol/reader.h"
+#include "protocol/types.h"
 #include "protocol/writer.h"
 
 namespace sluice::protocol {
@@ -31,7 +36,8 @@ struct metadata_request {
   static constexpr api_key api = api_key::metadata;
 
   struct topic {
-    std::string name;
+    std::optional<std::string> name;  // null (v10+) when asked by topic_id
+    uuid topic_id{};                  // v10+; all zero: by name
     friend bool operator==(const topic&, const topic&) = default;
   };
 
@@ -71,10 +77,11 @@ struct metadata_response {
   };
   struct topic {
     protocol::error_code error_code = protocol::error_code::none;
-    std::string name;
-    bool is_internal = false;  // v1+
+    std::optional<std::string> name;  // null only at v12+ (an unknown topic id)
+    bool is_internal = false;         // v1+
     std::vector<partition> partitions;
     int32_t topic_authorized_operations = authorized_operations_omitted;  // v8+
+    uuid topic_id{};  // v10+; all zero for a topic asked by a name it does not have
     friend bool operator==(const topic&, const topic&) = default;
   };
 

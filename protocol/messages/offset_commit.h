@@ -1,12 +1,12 @@
 #pragma once
-// OffsetCommit (key 8), versions 0-7, all non-flexible (v8 is the first
-// flexible). The broker advertises 2-7 (kafka-python sends v2, PROTOCOL.md);
-// the codec also reads v0 and v1, which cost nothing.
+// OffsetCommit (key 8), versions 0-9; v8 is the first flexible version and
+// v9 has v8's fields (it is the first a KIP-848 consumer may use; a classic
+// group answers it as v8). Sarama 1.22's defaults send v1, kafka-python v2.
 // Request: v1 adds generation_id, member_id and a per-partition
 // commit_timestamp; v2 replaces commit_timestamp with a request-wide
 // retention_time_ms; v5 drops retention_time_ms (the broker's
 // offsets.retention.minutes rules); v6 adds committed_leader_epoch; v7
-// group_instance_id. Response: v3 adds throttle_time_ms.
+// group_instance_id. Response: v3 adds throttle_time_ms. No tagged fields.
 //
 // generation_id -1 with an empty member_id is a commit from outside the group
 // (admin tools, manual assignment), accepted while the group is Empty (G9).

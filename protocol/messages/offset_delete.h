@@ -1,8 +1,7 @@
 #pragma once
-// OffsetDelete (key 47), version 0, never flexible in the range Sluice
-// implements. Deletes a group's committed offsets for partitions it no longer
-// consumes (librdkafka's DeleteConsumerGroupOffsets). Note the response puts
-// error_code before throttle_time_ms, unlike most responses.
+// OffsetDelete (key 47), version 0, Kafka's only one, never flexible. Deletes a group's committed
+// offsets for partitions it no longer consumes (librdkafka's DeleteConsumerGroupOffsets). Note the
+// response puts error_code before throttle_time_ms, unlike most responses.
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,9 @@
 #pragma once
-// SyncGroup (key 14), versions 0-3, all non-flexible (v4 is the first
-// flexible). Request: v3 adds group_instance_id. Response: v1 adds
-// throttle_time_ms; v2 and v3 are the same as v1.
+// SyncGroup (key 14), versions 0-5; v4 is the first flexible version.
+// Request: v3 adds group_instance_id; v5 protocol_type and protocol_name (the
+// coordinator refuses a pair that is not the group's with
+// INCONSISTENT_GROUP_PROTOCOL). Response: v1 adds throttle_time_ms; v5
+// protocol_type and protocol_name (the group's). No tagged fields.
 //
 // Assignments are opaque bytes, copied out of the frame because the
 // coordinator hands them to other members later. For protocol_type "consumer"
@@ -34,6 +36,8 @@ struct sync_group_request {
   int32_t generation_id = 0;
   std::string member_id;
   std::optional<std::string> group_instance_id;            // v3+
+  std::optional<std::string> protocol_type;                // v5+
+  std::optional<std::string> protocol_name;                // v5+
   std::vector<sync_group_request_assignment> assignments;  // from the leader only
 
   void decode(reader& r, int16_t version);
@@ -46,6 +50,8 @@ struct sync_group_response {
 
   int32_t throttle_time_ms = 0;  // v1+
   protocol::error_code error_code = protocol::error_code::none;
+  std::optional<std::string> protocol_type;  // v5+
+  std::optional<std::string> protocol_name;  // v5+
   std::vector<std::byte> assignment;
 
   void decode(reader& r, int16_t version);

@@ -18,27 +18,32 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
     got[v.api_key] = {v.min_version, v.max_version};
   }
   std::map<int16_t, std::pair<int16_t, int16_t>> want = {
-      {0, {0, 7}},   // Produce: v0 advertised for librdkafka's gzip/snappy check (G2)
-      {1, {4, 11}},  // Fetch
-      {2, {0, 5}},   // ListOffsets
-      {3, {0, 8}},   // Metadata
-      {18, {0, 3}},  // ApiVersions
-      {19, {0, 4}},  // CreateTopics
-      {20, {0, 3}},  // DeleteTopics
-      {21, {0, 1}},  // DeleteRecords
-      {32, {0, 2}},  // DescribeConfigs
-      {33, {0, 1}},  // AlterConfigs
-      {37, {0, 1}},  // CreatePartitions: v0 for librdkafka
-      {8, {2, 7}},   // OffsetCommit: kafka-python sends v2
-      {9, {1, 5}},   // OffsetFetch: v6 would make librdkafka go flexible
-      {10, {0, 2}},  // FindCoordinator: v0 or librdkafka 2.0.2 never uses groups (G2)
-      {11, {0, 5}},  // JoinGroup
-      {12, {0, 3}},  // Heartbeat
-      {13, {0, 3}},  // LeaveGroup
-      {14, {0, 3}},  // SyncGroup
-      {15, {0, 4}},  // DescribeGroups
-      {16, {0, 2}},  // ListGroups: v3 would make librdkafka go flexible
-      {42, {0, 1}},  // DeleteGroups: v2 is flexible
+      {0, {0, 11}},  // Produce: v0 advertised for librdkafka's gzip/snappy check (G2)
+      {1, {4, 17}},  // Fetch
+      {2, {0, 10}},  // ListOffsets: the old clients cap below v6 (2, 1, 3)
+      {23, {0, 4}},  // OffsetForLeaderEpoch
+      {75, {0, 0}},  // DescribeTopicPartitions
+      {3, {0, 12}},  // Metadata
+      {18, {0, 4}},  // ApiVersions
+      {19, {0, 7}},  // CreateTopics
+      {20, {0, 6}},  // DeleteTopics
+      {21, {0, 2}},  // DeleteRecords
+      {32, {0, 4}},  // DescribeConfigs
+      {33, {0, 2}},  // AlterConfigs
+      {35, {0, 4}},  // DescribeLogDirs
+      {37, {0, 3}},  // CreatePartitions: v0 for librdkafka
+      {44, {0, 1}},  // IncrementalAlterConfigs
+      {60, {0, 1}},  // DescribeCluster
+      {8, {0, 9}},   // OffsetCommit: Sarama 1.22 sends v1, kafka-python v2
+      {9, {0, 9}},   // OffsetFetch: librdkafka 2.0.2 goes flexible (v7)
+      {10, {0, 6}},  // FindCoordinator: v0 or librdkafka 2.0.2 never uses groups (G2)
+      {11, {0, 9}},  // JoinGroup
+      {12, {0, 4}},  // Heartbeat
+      {13, {0, 5}},  // LeaveGroup
+      {14, {0, 5}},  // SyncGroup
+      {15, {0, 5}},  // DescribeGroups
+      {16, {0, 5}},  // ListGroups: librdkafka 2.0.2 goes flexible (v4)
+      {42, {0, 2}},  // DeleteGroups
       {47, {0, 0}},  // OffsetDelete
       // Share groups (KIP-932): flexible only, at Kafka 4.2's versions. Not in
       // PROTOCOL.md's first cut; no Debian client sends them (docs/share-groups.md).
@@ -74,6 +79,21 @@ TEST(api_versions_handler, answers_v3_with_the_table) {
   EXPECT_EQ(r.api_keys, make_api_versions_response().api_keys);
 }
 
+// v4 is v3 on the wire (KAFKA-17011 only widened what a feature's min may be);
+// current Java clients and librdkafka 2.15 send it first.
+TEST(api_versions_handler, answers_v4_as_v3_with_the_table) {
+  test::fake_shard shard;
+  protocol::api_versions_request body;
+  body.client_software_name = "apache-kafka-java";
+  body.client_software_version = "4.1.0";
+  auto a = std::make_shared<test::answer>();
+  handle_api_versions(shard, test::make_request(body, 4), test::capture(a));
+  ASSERT_TRUE(a->called && a->value);
+  auto r = test::decode_answer<protocol::api_versions_response>(*a->value, 4);
+  EXPECT_EQ(r.error_code, protocol::error_code::none);
+  EXPECT_EQ(r.api_keys, make_api_versions_response().api_keys);
+}
+
 TEST(api_versions_handler, unsupported_version_gets_error_35_in_v0_layout) {
   test::fake_shard shard;
   // The codec cannot encode v9, so build the request from a v3 one.
@@ -87,7 +107,7 @@ TEST(api_versions_handler, unsupported_version_gets_error_35_in_v0_layout) {
   ASSERT_EQ(r.api_keys.size(), 1u);
   EXPECT_EQ(r.api_keys[0].api_key, 18);
   EXPECT_EQ(r.api_keys[0].min_version, 0);
-  EXPECT_EQ(r.api_keys[0].max_version, 3);
+  EXPECT_EQ(r.api_keys[0].max_version, 4);
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include "protocol/uuid.h"
 #include "tests/broker/fake_shard.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/temp_dir.h"
 
 namespace sluice::broker {
 namespace {
@@ -39,6 +43,82 @@ TEST(topic_table, partitions_are_the_directories_present_at_start) {
   ASSERT_TRUE(logs);
   topic_table topics(**logs);
   EXPECT_EQ(topics.partitions("t"), (std::vector<int32_t>{0, 2}));
+  ASSERT_FALSE((*logs)->close());
+}
+
+TEST(topic_table, every_topic_has_its_own_id_and_a_recreated_topic_a_new_one) {
+  test::fake_shard shard;
+  auto& topics = shard.topics();
+  ASSERT_FALSE(topics.create_topic("a", 2));
+  ASSERT_FALSE(topics.create_topic("b", 1));
+  ASSERT_NE(topics.topic_id("a"), nullptr);
+  const protocol::uuid a = *topics.topic_id("a");
+  EXPECT_FALSE(protocol::is_zero(a));
+  EXPECT_FALSE(a == *topics.topic_id("b"));
+  ASSERT_NE(topics.topic_name(a), nullptr);
+  EXPECT_EQ(*topics.topic_name(a), "a");
+  EXPECT_EQ(topics.topic_id("zz"), nullptr);
+  EXPECT_TRUE(protocol::is_zero(topics.topic_id_or_zero("zz")));
+  ASSERT_FALSE(topics.delete_topic("a"));
+  EXPECT_EQ(topics.topic_id("a"), nullptr);
+  EXPECT_EQ(topics.topic_name(a), nullptr);
+  ASSERT_FALSE(topics.create_topic("a", 1));
+  EXPECT_FALSE(*topics.topic_id("a") == a);
+}
+
+TEST(topic_table, ids_are_kept_across_restarts_and_given_to_topics_that_had_none) {
+  sluice::test::temp_dir dir;
+  auto io = log::io::make_posix_backend();
+  log::log_manager_config lc;
+  lc.log_dirs = {dir.path()};
+  protocol::uuid kept;
+  auto open_table = [&](auto&& body) {
+    std::vector<std::string> warnings;
+    auto configs = topic_config_store::open(*io, dir.path(), warnings);
+    ASSERT_TRUE(configs);
+    auto logs = log::log_manager::open(*io, lc);
+    ASSERT_TRUE(logs);
+    {
+      topic_table topics(**logs, *configs);
+      body(topics, **logs);
+    }
+    ASSERT_FALSE((*logs)->close());
+  };
+  open_table([&](topic_table& topics, log::log_manager& logs) {
+    ASSERT_FALSE(topics.create_topic("t", 2));
+    kept = *topics.topic_id("t");
+    // A partition made behind the table's back, as data from before topic ids.
+    ASSERT_TRUE(logs.create({"old", 0}));
+  });
+  protocol::uuid old_id;
+  open_table([&](topic_table& topics, log::log_manager&) {
+    ASSERT_NE(topics.topic_id("t"), nullptr);
+    EXPECT_EQ(*topics.topic_id("t"), kept);
+    ASSERT_NE(topics.topic_id("old"), nullptr);
+    old_id = *topics.topic_id("old");
+  });
+  open_table([&](topic_table& topics, log::log_manager&) {
+    EXPECT_EQ(*topics.topic_id("old"), old_id);  // given once, then kept
+  });
+}
+
+TEST(topic_table, an_id_without_partitions_is_dropped_at_start) {
+  sluice::test::temp_dir dir;
+  auto io = log::io::make_posix_backend();
+  log::log_manager_config lc;
+  lc.log_dirs = {dir.path()};
+  std::vector<std::string> warnings;
+  auto configs = topic_config_store::open(*io, dir.path(), warnings);
+  ASSERT_TRUE(configs);
+  // A crash after the id was written and before the first partition.
+  ASSERT_FALSE((*configs)->put_id("ghost", protocol::random_uuid()));
+  auto logs = log::log_manager::open(*io, lc);
+  ASSERT_TRUE(logs);
+  {
+    topic_table topics(**logs, *configs);
+    EXPECT_EQ(topics.topic_id("ghost"), nullptr);
+  }
+  EXPECT_NE(::access((dir.path() + "/__sluice_topics/ghost.id").c_str(), F_OK), 0);
   ASSERT_FALSE((*logs)->close());
 }
 

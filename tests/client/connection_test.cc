@@ -37,7 +37,7 @@ TEST(connection, falls_back_to_api_versions_v0_and_uses_common_versions) {
                                           config_with_timeout(2s));
     EXPECT_TRUE(c) << c.error().message;
     if (!c) co_return;
-    EXPECT_EQ((*c)->version_for(protocol::api_key::metadata).value(), 8);  // codec max 8
+    EXPECT_EQ((*c)->version_for(protocol::api_key::metadata).value(), 12);  // codec max 12
     EXPECT_EQ((*c)->version_for(protocol::api_key::list_groups).value(), 1);
     auto produce = (*c)->version_for(protocol::api_key::produce);
     EXPECT_FALSE(produce);
@@ -65,7 +65,7 @@ TEST(connection, pipelined_answers_are_matched_by_correlation_id) {
     std::vector<std::vector<std::byte>> out;
     for (auto it = held.rbegin(); it != held.rend(); ++it) {
       protocol::list_groups_response resp;
-      resp.groups.push_back({"g" + std::to_string(it->correlation_id), "consumer"});
+      resp.groups.push_back({"g" + std::to_string(it->correlation_id), "consumer", "", ""});
       out.push_back(response_bytes(resp, it->version, it->correlation_id));
     }
     return out;

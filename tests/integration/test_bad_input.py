@@ -63,7 +63,7 @@ def test(binary):
     print("slow frame: closed after the read deadline")
 
     # ApiVersions v9 (header v2, as for every version from 3 on): UNSUPPORTED_VERSION
-    # in the v0 layout, listing 18 [0, 3].
+    # in the v0 layout, listing 18 [0, 4].
     c = Conn(broker)
     c.send(harness.request(18, 9, 42, b"", flexible=True))
     r = Reader(c.recv_frame())
@@ -74,7 +74,7 @@ def test(binary):
         key, lo, hi = r.take("hhh")
         ranges[key] = (lo, hi)
     expect(r.pos == len(r.data), "v0 body has %d extra bytes" % (len(r.data) - r.pos))
-    expect(ranges.get(18) == (0, 3), "ApiVersions range %s" % ranges)
+    expect(ranges.get(18) == (0, 4), "ApiVersions range %s" % ranges)
     c.close()
     print("ApiVersions v9: error 35, v0 body, range %s" % (ranges[18],))
 

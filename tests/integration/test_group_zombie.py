@@ -72,6 +72,8 @@ class Client:
 
 def test(binary):
     broker = harness.Broker(binary, settings={"group.initial.rebalance.delay.ms": "300"}).start()
+    # Commits to a topic that does not exist are refused (as Kafka does).
+    harness.kcat(broker, "-P", "-t", TOPIC, "-p", "0", input=b"x\n")
     a, b = Client(broker), Client(broker)
     error, generation, leader, member_a = a.join()
     expect(error == 0 and generation == 1 and leader == member_a, "A joined: %s" % error)

@@ -93,6 +93,18 @@ def test(binary):
     s.fails("group", "reset-offsets", "g", "--topic", "t", contains="exactly one")
     s.fails("perf", "produce", "--topic", "t", "--num-records", "5", "--producer-props", "foo=1",
             contains="foo=1")
+    # Producing to a topic that does not exist yet creates it (the broker
+    # allows it by default), as kcat and Kafka's console producer do.
+    s.run("produce", "-t", "fresh", input=b"a\nb\n")
+    got = s.out("consume", "-t", "fresh", "-e", "-f", "%s\n").split()
+    expect(got == ["a", "b"], "records of the auto-created topic: %r" % got)
+    # Where the broker does not allow it, the producer says so and sends nothing.
+    closed = Broker(binary, settings={"auto.create.topics.enable": "false"}).start()
+    c = Sluice(binary, closed)
+    c.fails("produce", "-t", "nope", input=b"x\n", contains="UNKNOWN_TOPIC_OR_PARTITION")
+    expect("nope" not in c.out("topic", "list"), "no topic created when auto-create is off")
+    closed.stop()
+
     # Nothing listens there: a clear reason, quickly.
     port = harness.free_port()
     s.fails("topic", "list", "-b", "127.0.0.1:%d" % port, bootstrap=False, contains="NETWORK_EXCEPTION")

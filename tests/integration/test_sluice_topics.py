@@ -57,6 +57,26 @@ def test(binary):
     s.run("topic", "delete", "audit", "--if-exists")
     s.fails("topic", "delete", "audit", contains="UNKNOWN_TOPIC_OR_PARTITION")
 
+    # Topic ids (Metadata v10+): a real one per topic, kept across a restart,
+    # and a topic created again under the same name gets a new one.
+    def topic_id(name):
+        head = s.out("topic", "describe", name).split("\n")[0].split("\t")
+        return head[1][len("TopicId: "):]
+    orders_id = topic_id("orders")
+    expect(len(orders_id) == 22 and orders_id != "A" * 22, "a real topic id: %r" % orders_id)
+    s.run("topic", "create", "audit", "-p", "1")
+    audit_id = topic_id("audit")
+    expect(audit_id not in (orders_id, "A" * 22), "audit has its own id: %r" % audit_id)
+    broker.stop()
+    broker.start(port=broker.port)
+    expect(topic_id("orders") == orders_id, "id kept across a restart")
+    s.run("topic", "delete", "audit")
+    deadline = time.time() + 10
+    while "audit" in s.out("topic", "list").split() and time.time() < deadline:
+        time.sleep(0.1)
+    s.run("topic", "create", "audit", "-p", "1")
+    expect(topic_id("audit") != audit_id, "a re-created topic gets a new id")
+
 
 if __name__ == "__main__":
     harness.main(test)

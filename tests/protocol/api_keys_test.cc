@@ -73,24 +73,36 @@ TEST(api_keys, unknown_keys_get_classic_headers) {
 
 TEST(api_keys, codec_ranges_are_the_implemented_ones) {
   EXPECT_TRUE(codec_supports(api_key::api_versions, 0));
-  EXPECT_TRUE(codec_supports(api_key::api_versions, 3));
-  EXPECT_FALSE(codec_supports(api_key::api_versions, 4));
-  EXPECT_TRUE(codec_supports(api_key::metadata, 8));
-  EXPECT_FALSE(codec_supports(api_key::metadata, 9));
+  EXPECT_TRUE(codec_supports(api_key::api_versions, 4));
+  EXPECT_FALSE(codec_supports(api_key::api_versions, 5));
+  EXPECT_TRUE(codec_supports(api_key::metadata, 12));  // flexible from v9
+  EXPECT_FALSE(codec_supports(api_key::metadata, 13));
   EXPECT_TRUE(codec_supports(api_key::produce, 0));
-  EXPECT_TRUE(codec_supports(api_key::produce, 7));
+  EXPECT_TRUE(codec_supports(api_key::produce, 11));  // flexible from v9
+  EXPECT_FALSE(codec_supports(api_key::produce, 12));
   EXPECT_FALSE(codec_supports(api_key::fetch, 3));
   EXPECT_TRUE(codec_supports(api_key::fetch, 4));
-  EXPECT_TRUE(codec_supports(api_key::fetch, 11));
+  EXPECT_TRUE(codec_supports(api_key::fetch, 17));  // flexible from v12
+  EXPECT_FALSE(codec_supports(api_key::fetch, 18));
   EXPECT_TRUE(codec_supports(api_key::list_offsets, 5));
-  EXPECT_FALSE(codec_supports(api_key::list_offsets, 6));
+  EXPECT_TRUE(codec_supports(api_key::list_offsets, 10));
+  EXPECT_FALSE(codec_supports(api_key::list_offsets, 11));
   EXPECT_TRUE(codec_supports(api_key::join_group, 0));
   EXPECT_TRUE(codec_supports(api_key::join_group, 5));
-  EXPECT_FALSE(codec_supports(api_key::join_group, 6));  // flexible
-  EXPECT_TRUE(codec_supports(api_key::offset_commit, 7));
-  EXPECT_FALSE(codec_supports(api_key::offset_commit, 8));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::join_group, 9));  // flexible from v6
+  EXPECT_FALSE(codec_supports(api_key::join_group, 10));
+  EXPECT_TRUE(codec_supports(api_key::offset_commit, 0));  // Sarama 1.22's defaults send v1
+  EXPECT_TRUE(codec_supports(api_key::offset_commit, 9));  // flexible from v8
+  EXPECT_FALSE(codec_supports(api_key::offset_commit, 10));
+  EXPECT_TRUE(codec_supports(api_key::offset_fetch, 9));
+  EXPECT_TRUE(codec_supports(api_key::find_coordinator, 6));
   EXPECT_TRUE(codec_supports(api_key::create_topics, 4));
-  EXPECT_FALSE(codec_supports(api_key::create_topics, 5));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::create_topics, 5));  // flexible
+  EXPECT_TRUE(codec_supports(api_key::create_topics, 7));
+  EXPECT_FALSE(codec_supports(api_key::create_topics, 8));
+  EXPECT_TRUE(codec_supports(api_key::describe_cluster, 0));
+  EXPECT_TRUE(codec_supports(api_key::incremental_alter_configs, 1));
+  EXPECT_TRUE(codec_supports(api_key::describe_log_dirs, 4));
   EXPECT_TRUE(codec_supports(api_key::offset_delete, 0));
   EXPECT_FALSE(codec_supports(api_key::sasl_handshake, 0));
   EXPECT_FALSE(codec_supports(api_key::metadata, -1));

@@ -139,7 +139,7 @@ TEST(encode_request_frame, size_prefix_counts_header_and_body) {
 
 TEST(encode_request_frame, refuses_versions_the_codec_does_not_implement) {
   chunked_buffer buf;
-  EXPECT_EQ(encode_request_frame(metadata_request{}, 9, 1, std::nullopt, buf),
+  EXPECT_EQ(encode_request_frame(metadata_request{}, 13, 1, std::nullopt, buf),
             codec_errc::unsupported_version);
 }
 

@@ -3,7 +3,8 @@
 // SyncGroup, Heartbeat, LeaveGroup, ListGroups, DescribeGroups, DeleteGroups)
 // and consumer protocol payloads, one make<M>(version) per struct, under the
 // same rule as random_messages.h: a generated message sets exactly the fields
-// its version carries. The offset APIs are in random_messages_offsets.h.
+// its version carries (flexible versions included; these APIs have no
+// tagged fields). The offset APIs are in random_messages_offsets.h.
 
 #include <optional>
 #include <utility>
@@ -24,20 +25,33 @@ namespace sluice::protocol::testing {
 template <>
 inline find_coordinator_request message_generator::make(int16_t v) {
   find_coordinator_request m;
-  m.key = string();
+  if (v <= 3) m.key = string();
   if (v >= 1) m.key_type = any<int8_t>();
+  if (v >= 4) m.coordinator_keys = strings(5);
   return m;
 }
 
 template <>
 inline find_coordinator_response message_generator::make(int16_t v) {
-  find_coordinator_response m;
+  using M = find_coordinator_response;
+  M m;
   if (v >= 1) m.throttle_time_ms = any<int32_t>();
-  m.error_code = any_error();
-  if (v >= 1) m.error_message = nullable_string();
-  m.node_id = any<int32_t>();
-  m.host = string();
-  m.port = any<int32_t>();
+  if (v <= 3) {
+    m.error_code = any_error();
+    if (v >= 1) m.error_message = nullable_string();
+    m.node_id = any<int32_t>();
+    m.host = string();
+    m.port = any<int32_t>();
+  } else {
+    m.coordinators = vec<M::coordinator>(4, [&](M::coordinator& c) {
+      c.key = string();
+      c.node_id = any<int32_t>();
+      c.host = string();
+      c.port = any<int32_t>();
+      c.error_code = any_error();
+      c.error_message = nullable_string();
+    });
+  }
   return m;
 }
 
@@ -55,6 +69,7 @@ inline join_group_request message_generator::make(int16_t v) {
     p.name = string();
     p.metadata = blob();
   });
+  if (v >= 8) m.reason = nullable_string();
   return m;
 }
 
@@ -65,8 +80,14 @@ inline join_group_response message_generator::make(int16_t v) {
   if (v >= 2) m.throttle_time_ms = any<int32_t>();
   m.error_code = any_error();
   m.generation_id = any<int32_t>();
-  m.protocol_name = string();
+  if (v >= 7) {
+    m.protocol_type = nullable_string();
+    m.protocol_name = nullable_string();
+  } else {
+    m.protocol_name = string();
+  }
   m.leader = string();
+  if (v >= 9) m.skip_assignment = coin();
   m.member_id = string();
   m.members = vec<M::join_group_response_member>(4, [&](M::join_group_response_member& mem) {
     mem.member_id = string();
@@ -84,6 +105,10 @@ inline sync_group_request message_generator::make(int16_t v) {
   m.generation_id = any<int32_t>();
   m.member_id = string();
   if (v >= 3) m.group_instance_id = nullable_string();
+  if (v >= 5) {
+    m.protocol_type = nullable_string();
+    m.protocol_name = nullable_string();
+  }
   m.assignments = vec<M::sync_group_request_assignment>(4, [&](auto& a) {
     a.member_id = string();
     a.assignment = blob();
@@ -96,6 +121,10 @@ inline sync_group_response message_generator::make(int16_t v) {
   sync_group_response m;
   if (v >= 1) m.throttle_time_ms = any<int32_t>();
   m.error_code = any_error();
+  if (v >= 5) {
+    m.protocol_type = nullable_string();
+    m.protocol_name = nullable_string();
+  }
   m.assignment = blob();
   return m;
 }
@@ -128,6 +157,7 @@ inline leave_group_request message_generator::make(int16_t v) {
     m.members = vec<M::member_identity>(4, [&](M::member_identity& mem) {
       mem.member_id = string();
       mem.group_instance_id = nullable_string();
+      if (v >= 5) mem.reason = nullable_string();
     });
   }
   return m;
@@ -150,8 +180,11 @@ inline leave_group_response message_generator::make(int16_t v) {
 }
 
 template <>
-inline list_groups_request message_generator::make(int16_t /*v*/) {
-  return {};
+inline list_groups_request message_generator::make(int16_t v) {
+  list_groups_request m;
+  if (v >= 4) m.states_filter = strings(4);
+  if (v >= 5) m.types_filter = strings(3);
+  return m;
 }
 
 template <>
@@ -163,6 +196,8 @@ inline list_groups_response message_generator::make(int16_t v) {
   m.groups = vec<M::listed_group>(5, [&](M::listed_group& g) {
     g.group_id = string();
     g.protocol_type = string();
+    if (v >= 4) g.group_state = string();
+    if (v >= 5) g.group_type = string();
   });
   return m;
 }

@@ -107,6 +107,24 @@ TEST(round_trip, delete_records_request_every_version) {
 TEST(round_trip, delete_records_response_every_version) {
   check_round_trips<delete_records_response>(111);
 }
+TEST(round_trip, incremental_alter_configs_request_every_version) {
+  check_round_trips<incremental_alter_configs_request>(170);
+}
+TEST(round_trip, incremental_alter_configs_response_every_version) {
+  check_round_trips<incremental_alter_configs_response>(171);
+}
+TEST(round_trip, describe_cluster_request_every_version) {
+  check_round_trips<describe_cluster_request>(172);
+}
+TEST(round_trip, describe_cluster_response_every_version) {
+  check_round_trips<describe_cluster_response>(173);
+}
+TEST(round_trip, describe_log_dirs_request_every_version) {
+  check_round_trips<describe_log_dirs_request>(174);
+}
+TEST(round_trip, describe_log_dirs_response_every_version) {
+  check_round_trips<describe_log_dirs_response>(175);
+}
 TEST(round_trip, init_producer_id_request_every_version) {
   check_round_trips<init_producer_id_request>(112);
 }
@@ -163,6 +181,18 @@ TEST(round_trip, offset_delete_request_every_version) {
 TEST(round_trip, offset_delete_response_every_version) {
   check_round_trips<offset_delete_response>(135);
 }
+TEST(round_trip, offset_for_leader_epoch_request_every_version) {
+  check_round_trips<offset_for_leader_epoch_request>(140);
+}
+TEST(round_trip, offset_for_leader_epoch_response_every_version) {
+  check_round_trips<offset_for_leader_epoch_response>(141);
+}
+TEST(round_trip, describe_topic_partitions_request_every_version) {
+  check_round_trips<describe_topic_partitions_request>(142);
+}
+TEST(round_trip, describe_topic_partitions_response_every_version) {
+  check_round_trips<describe_topic_partitions_response>(143);
+}
 
 // Every truncation of a valid encoding is refused: a decoder never reads past
 // the bytes it was given, and never reports success on a short body.
@@ -216,6 +246,12 @@ TEST(round_trip, admin_truncated_bodies_are_refused) {
   check_truncations<delete_records_response>(211);
   check_truncations<init_producer_id_request>(212);
   check_truncations<init_producer_id_response>(213);
+  check_truncations<incremental_alter_configs_request>(214);
+  check_truncations<incremental_alter_configs_response>(215);
+  check_truncations<describe_cluster_request>(216);
+  check_truncations<describe_cluster_response>(217);
+  check_truncations<describe_log_dirs_request>(218);
+  check_truncations<describe_log_dirs_response>(219);
 }
 
 TEST(round_trip, group_truncated_bodies_are_refused) {
@@ -241,6 +277,10 @@ TEST(round_trip, group_truncated_bodies_are_refused) {
   check_truncations<delete_groups_response>(239);
   check_truncations<offset_delete_request>(240);
   check_truncations<offset_delete_response>(241);
+  check_truncations<offset_for_leader_epoch_request>(242);
+  check_truncations<offset_for_leader_epoch_response>(243);
+  check_truncations<describe_topic_partitions_request>(244);
+  check_truncations<describe_topic_partitions_response>(245);
 }
 
 // Corrupted encodings (random bytes overwritten) go through every decoder:
@@ -299,6 +339,12 @@ TEST(round_trip, admin_corrupted_bodies_are_decoded_or_refused_within_bounds) {
   check_mutations<delete_records_response>(261);
   check_mutations<init_producer_id_request>(262);
   check_mutations<init_producer_id_response>(263);
+  check_mutations<incremental_alter_configs_request>(264);
+  check_mutations<incremental_alter_configs_response>(265);
+  check_mutations<describe_cluster_request>(266);
+  check_mutations<describe_cluster_response>(267);
+  check_mutations<describe_log_dirs_request>(268);
+  check_mutations<describe_log_dirs_response>(269);
 }
 
 TEST(round_trip, group_corrupted_bodies_are_decoded_or_refused_within_bounds) {
@@ -324,6 +370,10 @@ TEST(round_trip, group_corrupted_bodies_are_decoded_or_refused_within_bounds) {
   check_mutations<delete_groups_response>(289);
   check_mutations<offset_delete_request>(290);
   check_mutations<offset_delete_response>(291);
+  check_mutations<offset_for_leader_epoch_request>(292);
+  check_mutations<offset_for_leader_epoch_response>(293);
+  check_mutations<describe_topic_partitions_request>(294);
+  check_mutations<describe_topic_partitions_response>(295);
 }
 
 }  // namespace

@@ -142,8 +142,10 @@ awaitable<status> produce_command(session& s, const produce_options& o) {
   if (!pc) co_return pc.err();
   auto build = record_builder::make(o);
   if (!build) co_return build.err();
-  // Fail early and clearly on a topic or partition that is not there.
-  auto t = co_await s.cluster.topic(o.topic);
+  // Fail early and clearly on a topic or partition that is not there. A
+  // missing topic is created where the broker allows it
+  // (auto.create.topics.enable), as Kafka's console producer and kcat do.
+  auto t = co_await s.cluster.topic(o.topic, pc->allow_auto_create_topics);
   if (!t) co_return from_client(t.error());
   if (o.partition &&
       (*o.partition < 0 || *o.partition >= static_cast<int32_t>(t->partitions.size())))

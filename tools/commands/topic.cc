@@ -4,15 +4,11 @@
 #include <iostream>
 
 #include "client/admin.h"
+#include "protocol/uuid.h"
 #include "tools/table.h"
 
 namespace sluice::tools {
 namespace {
-
-// Kafka prints a topic id as its Uuid in base64url; the broker's Metadata
-// versions carry none, so this is Kafka's zero Uuid, as Kafka prints it for
-// topics without an id.
-constexpr const char* zero_topic_id = "AAAAAAAAAAAAAAAAAAAAAA";
 
 result<std::map<std::string, std::string>> parse_configs(const std::vector<std::string>& configs) {
   std::map<std::string, std::string> out;
@@ -78,7 +74,7 @@ awaitable<status> topic_describe(session& s, const topic_options& o) {
   for (const auto& t : topics) {
     topic_description d;
     d.name = t.name;
-    d.topic_id = zero_topic_id;
+    d.topic_id = protocol::to_base64url(t.topic_id);  // all zero from a broker without ids
     for (const auto& p : t.partitions) {
       d.partitions.push_back({p.partition, p.leader, p.replicas, p.isr});
       d.replication_factor =

@@ -25,7 +25,7 @@ class group_admin_handlers : public ::testing::Test {
     r.group = group;
     r.topic = topic;
     r.partition = partition;
-    r.value = group::committed_offset{5, -1, std::nullopt, 1};
+    r.value = group::committed_offset{5, -1, std::nullopt, 1, -1};
     coordinator_.append({r}, [](std::error_code ec) { EXPECT_FALSE(ec); });
     shard_.run_io();
   }

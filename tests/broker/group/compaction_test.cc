@@ -16,7 +16,7 @@ offsets_record commit(std::string group, int32_t partition, int64_t offset, int6
   r.group = std::move(group);
   r.topic = "t";
   r.partition = partition;
-  r.value = committed_offset{offset, -1, std::nullopt, ts};
+  r.value = committed_offset{offset, -1, std::nullopt, ts, -1};
   return r;
 }
 
@@ -187,6 +187,33 @@ TEST(coordinator, offsets_of_groups_empty_longer_than_the_retention_expire) {
   EXPECT_FALSE(again.offsets("old"));
   EXPECT_FALSE(again.offsets("simple"));
   EXPECT_EQ(again.offsets("g")->at({"t", 0}).offset, 5);
+}
+
+// OffsetCommit v2-4's retention_time_ms: the offset's own expiry time, kept
+// across a restart (value version 1) and honoured instead of the broker's.
+TEST(coordinator, an_offset_with_its_own_expiry_time_expires_then) {
+  broker_config cfg;
+  cfg.offsets_retention_minutes = 1000;
+  test::fake_shard shard(cfg);
+  {
+    coordinator c(shard, {});
+    auto soon = commit("simple", 0, 1, 1000);
+    soon.value->expire_timestamp_ms = 5000;
+    commit_now(shard, c, {soon, commit("simple", 1, 2, 1000)});
+  }
+  coordinator c(shard, {});
+  ASSERT_FALSE(c.load());
+  ASSERT_TRUE(c.offsets("simple"));
+  EXPECT_EQ(c.offsets("simple")->at({"t", 0}).expire_timestamp_ms, 5000);
+  EXPECT_EQ(c.offsets("simple")->at({"t", 1}).expire_timestamp_ms, -1);
+  c.expire_offsets(4999);
+  shard.run_io();
+  EXPECT_EQ(c.offsets("simple")->size(), 2u);
+  c.expire_offsets(5000);
+  shard.run_io();
+  ASSERT_TRUE(c.offsets("simple"));
+  EXPECT_EQ(c.offsets("simple")->size(), 1u);  // partition 1 follows the broker's retention
+  EXPECT_TRUE(c.offsets("simple")->contains({"t", 1}));
 }
 
 }  // namespace

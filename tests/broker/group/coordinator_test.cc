@@ -13,7 +13,7 @@ offsets_record commit(std::string group, std::string topic, int32_t partition, i
   r.group = std::move(group);
   r.topic = std::move(topic);
   r.partition = partition;
-  r.value = committed_offset{offset, -1, "meta", 1234};
+  r.value = committed_offset{offset, -1, "meta", 1234, -1};
   return r;
 }
 

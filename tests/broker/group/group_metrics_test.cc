@@ -17,7 +17,7 @@ TEST(group_metrics, committed_offset_and_lag_per_partition_also_without_members)
   r.group = "g\"q";  // escaped as a label value
   r.topic = "t";
   r.partition = 1;
-  r.value = committed_offset{0, -1, std::nullopt, 1};
+  r.value = committed_offset{0, -1, std::nullopt, 1, -1};
   offsets_record gone = r;
   gone.topic = "deleted-topic";
   bool done = false;

@@ -137,5 +137,33 @@ TEST_F(group_test, leave_of_the_last_member_empties_the_group) {
   EXPECT_EQ(g_.state(), group_state::dead);
 }
 
+// SyncGroup v5 names the protocol type and name: a pair that is not the
+// group's is refused, and the answer carries the group's.
+TEST_F(group_test, sync_v5_checks_and_answers_the_protocol) {
+  auto a = std::make_shared<std::optional<protocol::join_group_response>>();
+  const std::string m = join_new(a);
+  timers_.advance(100);
+  ASSERT_TRUE(*a);
+  EXPECT_EQ((*a)->protocol_type, "consumer");
+  protocol::sync_group_request r;
+  r.group_id = "g";
+  r.member_id = m;
+  r.generation_id = 1;
+  r.protocol_type = "consumer";
+  r.protocol_name = "roundrobin";
+  std::optional<protocol::sync_group_response> got;
+  g_.sync(r, [&](auto x) { got = std::move(x); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->error_code, error_code::inconsistent_group_protocol);
+  r.protocol_name = "range";
+  r.assignments.push_back({m, {std::byte{7}}});
+  got.reset();
+  g_.sync(r, [&](auto x) { got = std::move(x); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->error_code, error_code::none);
+  EXPECT_EQ(got->protocol_type, "consumer");
+  EXPECT_EQ(got->protocol_name, "range");
+}
+
 }  // namespace
 }  // namespace sluice::broker::group

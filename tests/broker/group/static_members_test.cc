@@ -13,12 +13,12 @@ class static_member_test : public group_test {
   using answer = std::shared_ptr<std::optional<protocol::join_group_response>>;
   // A JoinGroup v5 with an instance id; static members get no MEMBER_ID_REQUIRED.
   answer join_static(const std::string& instance, std::string member = {},
-                     int32_t session_ms = 6000) {
+                     int32_t session_ms = 6000, int16_t version = 5) {
     auto out = std::make_shared<std::optional<protocol::join_group_response>>();
     auto r = join_req(std::move(member));
     r.group_instance_id = instance;
     r.session_timeout_ms = session_ms;
-    g_.join(r, 5, "c", [out](auto a) { *out = std::move(a); });
+    g_.join(r, version, "c", [out](auto a) { *out = std::move(a); });
     return out;
   }
   protocol::heartbeat_request beat_req(const std::string& member, const std::string& instance) {
@@ -103,6 +103,26 @@ TEST_F(static_member_test, restarting_leader_is_not_told_to_reassign) {
   EXPECT_NE((*again)->member_id, leader);
   EXPECT_EQ(g_.leader(), (*again)->member_id);
   EXPECT_EQ(g_.state(), group_state::stable);
+}
+
+// JoinGroup v9 (KIP-814) says it plainly: the returning leader is named as
+// leader, gets the member list, and is told to skip the assignment.
+TEST_F(static_member_test, restarting_leader_at_v9_is_told_to_skip_assignment) {
+  auto [ma, mb] = stable_pair();
+  const std::string leader = g_.leader();
+  auto again = join_static(leader == ma ? "a" : "b", {}, 6000, 9);
+  ASSERT_TRUE(*again);
+  EXPECT_EQ((*again)->generation_id, 1);
+  EXPECT_EQ((*again)->leader, (*again)->member_id);
+  EXPECT_TRUE((*again)->skip_assignment);
+  EXPECT_EQ((*again)->members.size(), 2u);
+  EXPECT_EQ((*again)->protocol_type, "consumer");
+  EXPECT_EQ(g_.state(), group_state::stable);
+  // A follower coming back is not the leader and assigns nothing either way.
+  auto follower = join_static(leader == ma ? "b" : "a", {}, 6000, 9);
+  ASSERT_TRUE(*follower);
+  EXPECT_FALSE((*follower)->skip_assignment);
+  EXPECT_TRUE((*follower)->members.empty());
 }
 
 TEST_F(static_member_test, restart_with_changed_protocols_rebalances) {

@@ -112,5 +112,64 @@ TEST_F(create_topics_handler, v0_answers_without_messages) {
   EXPECT_EQ(resp.topics.at(0).error_code, error_code::none);
 }
 
+TEST_F(create_topics_handler, v7_answers_the_topic_id_partitions_and_configs) {
+  create_topics_request r;
+  auto t = topic("v7", 2);
+  t.configs = {{"retention.ms", "60000"}};
+  r.topics.push_back(t);
+  auto resp = send(r, 7).topics.at(0);
+  ASSERT_EQ(resp.error_code, error_code::none);
+  const protocol::uuid* id = shard_.topics().topic_id("v7");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(resp.topic_id, *id);
+  EXPECT_EQ(resp.num_partitions, 2);
+  EXPECT_EQ(resp.replication_factor, 1);
+  ASSERT_TRUE(resp.configs);
+  bool saw_retention = false;
+  for (const auto& c : *resp.configs) {
+    if (c.name != "retention.ms") continue;
+    saw_retention = true;
+    EXPECT_EQ(c.value, "60000");
+    EXPECT_EQ(c.config_source, protocol::config_source_dynamic_topic);
+  }
+  EXPECT_TRUE(saw_retention);
+}
+
+TEST_F(create_topics_handler, v5_failure_answers_no_configs) {
+  ASSERT_FALSE(shard_.topics().create_topic("dup", 1));
+  create_topics_request r;
+  r.topics.push_back(topic("dup"));
+  auto resp = send(r, 5).topics.at(0);
+  EXPECT_EQ(resp.error_code, error_code::topic_already_exists);
+  EXPECT_EQ(resp.num_partitions, -1);
+  EXPECT_FALSE(resp.configs);
+}
+
+// Keys tools send with Kafka's values, including ones that are no-ops on one
+// node, are accepted and stored.
+TEST_F(create_topics_handler, standard_kafka_keys_are_accepted_and_stored) {
+  auto t = topic("std");
+  t.configs = {{"min.insync.replicas", "1"},
+               {"unclean.leader.election.enable", "false"},
+               {"message.timestamp.difference.max.ms", "9223372036854775807"},
+               {"delete.retention.ms", "3600000"},
+               {"preallocate", "true"},
+               {"cleanup.policy", "delete"}};
+  EXPECT_EQ(create_one(t), error_code::none);
+  EXPECT_EQ(shard_.topics().configs().get("std").size(), 6u);
+}
+
+TEST_F(create_topics_handler, a_key_sluice_cannot_honour_is_refused_by_name) {
+  auto t = topic("c");
+  t.configs = {{"cleanup.policy", "compact"}};
+  create_topics_request r;
+  r.topics.push_back(t);
+  auto resp = send(r, 7).topics.at(0);
+  EXPECT_EQ(resp.error_code, error_code::invalid_config);
+  ASSERT_TRUE(resp.error_message);
+  EXPECT_NE(resp.error_message->find("cleanup.policy"), std::string::npos);
+  EXPECT_FALSE(shard_.topics().partitions("c"));
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -68,5 +68,64 @@ TEST_F(delete_topics_handler, a_waiting_fetch_is_answered_when_its_topic_goes) {
   EXPECT_EQ(shard_.pending_timers(), 0u);
 }
 
+class delete_topics_v6 : public delete_topics_handler {
+ protected:
+  std::vector<delete_topics_response::deletable_topic_result> remove_v6(
+      std::vector<delete_topics_request::delete_topic_state> topics) {
+    delete_topics_request r;
+    r.topics = std::move(topics);
+    auto a = std::make_shared<test::answer>();
+    handle_delete_topics(shard_, test::make_request(r, 6), test::capture(a));
+    EXPECT_TRUE(a->called && a->value);
+    return test::decode_answer<delete_topics_response>(*a->value, 6).responses;
+  }
+};
+
+TEST_F(delete_topics_v6, deletes_by_topic_id_and_answers_its_name) {
+  const protocol::uuid* id = shard_.topics().topic_id("t");
+  ASSERT_NE(id, nullptr);
+  const protocol::uuid saved = *id;
+  auto r = remove_v6({{std::nullopt, saved}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].error_code, error_code::none);
+  EXPECT_EQ(r[0].name, "t");
+  EXPECT_EQ(r[0].topic_id, saved);
+  EXPECT_FALSE(shard_.topics().partitions("t"));
+}
+
+TEST_F(delete_topics_v6, by_name_answers_the_topic_id) {
+  const protocol::uuid saved = shard_.topics().topic_id_or_zero("t");
+  auto r = remove_v6({{"t", protocol::uuid{}}});
+  EXPECT_EQ(r.at(0).error_code, error_code::none);
+  EXPECT_EQ(r.at(0).topic_id, saved);
+  EXPECT_NE(saved, protocol::uuid{});
+}
+
+TEST_F(delete_topics_v6, an_unknown_id_is_unknown_topic_id_with_a_null_name) {
+  protocol::uuid stranger;
+  stranger.bytes[0] = std::byte{1};
+  auto r = remove_v6({{std::nullopt, stranger}});
+  EXPECT_EQ(r.at(0).error_code, error_code::unknown_topic_id);
+  EXPECT_FALSE(r.at(0).name);
+  EXPECT_EQ(r.at(0).topic_id, stranger);
+  EXPECT_TRUE(shard_.topics().partitions("t"));
+}
+
+TEST_F(delete_topics_v6, a_recreated_topics_old_id_no_longer_deletes_it) {
+  const protocol::uuid old_id = shard_.topics().topic_id_or_zero("t");
+  ASSERT_EQ(remove({"t"}).at(0).error_code, error_code::none);
+  ASSERT_FALSE(shard_.topics().create_topic("t", 1));
+  EXPECT_EQ(remove_v6({{std::nullopt, old_id}}).at(0).error_code, error_code::unknown_topic_id);
+  EXPECT_TRUE(shard_.topics().partitions("t"));
+}
+
+TEST_F(delete_topics_v6, both_or_neither_name_and_id_is_invalid_request) {
+  const protocol::uuid id = shard_.topics().topic_id_or_zero("t");
+  auto r = remove_v6({{"t", id}, {std::nullopt, protocol::uuid{}}});
+  EXPECT_EQ(r.at(0).error_code, error_code::invalid_request);
+  EXPECT_EQ(r.at(1).error_code, error_code::invalid_request);
+  EXPECT_TRUE(shard_.topics().partitions("t"));
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -2,6 +2,7 @@
 
 #include "broker/api_table.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/uuid.h"
 #include "tests/broker/fake_shard.h"
 #include "tests/support/batch_builder.h"
 
@@ -154,6 +155,75 @@ TEST_F(fetch_handler, max_bytes_limits_later_partitions_but_not_the_first_batch)
   EXPECT_EQ(r.responses[0].partitions[0].records.size(), batches_[0].size());  // KIP-74
   EXPECT_EQ(r.responses[0].partitions[1].records.size(), 0u);
   EXPECT_EQ(r.responses[0].partitions[1].high_watermark, 3);
+}
+
+// Fetch v13+ (librdkafka 2.15, Kafka's Java client): topics by id, data
+// still sent as a file slice, the id echoed and no name on the wire.
+TEST_F(fetch_handler, v17_fetches_by_topic_id_with_zero_copy) {
+  append(0, 3);
+  const protocol::uuid id = shard_.topics().topic_id_or_zero("t");
+  ASSERT_FALSE(protocol::is_zero(id));
+  auto body = request_for({{0, 0}});
+  body.topics[0].topic.clear();  // a v13+ client knows only the id
+  body.topics[0].topic_id = id;
+  auto a = fetch(body, 17);
+  ASSERT_TRUE(a->called);
+  ASSERT_EQ(a->value->slices.size(), 1u);
+  auto r = decode(*a, 17);
+  ASSERT_EQ(r.responses.size(), 1u);
+  EXPECT_EQ(r.responses[0].topic_id, id);
+  EXPECT_EQ(r.responses[0].topic, "");
+  const auto& p = r.responses[0].partitions.at(0);
+  EXPECT_EQ(p.error_code, error_code::none);
+  EXPECT_EQ(p.high_watermark, 3);
+  EXPECT_EQ(p.records.size(), batches_[0].size());
+  // A single node leads at epoch 0: the v12+ tagged fields keep their defaults.
+  EXPECT_EQ(p.current_leader, protocol::leader_id_and_epoch{});
+  EXPECT_EQ(p.diverging_epoch, fetch_response::epoch_end_offset{});
+}
+
+TEST_F(fetch_handler, an_unknown_topic_id_is_unknown_topic_id) {
+  auto body = request_for({{0, 0}, {1, 0}});
+  body.topics[0].topic_id.bytes[0] = std::byte{7};  // no topic has it
+  auto a = fetch(body, 13);
+  ASSERT_TRUE(a->called);
+  auto r = decode(*a, 13);
+  ASSERT_EQ(r.responses.size(), 1u);
+  EXPECT_EQ(r.responses[0].topic_id, body.topics[0].topic_id);
+  ASSERT_EQ(r.responses[0].partitions.size(), 2u);
+  for (const auto& p : r.responses[0].partitions) {
+    EXPECT_EQ(p.error_code, error_code::unknown_topic_id);
+  }
+}
+
+// A topic created again under its old name has a new id: a client holding the
+// old one is told the id is unknown (it refreshes metadata), not served the
+// new topic's data.
+TEST_F(fetch_handler, the_id_of_a_recreated_topic_no_longer_fetches) {
+  const protocol::uuid old_id = shard_.topics().topic_id_or_zero("t");
+  ASSERT_FALSE(shard_.topics().delete_topic("t"));
+  ASSERT_FALSE(shard_.topics().create_topic("t", 2));
+  append(0, 2);
+  auto body = request_for({{0, 0}});
+  body.topics[0].topic_id = old_id;
+  auto a = fetch(body, 17);
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(decode(*a, 17).responses[0].partitions[0].error_code, error_code::unknown_topic_id);
+
+  body.topics[0].topic_id = shard_.topics().topic_id_or_zero("t");
+  auto b = fetch(body, 17);
+  ASSERT_TRUE(b->called);
+  EXPECT_EQ(decode(*b, 17).responses[0].partitions[0].high_watermark, 2);
+}
+
+// v12 is flexible but still names topics.
+TEST_F(fetch_handler, v12_fetches_by_name) {
+  append(1, 2);
+  auto a = fetch(request_for({{1, 0}}), 12);
+  ASSERT_TRUE(a->called);
+  auto r = decode(*a, 12);
+  EXPECT_EQ(r.responses.at(0).topic, "t");
+  EXPECT_EQ(r.responses.at(0).partitions.at(0).records.size(), batches_[0].size());
 }
 
 }  // namespace

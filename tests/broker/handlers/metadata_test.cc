@@ -2,6 +2,7 @@
 
 #include "broker/api_table.h"
 #include "protocol/messages/metadata.h"
+#include "protocol/uuid.h"
 #include "tests/broker/fake_shard.h"
 
 namespace sluice::broker {
@@ -81,6 +82,65 @@ TEST(metadata_handler, all_topics_by_version) {
   metadata_request empty = for_topics({});
   EXPECT_EQ(ask(shard, empty, 1).topics.size(), 0u);  // v1+: empty means none
   EXPECT_EQ(ask(shard, empty, 0).topics.size(), 2u);  // v0: empty means all
+}
+
+// v10+ answers carry the topic table's ids: what a current client (librdkafka
+// 2.15's share consumer, Fetch v13+) maps assignments and fetches with.
+TEST(metadata_handler, v12_answers_each_topics_id) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().create_topic("a", 1));
+  auto r = ask(shard, for_topics({"a", "missing"}, false), 12);
+  ASSERT_EQ(r.topics.size(), 2u);
+  EXPECT_EQ(r.topics[0].name, "a");
+  EXPECT_EQ(r.topics[0].topic_id, shard.topics().topic_id_or_zero("a"));
+  EXPECT_FALSE(protocol::is_zero(r.topics[0].topic_id));
+  EXPECT_EQ(r.topics[1].error_code, error_code::unknown_topic_or_partition);
+  EXPECT_TRUE(protocol::is_zero(r.topics[1].topic_id));  // Kafka: zero for an unknown name
+
+  metadata_request all;
+  auto every = ask(shard, all, 10);
+  ASSERT_EQ(every.topics.size(), 1u);
+  EXPECT_EQ(every.topics[0].topic_id, shard.topics().topic_id_or_zero("a"));
+}
+
+TEST(metadata_handler, v12_looks_topics_up_by_id) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().create_topic("a", 2));
+  const protocol::uuid id = shard.topics().topic_id_or_zero("a");
+  protocol::uuid unknown;
+  unknown.bytes[15] = std::byte{9};
+  metadata_request req;
+  req.topics.emplace();
+  req.topics->push_back({std::nullopt, id});
+  req.topics->push_back({std::nullopt, unknown});
+  req.topics->push_back({"ignored-beside-ids", protocol::uuid{}});
+  auto r = ask(shard, req, 12);
+  ASSERT_EQ(r.topics.size(), 2u);
+  EXPECT_EQ(r.topics[0].error_code, error_code::none);
+  EXPECT_EQ(r.topics[0].name, "a");
+  EXPECT_EQ(r.topics[0].topic_id, id);
+  EXPECT_EQ(r.topics[0].partitions.size(), 2u);
+  EXPECT_EQ(r.topics[1].error_code, error_code::unknown_topic_id);
+  EXPECT_EQ(r.topics[1].name, std::nullopt);
+  EXPECT_EQ(r.topics[1].topic_id, unknown);
+  EXPECT_FALSE(shard.topics().partitions("ignored-beside-ids"));  // nothing auto-created
+}
+
+// Kafka: "Topic IDs are not supported in requests for version 10/11".
+TEST(metadata_handler, ids_before_v12_are_invalid_request) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().create_topic("a", 1));
+  for (int16_t version : {10, 11}) {
+    metadata_request req;
+    req.topics.emplace();
+    req.topics->push_back({"a", shard.topics().topic_id_or_zero("a")});
+    auto r = ask(shard, req, version);
+    ASSERT_EQ(r.topics.size(), 1u);
+    EXPECT_EQ(r.topics[0].error_code, error_code::invalid_request) << "v" << version;
+    EXPECT_TRUE(r.topics[0].partitions.empty());
+  }
+  // A name alone is fine there.
+  EXPECT_EQ(ask(shard, for_topics({"a"}), 11).topics[0].error_code, error_code::none);
 }
 
 }  // namespace

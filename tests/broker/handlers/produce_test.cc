@@ -143,5 +143,39 @@ TEST_F(produce_handler, acks_zero_with_an_error_closes_the_connection) {
   EXPECT_TRUE(a->value->close_connection);
 }
 
+// v9+ is flexible: the pre-decode walk that counts unknown partitions must
+// read compact lengths and tag sections too, or a good request is refused.
+TEST_F(produce_handler, v11_appends_and_answers_without_tagged_leader_fields) {
+  auto batch = sluice::test::build_batch(3, 10, 1000);
+  auto other = sluice::test::build_batch(2, 10, 1000);
+  auto a = produce(request_for({{0, &batch}, {1, &other}}), 11);
+  shard_.run_io();
+  ASSERT_TRUE(a->called && a->value);
+  ASSERT_FALSE(a->value->close_connection);
+  auto p0 = result(*a, 0, 11);
+  EXPECT_EQ(p0.error_code, error_code::none);
+  EXPECT_EQ(p0.base_offset, 0);
+  EXPECT_EQ(p0.current_leader, protocol::leader_id_and_epoch{});  // default: not written
+  EXPECT_EQ(result(*a, 1, 11).error_code, error_code::none);
+  EXPECT_EQ(end_of(0), log::offset{3});
+  EXPECT_EQ(end_of(1), log::offset{2});
+  auto r = test::decode_answer<produce_response>(*a->value, 11);
+  EXPECT_TRUE(r.node_endpoints.empty());
+}
+
+TEST_F(produce_handler, v11_with_too_many_unknown_partitions_is_refused_before_decoding) {
+  auto batch = sluice::test::build_batch(1, 10, 1000);
+  produce_request body;
+  body.acks = 1;
+  auto& t = body.topic_data.emplace_back();
+  t.name = "t";
+  for (int32_t i = 0; i < 1001; ++i) {
+    t.partition_data.push_back({100 + i, protocol::record_set::of(batch)});
+  }
+  auto a = produce(body, 11);
+  ASSERT_TRUE(a->called && a->value);
+  EXPECT_TRUE(a->value->close_connection);
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -5,11 +5,11 @@
 #include "broker/internal_batch.h"
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
-#include "broker/share/topic_id.h"
 #include "protocol/messages/share_acknowledge.h"
 #include "protocol/messages/share_fetch.h"
 #include "protocol/messages/share_group_describe.h"
 #include "protocol/messages/share_group_heartbeat.h"
+#include "protocol/uuid.h"
 #include "tests/broker/fake_shard.h"
 #include "tests/broker/share/share_calls.h"
 
@@ -33,9 +33,10 @@ TEST(share_handlers, join_fetch_acknowledge_and_replay) {
     ASSERT_EQ(joined.error_code, error_code::none);
     ASSERT_TRUE(joined.assignment);
     ASSERT_EQ(joined.assignment->topic_partitions.size(), 1u);
-    EXPECT_EQ(joined.assignment->topic_partitions[0].topic_id, topic_id_of("t"));
+    EXPECT_EQ(joined.assignment->topic_partitions[0].topic_id, topic_id_of(shard, "t"));
 
-    auto first = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+    auto first =
+        call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
     ASSERT_EQ(first.error_code, error_code::none);
     ASSERT_EQ(first.responses.size(), 1u);
     const auto& pd = first.responses[0].partitions[0];
@@ -47,13 +48,14 @@ TEST(share_handlers, join_fetch_acknowledge_and_replay) {
     EXPECT_EQ(first.acquisition_lock_timeout_ms, 30000);
 
     // Wrong session epoch, then acknowledgements via ShareAcknowledge.
-    auto wrong = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(5, 1), 1);
+    auto wrong =
+        call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 5, 1), 1);
     EXPECT_EQ(wrong.error_code, error_code::invalid_share_session_epoch);
     protocol::share_acknowledge_request ack;
     ack.group_id = "g";
     ack.member_id = "m";
     ack.share_session_epoch = 1;
-    ack.topics.push_back({topic_id_of("t"), {{0, {{0, 1, {1}}, {2, 2, {2}}}}}});
+    ack.topics.push_back({topic_id_of(shard, "t"), {{0, {{0, 1, {1}}, {2, 2, {2}}}}}});
     auto acked =
         call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 2);
     EXPECT_EQ(acked.error_code, error_code::none);
@@ -63,7 +65,7 @@ TEST(share_handlers, join_fetch_acknowledge_and_replay) {
 
     // Acknowledging offset 0 again is an error on the partition only.
     auto again = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
-                                                      fetch(2, 10, {{0, 0, {1}}}), 1);
+                                                      fetch(shard, 2, 10, {{0, 0, {1}}}), 1);
     EXPECT_EQ(again.error_code, error_code::none);
     const auto& pd2 = again.responses[0].partitions[0];
     EXPECT_EQ(pd2.acknowledge_error_code, error_code::invalid_record_state);
@@ -100,9 +102,10 @@ TEST(share_handlers, a_v2_renew_extends_the_lock_and_fetches_nothing) {
   produce(shard, "t", 3);
   coordinator c(shard, earliest());
   coordinator_registration reg(shard, c);
-  auto first = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 1), 2);
+  auto first =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 1), 2);
   ASSERT_EQ(first.responses[0].partitions[0].acquired.size(), 1u);
-  auto renew = fetch(1, 5, {{0, 0, {4}}});
+  auto renew = fetch(shard, 1, 5, {{0, 0, {4}}});
   renew.is_renew_ack = true;
   auto r = call<protocol::share_fetch_response>(shard, &handle_share_fetch, renew, 2);
   EXPECT_EQ(r.error_code, error_code::none);
@@ -110,7 +113,7 @@ TEST(share_handlers, a_v2_renew_extends_the_lock_and_fetches_nothing) {
   EXPECT_TRUE(r.responses[0].partitions[0].acquired.empty());
   // RENEW is not a v1 acknowledge type.
   auto old = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
-                                                  fetch(2, 0, {{0, 0, {4}}}), 1);
+                                                  fetch(shard, 2, 0, {{0, 0, {4}}}), 1);
   EXPECT_EQ(old.responses[0].partitions[0].acknowledge_error_code, error_code::invalid_request);
 }
 
@@ -120,12 +123,12 @@ TEST(share_handlers, requests_without_a_session_or_ids_are_refused) {
   coordinator c(shard, earliest());
   coordinator_registration reg(shard, c);
   auto no_session =
-      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(3, 1), 1);
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 3, 1), 1);
   EXPECT_EQ(no_session.error_code, error_code::share_session_not_found);
   auto acks_on_open = call<protocol::share_fetch_response>(shard, &handle_share_fetch,
-                                                           fetch(0, 1, {{0, 0, {1}}}), 1);
+                                                           fetch(shard, 0, 1, {{0, 0, {1}}}), 1);
   EXPECT_EQ(acks_on_open.error_code, error_code::invalid_request);
-  auto no_member = fetch(0, 1);
+  auto no_member = fetch(shard, 0, 1);
   no_member.member_id.reset();
   EXPECT_EQ(
       call<protocol::share_fetch_response>(shard, &handle_share_fetch, no_member, 1).error_code,
@@ -137,8 +140,8 @@ TEST(share_handlers, requests_without_a_session_or_ids_are_refused) {
   EXPECT_EQ(call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 1)
                 .error_code,
             error_code::invalid_share_session_epoch);
-  auto unknown = fetch(0, 1);
-  unknown.topics[0].topic_id = topic_id_of("missing");
+  auto unknown = fetch(shard, 0, 1);
+  unknown.topics[0].topic_id = protocol::random_uuid();
   auto r = call<protocol::share_fetch_response>(shard, &handle_share_fetch, unknown, 1);
   ASSERT_EQ(r.responses.size(), 1u);
   EXPECT_EQ(r.responses[0].partitions[0].error_code, error_code::unknown_topic_id);

@@ -38,7 +38,7 @@ error_code acknowledge(test::fake_shard& shard, int32_t epoch, int64_t first, in
   ack.group_id = "g";
   ack.member_id = "m";
   ack.share_session_epoch = epoch;
-  ack.topics.push_back({topic_id_of("t"), {{0, {{first, last, {type}}}}}});
+  ack.topics.push_back({topic_id_of(shard, "t"), {{0, {{first, last, {type}}}}}});
   auto r = call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 1);
   if (r.error_code != error_code::none) return r.error_code;
   return r.responses.empty() ? error_code::none : r.responses[0].partitions[0].error_code;
@@ -80,7 +80,8 @@ TEST(share_offsets_admin, describe_reports_start_end_lag_and_acquired) {
   coordinator c(shard, earliest());
   coordinator_registration reg(shard, c);
   ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-  auto fetched = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+  auto fetched =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
   ASSERT_EQ(fetched.responses[0].partitions[0].acquired.size(), 1u);
   ASSERT_EQ(acknowledge(shard, 1, 0, 1, 1), error_code::none);  // accept 0-1; 2 stays held
 
@@ -88,7 +89,7 @@ TEST(share_offsets_admin, describe_reports_start_end_lag_and_acquired) {
   ASSERT_EQ(all.groups.size(), 1u);
   EXPECT_EQ(all.groups[0].error_code, error_code::none);
   ASSERT_EQ(all.groups[0].topics.size(), 1u);
-  EXPECT_EQ(all.groups[0].topics[0].topic_id, topic_id_of("t"));
+  EXPECT_EQ(all.groups[0].topics[0].topic_id, topic_id_of(shard, "t"));
   const auto& p = all.groups[0].topics[0].partitions.at(0);
   EXPECT_EQ(p.start_offset, 2);
   EXPECT_EQ(p.lag, 3);  // 2, 3, 4 still to be processed
@@ -118,7 +119,7 @@ TEST(share_offsets_admin, alter_moves_an_empty_groups_start_and_survives_a_resta
     coordinator c(shard, earliest());
     coordinator_registration reg(shard, c);
     ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 2), 1);
+    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 2), 1);
     auto busy = alter(shard, "t", 4);
     EXPECT_EQ(busy.error_code, error_code::non_empty_group);
     EXPECT_TRUE(busy.error_message);
@@ -126,7 +127,7 @@ TEST(share_offsets_admin, alter_moves_an_empty_groups_start_and_survives_a_resta
     ASSERT_EQ(heartbeat(shard, -1).error_code, error_code::none);  // leave
     auto moved = alter(shard, "t", 4);
     ASSERT_EQ(moved.error_code, error_code::none);
-    EXPECT_EQ(moved.responses[0].topic_id, topic_id_of("t"));
+    EXPECT_EQ(moved.responses[0].topic_id, topic_id_of(shard, "t"));
     EXPECT_EQ(moved.responses[0].partitions[0].error_code, error_code::none);
 
     auto too_far = alter(shard, "t", 7);
@@ -158,7 +159,7 @@ TEST(share_offsets_admin, delete_forgets_an_empty_groups_topic_across_a_restart)
     coordinator_registration reg(shard, c);
     EXPECT_EQ(forget(shard, "g").error_code, error_code::group_id_not_found);
     ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
     ASSERT_EQ(acknowledge(shard, 1, 0, 2, 1), error_code::none);
     EXPECT_EQ(forget(shard, "g").error_code, error_code::non_empty_group);
     ASSERT_EQ(heartbeat(shard, -1).error_code, error_code::none);
@@ -188,7 +189,7 @@ TEST(share_offsets_admin, delete_group_needs_an_empty_group_and_survives_a_resta
     coordinator c(shard, earliest());
     coordinator_registration reg(shard, c);
     ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 3), 1);
+    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
     ASSERT_EQ(acknowledge(shard, 1, 0, 0, 1), error_code::none);
     auto outcome = std::make_shared<std::optional<error_code>>();
     auto record = [outcome](error_code e) { *outcome = e; };
@@ -217,7 +218,7 @@ TEST(share_state_compaction, the_state_log_is_bounded_and_replays_the_same_state
     coordinator c(shard, s);
     coordinator_registration reg(shard, c);
     ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 40), 1);
+    call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 40), 1);
     // One write per acknowledgement: 30 snapshots of the same partition.
     for (int i = 0; i < 30; ++i) {
       ASSERT_EQ(acknowledge(shard, i + 1, i, i, i % 3 == 2 ? 3 : 1), error_code::none);
@@ -248,7 +249,8 @@ TEST(share_sweep, silent_members_leave_and_expired_locks_archive_without_a_fetch
     coordinator c(shard, s);
     coordinator_registration reg(shard, c);
     ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
-    auto got = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(0, 1), 1);
+    auto got =
+        call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 1), 1);
     ASSERT_EQ(got.responses[0].partitions[0].acquired.size(), 1u);
     // Nobody fetches again: the sweep alone expires the lock (archiving the
     // record at the delivery limit, durably) and then the silent member.

@@ -11,7 +11,6 @@
 
 #include "broker/internal_batch.h"
 #include "broker/share/coordinator.h"
-#include "broker/share/topic_id.h"
 #include "protocol/messages/share_fetch.h"
 #include "tests/broker/fake_shard.h"
 
@@ -51,7 +50,13 @@ Resp call(test::fake_shard& shard, handler_fn h, const Req& body, int16_t versio
   return test::decode_answer<Resp>(*a->value, version);
 }
 
-inline protocol::share_fetch_request fetch(int32_t epoch, int32_t max_records,
+// The id the topic table gave `topic` (zero when it does not exist).
+inline protocol::uuid topic_id_of(test::fake_shard& shard, const std::string& topic) {
+  return shard.topics().topic_id_or_zero(topic);
+}
+
+inline protocol::share_fetch_request fetch(test::fake_shard& shard, int32_t epoch,
+                                           int32_t max_records,
                                            std::vector<protocol::acknowledgement_batch> acks = {}) {
   protocol::share_fetch_request f;
   f.group_id = "g";
@@ -59,7 +64,7 @@ inline protocol::share_fetch_request fetch(int32_t epoch, int32_t max_records,
   f.share_session_epoch = epoch;
   f.max_records = max_records;
   auto& t = f.topics.emplace_back();
-  t.topic_id = topic_id_of("t");
+  t.topic_id = topic_id_of(shard, "t");
   t.partitions.push_back({0, std::move(acks)});
   return f;
 }

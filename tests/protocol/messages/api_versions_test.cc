@@ -170,5 +170,55 @@ TEST(api_versions_response, v0_and_v1_differ_by_throttle_time) {
             bytes_builder().be16(0).be32(1).be16(1).be16(4).be16(11).be32(0).take());
 }
 
+// v4 (what Kafka 3.9+'s Java client and librdkafka 2.15 send first) is v3 on
+// the wire: header v2 with a classic client_id, compact body.
+TEST(api_versions_request, v4_frame_is_the_v3_layout) {
+  // clang-format off
+  const auto frame = bytes_builder()
+                         .be32(2 + 2 + 4 + 2 + 3 + 1 + 18 + 6 + 1)
+                         .be16(18).be16(4).be32(9)
+                         .be16(3).text("cli").u8s({0x00})               // header v2
+                         .u8s({0x12}).text("apache-kafka-java")          // 17 + 1
+                         .u8s({0x06}).text("4.1.0")
+                         .u8s({0x00})
+                         .take();
+  // clang-format on
+  chunked_buffer buf;
+  ASSERT_FALSE(
+      encode_request_frame(api_versions_request{"apache-kafka-java", "4.1.0"}, 4, 9, "cli", buf));
+  EXPECT_EQ(flat(buf), frame);
+  const frame_split s = split_frame(frame, {});
+  request_frame f;
+  ASSERT_FALSE(parse_request_frame(s.frame, f));
+  api_versions_request m;
+  ASSERT_FALSE(decode_message(f.body, 4, m));
+  EXPECT_EQ(m.client_software_name, "apache-kafka-java");
+}
+
+// The response header stays v0 at v4 too (KIP-511), and a supported feature
+// may now say min_version 0 (KAFKA-17011): the bytes are v3's.
+TEST(api_versions_response, v4_has_a_v0_header_and_v3s_body) {
+  api_versions_response m;
+  m.api_keys = {{18, 0, 4}};
+  m.supported_features = {{"kraft.version", 0, 1}};
+  chunked_buffer v4;
+  ASSERT_FALSE(encode_response_frame(m, 4, 3, v4));
+  chunked_buffer v3;
+  ASSERT_FALSE(encode_response_frame(m, 3, 3, v3));
+  // clang-format off
+  const auto expected = bytes_builder()
+                            .be32(4 + 2 + 1 + 7 + 4 + 1 + 2 + 20)
+                            .be32(3)                                  // header v0
+                            .be16(0).u8s({0x02}).be16(18).be16(0).be16(4).u8s({0x00})
+                            .be32(0)
+                            .u8s({0x01, 0x00, 0x14})                  // tag 0, 20 bytes
+                            .u8s({0x02, 0x0e}).text("kraft.version")
+                            .be16(0).be16(1).u8s({0x00})
+                            .take();
+  // clang-format on
+  EXPECT_EQ(flat(v4), expected);
+  EXPECT_EQ(flat(v4), flat(v3));
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -68,5 +68,47 @@ TEST(create_partitions_request, lying_assignment_count_is_refused) {
   testing::expect_refused<create_partitions_request>(body, 1, codec_errc::truncated);
 }
 
+// v2 and v3 are v1 in the flexible encoding; null assignments are compact 0.
+TEST(create_partitions_request, v2_and_v3_golden_bytes) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({2}).u8s({2}).text("t").be32(4)
+                        .u8s({0})                     // assignments: null
+                        .u8s({0})                     // topic's tags
+                        .be32(5000).u8s({0x00})
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  create_partitions_request expected;
+  expected.topics = {{"t", 4, std::nullopt}};
+  expected.timeout_ms = 5000;
+  testing::expect_golden(body, 2, expected);
+  testing::expect_golden(body, 3, expected);
+}
+
+TEST(create_partitions_response, v3_golden_bytes) {
+  create_partitions_response m;
+  m.results = {{"t", error_code::invalid_partitions, "no"}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0)
+                        .u8s({2}).u8s({2}).text("t").be16(37).u8s({3}).text("no").u8s({0})
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 3, m);
+}
+
+// E3: a flexible request whose assignments claim 16,777,216 entries.
+TEST(create_partitions_request, v3_lying_assignment_count_is_refused) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({2}).u8s({2}).text("t").be32(4).u8s({0x81, 0x80, 0x80, 0x08})
+                        .fill(16, 0)
+                        .take();
+  // clang-format on
+  testing::expect_refused<create_partitions_request>(body, 3, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

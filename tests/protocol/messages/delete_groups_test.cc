@@ -39,5 +39,21 @@ TEST(delete_groups_request, lying_name_count_is_refused) {
                                                  codec_errc::truncated);
 }
 
+// v2, the first flexible version (no new field), from Kafka's spec.
+TEST(delete_groups_request, v2_golden_bytes) {
+  delete_groups_request m;
+  m.groups_names = {"g"};
+  testing::expect_golden(bytes_builder().u8s({0x02, 0x02}).text("g").u8s({0x00}).take(), 2, m);
+  delete_groups_response r;
+  r.results = {{"g", error_code::non_empty_group}};
+  testing::expect_golden(
+      bytes_builder().be32(0).u8s({0x02, 0x02}).text("g").be16(68).u8s({0x00, 0x00}).take(), 2, r);
+}
+
+TEST(delete_groups_request, v2_lying_name_count_is_refused) {
+  const auto body = bytes_builder().u8s({0xff, 0xff, 0xff, 0x7f}).fill(8, 0).take();
+  testing::expect_refused<delete_groups_request>(body, 2, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -49,5 +49,48 @@ TEST(delete_records_request, lying_partition_count_is_refused) {
   testing::expect_refused<delete_records_request>(body, 1, codec_errc::truncated);
 }
 
+// v2 is v1 in the flexible encoding.
+TEST(delete_records_request, v2_golden_bytes) {
+  delete_records_request m;
+  m.topics = {{"t", {{0, 5}}}};
+  m.timeout_ms = 1000;
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({2}).u8s({2}).text("t")
+                        .u8s({2}).be32(0).be64(5).u8s({0})   // partition and its tags
+                        .u8s({0})                            // topic's tags
+                        .be32(1000)
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 2, m);
+}
+
+TEST(delete_records_response, v2_golden_bytes) {
+  delete_records_response m;
+  m.throttle_time_ms = 6;
+  m.topics = {{"t", {{0, 5, error_code::none}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(6)
+                        .u8s({2}).u8s({2}).text("t")
+                        .u8s({2}).be32(0).be64(5).be16(0).u8s({0})
+                        .u8s({0})
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 2, m);
+}
+
+// E3: a flexible response claiming 100,000 partitions.
+TEST(delete_records_response, v2_lying_partition_count_is_refused) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({2}).u8s({2}).text("t").u8s({0xa1, 0x8d, 0x06}).fill(40, 0)
+                        .take();
+  // clang-format on
+  testing::expect_refused<delete_records_response>(body, 2, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

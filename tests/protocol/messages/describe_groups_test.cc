@@ -91,5 +91,46 @@ TEST(describe_groups_response, lying_member_metadata_length_is_refused) {
   testing::expect_refused<describe_groups_response>(body, 1, codec_errc::truncated);
 }
 
+// v5, the first flexible version (no new field), from Kafka's spec.
+TEST(describe_groups_request, v5_golden_bytes) {
+  describe_groups_request m;
+  m.groups = {"g"};
+  testing::expect_golden(bytes_builder().u8s({0x02, 0x02}).text("g").u8s({0x00, 0x00}).take(), 5,
+                         m);
+}
+
+TEST(describe_groups_response, v5_golden_bytes) {
+  describe_groups_response m;
+  describe_groups_response::described_group g;
+  g.group_id = "g";
+  g.group_state = "Stable";
+  g.protocol_type = "consumer";
+  g.protocol_data = "range";
+  g.members = {{"m", std::nullopt, "c", "/h", {}, {}}};
+  g.authorized_operations = authorized_operations_omitted;
+  m.groups = {g};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x02}).be16(0).u8s({0x02}).text("g")
+                        .u8s({0x07}).text("Stable").u8s({0x09}).text("consumer")
+                        .u8s({0x06}).text("range")
+                        .u8s({0x02, 0x02}).text("m").u8s({0x00, 0x02}).text("c")
+                        .u8s({0x03}).text("/h").u8s({0x01, 0x01, 0x00})   // metadata, assignment
+                        .be32(INT32_MIN).u8s({0x00, 0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 5, m);
+}
+
+TEST(describe_groups_response, v5_lying_member_count_is_refused) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x02}).be16(0).u8s({0x02}).text("g")
+                        .u8s({0x01, 0x01, 0x01}).u8s({0xff, 0xff, 0x7f}).fill(16, 0)
+                        .take();
+  // clang-format on
+  testing::expect_refused<describe_groups_response>(body, 5, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -64,5 +64,51 @@ TEST(find_coordinator_response, host_longer_than_the_body_is_refused) {
   testing::expect_refused<find_coordinator_response>(body, 0, codec_errc::truncated);
 }
 
+// v3 (first flexible) keeps one key; v4+ batches keys and answers per key.
+TEST(find_coordinator_request, v3_and_v4_golden_bytes) {
+  find_coordinator_request v3;
+  v3.key = "g";
+  testing::expect_golden(bytes_builder().u8s({0x02}).text("g").u8s({0x00, 0x00}).take(), 3, v3);
+  find_coordinator_request v4;
+  v4.coordinator_keys = {"a", "b"};
+  const auto body =
+      bytes_builder().u8s({0x00, 0x03, 0x02}).text("a").u8s({0x02}).text("b").u8s({0x00}).take();
+  for (int16_t v : {4, 5, 6}) testing::expect_golden(body, v, v4);
+}
+
+TEST(find_coordinator_response, v4_golden_bytes_per_key) {
+  find_coordinator_response m;
+  m.coordinators = {{"g", 1, "localhost", 9092, error_code::none, std::nullopt}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x02, 0x02}).text("g").be32(1)
+                        .u8s({0x0a}).text("localhost").be32(9092)
+                        .be16(0).u8s({0x00})                   // error, null message
+                        .u8s({0x00, 0x00})
+                        .take();
+  // clang-format on
+  for (int16_t v : {4, 5, 6}) testing::expect_golden(body, v, m);
+  find_coordinator_response v3;
+  v3.node_id = 1;
+  v3.host = "h";
+  v3.port = 9092;
+  testing::expect_golden(bytes_builder()
+                             .be32(0)
+                             .be16(0)
+                             .u8s({0x00})
+                             .be32(1)
+                             .u8s({0x02})
+                             .text("h")
+                             .be32(9092)
+                             .u8s({0x00})
+                             .take(),
+                         3, v3);
+}
+
+TEST(find_coordinator_response, v4_lying_coordinator_count_is_refused) {
+  const auto body = bytes_builder().be32(0).u8s({0xff, 0xff, 0x7f}).fill(20, 0).take();
+  testing::expect_refused<find_coordinator_response>(body, 4, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

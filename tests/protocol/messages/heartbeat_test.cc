@@ -49,5 +49,34 @@ TEST(heartbeat_request, member_id_longer_than_the_body_is_refused) {
   testing::expect_refused<heartbeat_request>(body, 1, codec_errc::truncated);
 }
 
+// v4, the first flexible version (no new field), from Kafka's spec.
+TEST(heartbeat_request, v4_golden_bytes) {
+  heartbeat_request m;
+  m.group_id = "g";
+  m.generation_id = 1;
+  m.member_id = "m";
+  m.group_instance_id = "i";
+  testing::expect_golden(bytes_builder()
+                             .u8s({0x02})
+                             .text("g")
+                             .be32(1)
+                             .u8s({0x02})
+                             .text("m")
+                             .u8s({0x02})
+                             .text("i")
+                             .u8s({0x00})
+                             .take(),
+                         4, m);
+  heartbeat_response r;
+  r.error_code = error_code::rebalance_in_progress;
+  testing::expect_golden(bytes_builder().be32(0).be16(27).u8s({0x00}).take(), 4, r);
+}
+
+TEST(heartbeat_request, v4_lying_compact_member_id_length_is_refused) {
+  const auto body =
+      bytes_builder().u8s({0x02}).text("g").be32(1).u8s({0xff, 0x7f}).text("m").take();
+  testing::expect_refused<heartbeat_request>(body, 4, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

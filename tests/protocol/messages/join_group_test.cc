@@ -177,5 +177,73 @@ TEST(join_group_request, lying_metadata_length_is_refused) {
   testing::expect_refused<join_group_request>(body, 1, codec_errc::truncated);
 }
 
+// v8 (flexible since v6; v8 adds reason), hand-built from Kafka's spec.
+TEST(join_group_request, v8_golden_bytes_with_reason) {
+  join_group_request m;
+  m.group_id = "g";
+  m.session_timeout_ms = 10000;
+  m.rebalance_timeout_ms = 300000;
+  m.protocol_type = "consumer";
+  m.protocols = {{"range", bytes_of({std::byte{0xab}})}};
+  m.reason = "x";
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02}).text("g").be32(10000).be32(300000)
+                        .u8s({0x01, 0x00})                        // member_id "", instance null
+                        .u8s({0x09}).text("consumer")
+                        .u8s({0x02, 0x06}).text("range").u8s({0x02, 0xab, 0x00})
+                        .u8s({0x02}).text("x")                    // reason (v8+)
+                        .u8s({0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 8, m);
+  m.reason.reset();
+  auto v6 = body;
+  v6.erase(v6.end() - 3, v6.end() - 1);  // no reason before v8
+  testing::expect_golden(v6, 6, m);
+}
+
+TEST(join_group_response, v9_golden_bytes_with_protocol_type_and_skip_assignment) {
+  join_group_response m;
+  m.generation_id = 1;
+  m.protocol_type = "consumer";
+  m.protocol_name = "range";
+  m.leader = "m";
+  m.skip_assignment = true;
+  m.member_id = "m";
+  m.members = {{"m", std::nullopt, bytes_of({std::byte{0xab}})}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).be16(0).be32(1)
+                        .u8s({0x09}).text("consumer").u8s({0x06}).text("range")
+                        .u8s({0x02}).text("m").u8s({0x01})        // leader, skip_assignment
+                        .u8s({0x02}).text("m")
+                        .u8s({0x02, 0x02}).text("m").u8s({0x00, 0x02, 0xab, 0x00})
+                        .u8s({0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 9, m);
+}
+
+TEST(join_group_response, null_protocol_name_exists_from_v7) {
+  join_group_response m;
+  m.error_code = error_code::unknown_member_id;
+  m.protocol_name.reset();
+  testing::expect_round_trip(m, 7);
+  writer w(true);
+  m.encode(w, 6);
+  EXPECT_EQ(w.errc(), codec_errc::unexpected_null);
+}
+
+TEST(join_group_request, v6_lying_protocol_count_is_refused) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02}).text("g").be32(10000).be32(300000).u8s({0x01, 0x00})
+                        .u8s({0x09}).text("consumer").u8s({0xff, 0xff, 0x3f}).fill(16, 0)
+                        .take();
+  // clang-format on
+  testing::expect_refused<join_group_request>(body, 6, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

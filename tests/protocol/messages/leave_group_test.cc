@@ -27,7 +27,7 @@ TEST(leave_group_request, v1_golden_bytes_from_kafka_python) {
 TEST(leave_group_request, v3_golden_bytes_from_kafkajs) {
   leave_group_request expected;
   expected.group_id = "g";
-  expected.members = {{"m", std::nullopt}};
+  expected.members = {{"m", std::nullopt, std::nullopt}};
   testing::expect_golden(
       bytes_builder().be16(1).text("g").be32(1).be16(1).text("m").be16(-1).take(), 3, expected);
 }
@@ -36,7 +36,7 @@ TEST(leave_group_request, member_id_and_members_belong_to_their_versions) {
   leave_group_request m;
   m.group_id = "g";
   m.member_id = "old";
-  m.members = {{"new", "i"}};
+  m.members = {{"new", "i", std::nullopt}};
   EXPECT_EQ(body_of(m, 2), bytes_builder().be16(1).text("g").be16(3).text("old").take());
   EXPECT_EQ(body_of(m, 3),
             bytes_builder().be16(1).text("g").be32(1).be16(3).text("new").be16(1).text("i").take());
@@ -62,6 +62,50 @@ TEST(leave_group_response, v3_answers_per_member) {
 TEST(leave_group_request, lying_member_count_is_refused) {
   const auto body = bytes_builder().be16(1).text("g").be32(300000).fill(20, 0).take();
   testing::expect_refused<leave_group_request>(body, 3, codec_errc::truncated);
+}
+
+// v4 (first flexible) and v5 (per-member reason), from Kafka's spec.
+TEST(leave_group_request, v4_and_v5_golden_bytes) {
+  leave_group_request m;
+  m.group_id = "g";
+  m.members = {{"m", std::nullopt, "bye"}};
+  // clang-format off
+  testing::expect_golden(bytes_builder()
+                             .u8s({0x02}).text("g").u8s({0x02, 0x02}).text("m")
+                             .u8s({0x00, 0x04}).text("bye").u8s({0x00, 0x00})
+                             .take(),
+                         5, m);
+  // clang-format on
+  m.members[0].reason.reset();
+  testing::expect_golden(bytes_builder()
+                             .u8s({0x02})
+                             .text("g")
+                             .u8s({0x02, 0x02})
+                             .text("m")
+                             .u8s({0x00, 0x00, 0x00})
+                             .take(),
+                         4, m);
+}
+
+TEST(leave_group_response, v4_golden_bytes) {
+  leave_group_response m;
+  m.members = {{"m", std::nullopt, error_code::unknown_member_id}};
+  testing::expect_golden(bytes_builder()
+                             .be32(0)
+                             .be16(0)
+                             .u8s({0x02, 0x02})
+                             .text("m")
+                             .u8s({0x00})
+                             .be16(25)
+                             .u8s({0x00, 0x00})
+                             .take(),
+                         4, m);
+}
+
+TEST(leave_group_request, v4_lying_member_count_is_refused) {
+  const auto body =
+      bytes_builder().u8s({0x02}).text("g").u8s({0xff, 0xff, 0xff, 0x01}).fill(8, 0).take();
+  testing::expect_refused<leave_group_request>(body, 4, codec_errc::truncated);
 }
 
 }  // namespace

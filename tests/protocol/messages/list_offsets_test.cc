@@ -86,5 +86,92 @@ TEST(list_offsets_response, v5_golden_bytes) {
   // clang-format on
 }
 
+// v6 is v5 in the flexible encoding: compact strings and arrays (length + 1),
+// a tagged-field section closing every struct.
+TEST(list_offsets_request, v6_golden_bytes) {
+  list_offsets_request m;
+  m.isolation_level = 1;
+  m.topics = {{"t", {{3, 0, 1000}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(-1).u8s({0x01})
+                        .u8s({2}).u8s({2}).text("t")             // one topic "t"
+                        .u8s({2}).be32(3).be32(0).be64(1000)     // one partition
+                        .u8s({0})                                // partition tags
+                        .u8s({0})                                // topic tags
+                        .u8s({0})                                // tags
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 6, m);
+}
+
+// v10 appends timeout_ms after the topics; v7-v9 only allow new timestamps.
+TEST(list_offsets_request, v10_adds_timeout_ms) {
+  list_offsets_request m;
+  m.topics = {{"t", {{0, -1, list_offsets_max_timestamp}}}};
+  m.timeout_ms = 5000;
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(-1).u8s({0x00})
+                        .u8s({2}).u8s({2}).text("t")
+                        .u8s({2}).be32(0).be32(-1).be64(-3).u8s({0})
+                        .u8s({0})
+                        .be32(5000)
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 10, m);
+  EXPECT_EQ(body_of(m, 9).size(), body.size() - 4);  // v9 has no timeout_ms
+}
+
+TEST(list_offsets_response, v8_golden_bytes) {
+  list_offsets_response m;
+  m.throttle_time_ms = 0;
+  list_offsets_response::partition_response p;
+  p.partition_index = 1;
+  p.timestamp = 2000;
+  p.offset = 7;
+  p.leader_epoch = 0;
+  m.topics = {{"t", {p}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0)
+                        .u8s({2}).u8s({2}).text("t")
+                        .u8s({2}).be32(1).be16(0).be64(2000).be64(7).be32(0).u8s({0})
+                        .u8s({0})
+                        .u8s({0})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 8, m);
+}
+
+// E3: a compact partition count far beyond the bytes behind it is refused
+// before anything is reserved, in the request and the response.
+TEST(list_offsets_request, v6_lying_partition_count_is_refused_within_bounds) {
+  // One topic "t" claiming 99,999 partitions (varint 100,000) with 30 bytes left.
+  const auto body = bytes_builder()
+                        .be32(-1)
+                        .u8s({0})
+                        .u8s({2})
+                        .u8s({2})
+                        .text("t")
+                        .u8s({0xa0, 0x8d, 0x06})
+                        .fill(30, 0)
+                        .take();
+  testing::expect_refused<list_offsets_request>(body, 6, codec_errc::truncated);
+}
+
+TEST(list_offsets_response, v6_lying_partition_count_is_refused_within_bounds) {
+  const auto body = bytes_builder()
+                        .be32(0)
+                        .u8s({2})
+                        .u8s({2})
+                        .text("t")
+                        .u8s({0xa0, 0x8d, 0x06})
+                        .fill(30, 0)
+                        .take();
+  testing::expect_refused<list_offsets_response>(body, 6, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -117,5 +117,150 @@ TEST(metadata_response, later_versions_add_their_fields_in_order) {
   // clang-format on
 }
 
+// v12 as a current client sends it by name: a zero topic_id before the
+// compact name, no cluster-operations flag (v8-10 only), tag sections.
+TEST(metadata_request, v12_by_name_golden_bytes) {
+  metadata_request m;
+  m.topics = {{"t"}};
+  m.allow_auto_topic_creation = false;
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02})                               // one topic
+                        .fill(16, 0x00)                            // topic_id: none
+                        .u8s({0x02}).text("t")                     // name
+                        .u8s({0x00})                               // topic tags
+                        .u8s({0x00, 0x00})                         // auto create, topic ops
+                        .u8s({0x00})                               // tags
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 12, m);
+}
+
+TEST(metadata_request, v12_by_id_has_a_null_name) {
+  metadata_request m;
+  m.topics = {{std::nullopt, testing::uuid_filled(0xab)}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02}).fill(16, 0xab)
+                        .u8s({0x00})                               // name: null
+                        .u8s({0x00, 0x01, 0x00, 0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 12, m);
+}
+
+TEST(metadata_request, v10_keeps_the_cluster_flag_and_v11_drops_it) {
+  metadata_request m;
+  m.topics = {{"a"}};
+  m.include_cluster_authorized_operations = true;
+  m.include_topic_authorized_operations = true;
+  // clang-format off
+  EXPECT_EQ(body_of(m, 10), bytes_builder()
+                                .u8s({0x02}).fill(16, 0x00).u8s({0x02}).text("a").u8s({0x00})
+                                .u8s({0x01, 0x01, 0x01, 0x00})
+                                .take());
+  m.include_cluster_authorized_operations = false;  // not on the wire from v11
+  EXPECT_EQ(body_of(m, 11), bytes_builder()
+                                .u8s({0x02}).fill(16, 0x00).u8s({0x02}).text("a").u8s({0x00})
+                                .u8s({0x01, 0x01, 0x00})
+                                .take());
+  // clang-format on
+}
+
+TEST(metadata_request, a_null_name_cannot_be_encoded_before_v10) {
+  metadata_request m;
+  m.topics.emplace().emplace_back();  // name null, no id
+  writer w;
+  EXPECT_EQ(encode_message(m, 9, w), codec_errc::unexpected_null);
+}
+
+TEST(metadata_response, v12_golden_bytes_with_ids_and_a_null_name) {
+  metadata_response m;
+  m.brokers = {{1, "h", 9092, std::nullopt}};
+  m.cluster_id = "c";
+  m.controller_id = 1;
+  metadata_response::partition p;
+  p.leader_id = 1;
+  p.leader_epoch = 0;
+  p.replica_nodes = {1};
+  p.isr_nodes = {1};
+  metadata_response::topic known;
+  known.name = "t";
+  known.topic_id = testing::uuid_filled(0x11);
+  known.partitions = {p};
+  metadata_response::topic unknown;
+  unknown.error_code = error_code::unknown_topic_id;
+  unknown.name = std::nullopt;
+  unknown.topic_id = testing::uuid_filled(0x22);
+  m.topics = {known, unknown};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0)                                   // throttle_time_ms
+                        .u8s({0x02})                               // brokers
+                        .be32(1).u8s({0x02}).text("h").be32(9092).u8s({0x00, 0x00})
+                        .u8s({0x02}).text("c")                     // cluster_id
+                        .be32(1)                                   // controller_id
+                        .u8s({0x03})                               // two topics
+                        .be16(0).u8s({0x02}).text("t").fill(16, 0x11)
+                        .u8s({0x00})                               // is_internal
+                        .u8s({0x02})                               // one partition
+                        .be16(0).be32(0).be32(1).be32(0)           // error, index, leader, epoch
+                        .u8s({0x02}).be32(1).u8s({0x02}).be32(1)   // replicas, isr
+                        .u8s({0x01, 0x00})                         // offline, tags
+                        .be32(INT32_MIN).u8s({0x00})               // topic ops, tags
+                        .be16(100).u8s({0x00}).fill(16, 0x22)      // UNKNOWN_TOPIC_ID, null
+                        .u8s({0x00, 0x01})                         // internal, no partitions
+                        .be32(INT32_MIN).u8s({0x00})
+                        .u8s({0x00})                               // no cluster ops from v11
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 12, m);
+}
+
+TEST(metadata_response, v10_writes_the_topic_id_and_the_cluster_operations) {
+  metadata_response m;
+  metadata_response::topic t;
+  t.name = "t";
+  t.topic_id = testing::uuid_filled(0x05);
+  m.topics = {t};
+  m.cluster_authorized_operations = 0x70;
+  // clang-format off
+  EXPECT_EQ(body_of(m, 10), bytes_builder()
+                                .be32(0).u8s({0x01}).u8s({0x00}).be32(-1)
+                                .u8s({0x02}).be16(0).u8s({0x02}).text("t").fill(16, 0x05)
+                                .u8s({0x00, 0x01}).be32(INT32_MIN).u8s({0x00})
+                                .be32(0x70)                        // cluster ops (v8-10)
+                                .u8s({0x00})
+                                .take());
+  // clang-format on
+  EXPECT_EQ(body_of(m, 11).size(), body_of(m, 10).size() - 4);
+}
+
+TEST(metadata_response, a_null_name_cannot_be_encoded_before_v12) {
+  metadata_response m;
+  m.topics.emplace_back().name = std::nullopt;
+  writer w;
+  EXPECT_EQ(encode_message(m, 11, w), codec_errc::unexpected_null);
+}
+
+// E3: a v12 answer whose one topic claims 2^28 partitions of 12+ bytes.
+TEST(metadata_response, v12_lying_partition_count_is_refused) {
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x01}).u8s({0x00}).be32(-1)
+                        .u8s({0x02}).be16(0).u8s({0x02}).text("t").fill(16, 0x05).u8s({0x00})
+                        .u8s({0x80, 0x80, 0x80, 0x80, 0x01})       // 2^28 - 1 partitions
+                        .fill(64, 0x00)
+                        .take();
+  // clang-format on
+  testing::expect_refused<metadata_response>(body, 12, codec_errc::truncated);
+}
+
+// E3: a v12 request claiming a million topics of 17+ bytes (id, name) each.
+TEST(metadata_request, v12_lying_topic_count_is_refused) {
+  const auto body = bytes_builder().u8s({0xc1, 0x84, 0x3d}).fill(100, 0x00).take();
+  testing::expect_refused<metadata_request>(body, 12, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -120,5 +120,56 @@ TEST(offset_commit_request, lying_topic_count_is_refused) {
   testing::expect_refused<offset_commit_request>(body, 5, codec_errc::truncated);
 }
 
+// v8 (the first flexible version), hand-built from Kafka's spec: compact
+// strings and arrays, an empty tag section after each struct. v9 has the
+// same fields.
+TEST(offset_commit_request, v8_and_v9_golden_bytes) {
+  offset_commit_request m;
+  m.group_id = "g";
+  m.generation_id = 1;
+  m.member_id = "m";
+  m.topics = {{"t", {{0, 42, 3, -1, ""}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02}).text("g").be32(1).u8s({0x02}).text("m")
+                        .u8s({0x00})                             // group_instance_id null
+                        .u8s({0x02, 0x02}).text("t")             // 1 topic, "t"
+                        .u8s({0x02}).be32(0).be64(42).be32(3)    // 1 partition, epoch 3
+                        .u8s({0x01})                             // metadata ""
+                        .u8s({0x00, 0x00, 0x00})                 // partition, topic, request tags
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 8, m);
+  testing::expect_golden(body, 9, m);
+}
+
+TEST(offset_commit_response, v8_golden_bytes) {
+  offset_commit_response m;
+  m.topics = {{"t", {{0, error_code::unknown_topic_or_partition}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x02, 0x02}).text("t")
+                        .u8s({0x02}).be32(0).be16(3).u8s({0x00, 0x00, 0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 8, m);
+  testing::expect_golden(body, 9, m);
+}
+
+TEST(offset_commit_request, v8_lying_compact_topic_count_is_refused) {
+  // A compact count of 2^28 topics in a few bytes.
+  const auto body = bytes_builder()
+                        .u8s({0x02})
+                        .text("g")
+                        .be32(1)
+                        .u8s({0x02})
+                        .text("m")
+                        .u8s({0x00})
+                        .u8s({0x80, 0x80, 0x80, 0x80, 0x01})
+                        .fill(16, 0)
+                        .take();
+  testing::expect_refused<offset_commit_request>(body, 8, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

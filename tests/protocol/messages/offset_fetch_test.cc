@@ -85,5 +85,92 @@ TEST(offset_fetch_response, lying_partition_count_is_refused) {
   testing::expect_refused<offset_fetch_response>(body, 1, codec_errc::truncated);
 }
 
+// v6 (first flexible) and v7 (require_stable), hand-built from Kafka's spec.
+TEST(offset_fetch_request, v6_and_v7_golden_bytes) {
+  offset_fetch_request m;
+  m.group_id = "g";
+  m.topics = {{{"t", {0, 1}}}};
+  // clang-format off
+  const auto v6 = bytes_builder()
+                      .u8s({0x02}).text("g").u8s({0x02, 0x02}).text("t")
+                      .u8s({0x03}).be32(0).be32(1).u8s({0x00})   // 2 partitions, topic tags
+                      .u8s({0x00})
+                      .take();
+  // clang-format on
+  testing::expect_golden(v6, 6, m);
+  m.require_stable = true;
+  auto v7 = v6;
+  v7.insert(v7.end() - 1, std::byte{0x01});  // require_stable before the request's tags
+  testing::expect_golden(v7, 7, m);
+}
+
+// v8 batches groups (null topics: all); v9 adds member id and epoch per group.
+TEST(offset_fetch_request, v8_and_v9_golden_bytes_with_groups) {
+  offset_fetch_request m;
+  m.groups = {{"g", std::nullopt, -1, std::nullopt}};
+  m.require_stable = true;
+  testing::expect_golden(
+      bytes_builder().u8s({0x02, 0x02}).text("g").u8s({0x00, 0x00, 0x01, 0x00}).take(), 8, m);
+  m.groups = {{"g", std::nullopt, -1, {{{"t", {0}}}}}};
+  m.require_stable = false;
+  // clang-format off
+  const auto v9 = bytes_builder()
+                      .u8s({0x02, 0x02}).text("g")
+                      .u8s({0x00}).be32(-1)                        // member_id null, epoch -1
+                      .u8s({0x02, 0x02}).text("t").u8s({0x02}).be32(0).u8s({0x00})
+                      .u8s({0x00})                                 // group tags
+                      .u8s({0x00, 0x00})                           // require_stable, tags
+                      .take();
+  // clang-format on
+  testing::expect_golden(v9, 9, m);
+}
+
+TEST(offset_fetch_response, v8_golden_bytes_answer_per_group) {
+  offset_fetch_response m;
+  offset_fetch_response::offset_fetch_response_group g;
+  g.group_id = "g";
+  g.topics = {{"t", {{0, 42, -1, "", error_code::none}}}};
+  m.groups = {g, {"h", {}, error_code::coordinator_not_available}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .be32(0).u8s({0x03})                         // throttle, 2 groups
+                        .u8s({0x02}).text("g").u8s({0x02, 0x02}).text("t")
+                        .u8s({0x02}).be32(0).be64(42).be32(-1).u8s({0x01}).be16(0)
+                        .u8s({0x00, 0x00})                           // partition, topic tags
+                        .be16(0).u8s({0x00})                         // group error, tags
+                        .u8s({0x02}).text("h").u8s({0x01}).be16(15).u8s({0x00})
+                        .u8s({0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 8, m);
+  EXPECT_EQ(single_group(m, "h").error_code, error_code::coordinator_not_available);
+  EXPECT_EQ(single_group(m, "g").topics.size(), 1u);
+}
+
+TEST(offset_fetch_response, single_group_reads_the_v0_to_v7_form) {
+  offset_fetch_response m;
+  m.topics = {{"t", {{0, 7, -1, "", error_code::none}}}};
+  m.error_code = error_code::none;
+  const auto g = single_group(m, "g");
+  EXPECT_EQ(g.group_id, "g");
+  EXPECT_EQ(g.topics, m.topics);
+}
+
+TEST(offset_fetch_request, v8_lying_group_count_is_refused) {
+  const auto body = bytes_builder().u8s({0xff, 0xff, 0xff, 0x7f}).fill(8, 0).take();
+  testing::expect_refused<offset_fetch_request>(body, 8, codec_errc::truncated);
+}
+
+TEST(offset_fetch_response, v6_lying_partition_count_is_refused) {
+  const auto body = bytes_builder()
+                        .be32(0)
+                        .u8s({0x02, 0x02})
+                        .text("t")
+                        .u8s({0xa0, 0x8d, 0x06})
+                        .fill(32, 0)
+                        .take();
+  testing::expect_refused<offset_fetch_response>(body, 6, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol

@@ -82,5 +82,54 @@ TEST(sync_group_request, lying_assignment_count_is_refused) {
   testing::expect_refused<sync_group_request>(body, 1, codec_errc::truncated);
 }
 
+// v5 (flexible since v4; v5 names protocol type and name), from Kafka's spec.
+TEST(sync_group_request, v5_golden_bytes) {
+  sync_group_request m;
+  m.group_id = "g";
+  m.generation_id = 1;
+  m.member_id = "m";
+  m.protocol_type = "consumer";
+  m.protocol_name = "range";
+  m.assignments = {{"m", {std::byte{7}}}};
+  // clang-format off
+  const auto body = bytes_builder()
+                        .u8s({0x02}).text("g").be32(1).u8s({0x02}).text("m").u8s({0x00})
+                        .u8s({0x09}).text("consumer").u8s({0x06}).text("range")
+                        .u8s({0x02, 0x02}).text("m").u8s({0x02, 0x07, 0x00})
+                        .u8s({0x00})
+                        .take();
+  // clang-format on
+  testing::expect_golden(body, 5, m);
+}
+
+TEST(sync_group_response, v4_and_v5_golden_bytes) {
+  sync_group_response m;
+  m.assignment = {std::byte{7}};
+  testing::expect_golden(bytes_builder().be32(0).be16(0).u8s({0x02, 0x07, 0x00}).take(), 4, m);
+  m.protocol_type = "consumer";
+  m.protocol_name = "range";
+  // clang-format off
+  testing::expect_golden(bytes_builder()
+                             .be32(0).be16(0).u8s({0x09}).text("consumer").u8s({0x06}).text("range")
+                             .u8s({0x02, 0x07, 0x00})
+                             .take(),
+                         5, m);
+  // clang-format on
+}
+
+TEST(sync_group_request, v4_lying_assignment_count_is_refused) {
+  const auto body = bytes_builder()
+                        .u8s({0x02})
+                        .text("g")
+                        .be32(1)
+                        .u8s({0x02})
+                        .text("m")
+                        .u8s({0x00})
+                        .u8s({0xff, 0xff, 0xff, 0x0f})
+                        .fill(16, 0)
+                        .take();
+  testing::expect_refused<sync_group_request>(body, 4, codec_errc::truncated);
+}
+
 }  // namespace
 }  // namespace sluice::protocol
