@@ -5,8 +5,8 @@
 // This broker is the only replica and the leader of every partition from its
 // creation on, and no election ever happens, so each partition is in leader
 // epoch 0 for its whole life: Metadata answers leader_epoch 0, ListOffsets
-// and OffsetForLeaderEpoch answer the same. Batches keep whatever
-// partitionLeaderEpoch their producer wrote (the log does not stamp it).
+// and OffsetForLeaderEpoch answer the same, Fetch fences by it, and Produce
+// stamps it into every batch it appends (handlers/produce.cc).
 
 #include <cstdint>
 

@@ -105,8 +105,12 @@ batch_records read_batch_records(std::span<const std::byte> batch) {
     const int64_t timestamp_delta = record.varlong();
     const int32_t offset_delta = record.varint();
     if (!record.ok()) return {error_code::corrupt_message, {}};
+    // The producer's bytes, never validated on the way in: wrap rather than
+    // overflow (undefined behaviour) on an absurd delta.
     const int64_t timestamp =
-        view.log_append_time() ? view.max_timestamp() : view.base_timestamp() + timestamp_delta;
+        view.log_append_time() ? view.max_timestamp()
+                               : static_cast<int64_t>(static_cast<uint64_t>(view.base_timestamp()) +
+                                                      static_cast<uint64_t>(timestamp_delta));
     out.records.push_back({timestamp, view.base_offset().value + offset_delta});
     rest = after_length.subspan(static_cast<size_t>(length));  // past key, value, headers
   }

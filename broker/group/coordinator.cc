@@ -293,4 +293,21 @@ void coordinator::delete_offsets(
   });
 }
 
+void coordinator::delete_topic_offsets(const std::string& topic,
+                                       std::function<void(std::error_code)> done) {
+  std::vector<offsets_record> records;
+  for (const auto& [group_id, committed] : offsets_) {
+    for (const auto& [tp, offset] : committed) {
+      if (tp.first != topic) continue;
+      offsets_record r;
+      r.group = group_id;
+      r.topic = topic;
+      r.partition = tp.second;
+      records.push_back(std::move(r));  // null value: the offset is deleted
+    }
+  }
+  if (records.empty()) return done({});
+  append(std::move(records), std::move(done));
+}
+
 }  // namespace sluice::broker::group

@@ -93,6 +93,11 @@ class coordinator {
       const std::string& group_id, const partition_list& partitions,
       std::function<void(protocol::error_code, std::vector<protocol::error_code>)> done);
 
+  // Every group's committed offsets of `topic`, tombstoned in one batch: the
+  // topic was deleted, and a topic created again under its name must not
+  // inherit them (Kafka's onPartitionsDeleted). `done` once durable.
+  void delete_topic_offsets(const std::string& topic, std::function<void(std::error_code)> done);
+
   // Cancels every timer (shutdown, before the logs close).
   void close();
 

@@ -8,19 +8,11 @@
 // asked) are every operation Kafka defines on a cluster.
 #include "protocol/messages/describe_cluster.h"
 #include "broker/api_table.h"
+#include "broker/authorized_operations.h"
 #include "broker/config.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
-namespace {
-
-// CREATE 5, ALTER 7, DESCRIBE 8, CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10,
-// ALTER_CONFIGS 11, IDEMPOTENT_WRITE 12 (Kafka's AclOperation codes for the
-// cluster resource), one bit each.
-constexpr int32_t all_cluster_operations =
-    (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
-
-}  // namespace
 
 void handle_describe_cluster(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "broker/api_table.h"
+#include "broker/authorized_operations.h"
 #include "broker/config.h"
 #include "broker/internal_topics.h"
 #include "broker/leader_epoch.h"
@@ -37,10 +38,6 @@ using protocol::describe_topic_partitions_response;
 using protocol::error_code;
 
 constexpr int32_t max_request_partition_size_limit = 2000;
-// READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS
-// 10, ALTER_CONFIGS 11 (Kafka's AclOperation codes for a topic), one bit each.
-constexpr int32_t all_topic_operations =
-    (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
 
 describe_topic_partitions_response invalid_request(const describe_topic_partitions_request& body) {
   describe_topic_partitions_response resp;

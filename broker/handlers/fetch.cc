@@ -30,6 +30,7 @@
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
+#include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -134,6 +135,13 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         pd.log_start_offset = p->log_start_offset().value;
         if (p->offline()) {
           pd.error_code = error_code::kafka_storage_error;
+          got.any_error = true;
+          continue;
+        }
+        // KIP-320: a consumer whose metadata names another leader epoch is
+        // told so (FENCED_ / UNKNOWN_LEADER_EPOCH) and refreshes it.
+        if (auto e = check_leader_epoch(fp.current_leader_epoch); e != error_code::none) {
+          pd.error_code = e;
           got.any_error = true;
           continue;
         }

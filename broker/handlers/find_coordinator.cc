@@ -3,7 +3,8 @@
 // v4+ asks for a batch of keys (KIP-699) and is answered per key, in request
 // order. Only key_type 0 (group) is served: transaction coordinators do not
 // exist yet and share-state coordinators (key_type 2) are Kafka-internal, so
-// every other key type answers COORDINATOR_NOT_AVAILABLE.
+// types 1 and 2 answer COORDINATOR_NOT_AVAILABLE; an undefined type
+// INVALID_REQUEST, as Kafka.
 #include "protocol/messages/find_coordinator.h"
 #include "broker/api_table.h"
 #include "broker/config.h"
@@ -20,8 +21,13 @@ void handle_find_coordinator(shard_services& shard, request req, respond_fn resp
   auto answer = [&](const std::string& key) {
     coordinator c;
     c.key = key;
-    if (body.key_type != protocol::coordinator_key_type_group ||
-        group::coordinator_of(shard) == nullptr) {
+    if (body.key_type < 0 || body.key_type > 2) {
+      // Kafka knows group (0), transaction (1) and share (2) keys only.
+      c.error_code = protocol::error_code::invalid_request;
+      c.node_id = -1;
+      c.port = -1;
+    } else if (body.key_type != protocol::coordinator_key_type_group ||
+               group::coordinator_of(shard) == nullptr) {
       c.error_code = protocol::error_code::coordinator_not_available;
       c.node_id = -1;
       c.port = -1;

@@ -13,10 +13,16 @@
 
 #include <algorithm>
 
+#include <array>
+#include <set>
+#include <string_view>
+
 #include "broker/api_table.h"
+#include "broker/authorized_operations.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
 #include "broker/internal_topics.h"
+#include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -45,7 +51,7 @@ metadata_response::topic describe(shard_services& shard, const std::string& name
     metadata_response::partition p;
     p.partition_index = id;
     p.leader_id = node;
-    p.leader_epoch = 0;
+    p.leader_epoch = current_leader_epoch;
     p.replica_nodes = {node};
     p.isr_nodes = {node};
     if (auto* log = shard.topics().get(name, id); log != nullptr && log->offline()) {
@@ -69,8 +75,9 @@ bool by_id(const metadata_request::topic& t) { return !protocol::is_zero(t.topic
 // v12 requests naming topics by id: the ids are answered, the names ignored.
 void describe_by_id(shard_services& shard, const std::vector<metadata_request::topic>& topics,
                     metadata_response& resp) {
+  std::set<std::array<std::byte, 16>> asked;  // an id asked twice is answered once
   for (const auto& requested : topics) {
-    if (!by_id(requested)) continue;
+    if (!by_id(requested) || !asked.insert(requested.topic_id.bytes).second) continue;
     const std::string* name = shard.topics().topic_name(requested.topic_id);
     if (name == nullptr) {
       metadata_response::topic t = failed(std::nullopt, error_code::unknown_topic_id);
@@ -113,6 +120,19 @@ metadata_response::topic describe_by_name(shard_services& shard, const std::stri
 
 }  // namespace
 
+// Without ACLs every operation is allowed; reported only when asked, as Kafka.
+void add_authorized_operations(const metadata_request& body, int16_t version,
+                               metadata_response& resp) {
+  if (version >= 8 && body.include_topic_authorized_operations) {
+    for (auto& t : resp.topics) {
+      if (t.error_code == error_code::none) t.topic_authorized_operations = all_topic_operations;
+    }
+  }
+  if (version >= 8 && version <= 10 && body.include_cluster_authorized_operations) {
+    resp.cluster_authorized_operations = all_cluster_operations;
+  }
+}
+
 void handle_metadata(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;
   metadata_request body;
@@ -124,12 +144,16 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond) {
   resp.brokers.push_back({cfg.node_id, self.host, self.port, std::nullopt});
   resp.cluster_id = shard.cluster_id();
   resp.controller_id = cfg.node_id;
+  auto answer = [&] {
+    add_authorized_operations(body, version, resp);
+    respond(make_response(req, resp));
+  };
 
   if (body.wants_all_topics(version)) {
     for (const auto& name : shard.topics().topic_names()) {
       resp.topics.push_back(describe(shard, name));
     }
-    return respond(make_response(req, resp));
+    return answer();
   }
   const auto& topics = *body.topics;
   const bool any_id = std::ranges::any_of(topics, by_id);
@@ -140,15 +164,17 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond) {
       answer.topic_id = t.topic_id;
       resp.topics.push_back(std::move(answer));
     }
-    return respond(make_response(req, resp));
+    return answer();
   }
   if (any_id) {
     describe_by_id(shard, topics, resp);
-    return respond(make_response(req, resp));
+    return answer();
   }
   const bool client_may_create =
       cfg.auto_create_topics && (version < 4 || body.allow_auto_topic_creation);
+  std::set<std::string_view> asked;  // a name asked twice is answered once, as Kafka
   for (const auto& requested : topics) {
+    if (requested.name && !asked.insert(*requested.name).second) continue;
     // A v12 entry with neither an id nor a name names nothing.
     if (!requested.name) {
       resp.topics.push_back(failed(std::nullopt, error_code::invalid_topic_exception));
@@ -156,7 +182,7 @@ void handle_metadata(shard_services& shard, request req, respond_fn respond) {
     }
     resp.topics.push_back(describe_by_name(shard, *requested.name, client_may_create));
   }
-  respond(make_response(req, resp));
+  answer();
 }
 
 }  // namespace sluice::broker

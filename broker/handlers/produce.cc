@@ -26,6 +26,7 @@
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
 #include "broker/internal_topics.h"
+#include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/record_batch.h"
@@ -34,6 +35,21 @@
 
 namespace sluice::broker {
 namespace {
+
+// The leader writes its own epoch into every batch it appends, as Kafka's
+// does, whatever the producer sent (usually -1): consumers keep the epoch of
+// what they read and send it back in OffsetCommit, Fetch and
+// OffsetForLeaderEpoch, which answer by this broker's epoch. The field lies
+// outside the CRC, so the batch stays valid.
+void stamp_leader_epoch(std::span<std::byte> batches) {
+  log::batch_iterator it(batches);
+  log::record_batch_view v(batches);
+  size_t at = 0;
+  while (it.next(v)) {
+    log::set_partition_leader_epoch(batches.subspan(at, v.size_in_bytes()), current_leader_epoch);
+    at += v.size_in_bytes();
+  }
+}
 
 using protocol::error_code;
 using protocol::produce_response;
@@ -172,6 +188,7 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
       // writable span over the same bytes is what the log patches and writes.
       std::span<std::byte> writable(req.frame->data() + (records.data() - frame_begin),
                                     records.size());
+      stamp_leader_epoch(writable);
       // Indices, not references: the response vectors still grow. Callbacks
       // run from io_backend::poll, never inside append.
       const size_t ti = st->resp.responses.size() - 1;

@@ -5,6 +5,7 @@
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
 #include "broker/topic_table.h"
+#include "protocol/messages/delete_topics.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/list_groups.h"
 #include "protocol/messages/offset_commit.h"
@@ -70,6 +71,28 @@ TEST_F(group_handlers, commit_to_a_missing_topic_or_partition_is_refused_and_sto
   auto r = call<protocol::offset_commit_response>(&handle_offset_commit, none, 5);
   EXPECT_EQ(r.topics[0].partitions[0].error_code, error_code::unknown_topic_or_partition);
   EXPECT_EQ(coordinator_.offsets("other"), nullptr);
+}
+
+TEST_F(group_handlers, a_deleted_topics_offsets_are_gone_so_a_recreated_topic_starts_afresh) {
+  ASSERT_FALSE(shard_.topics().create_topic("keep", 1));
+  call<protocol::offset_commit_response>(
+      &handle_offset_commit, commit_of({{"t", {at(0, 5), at(1, 6)}}, {"keep", {at(0, 7)}}}), 8);
+  ASSERT_EQ(coordinator_.offsets("g")->size(), 3u);
+  protocol::delete_topics_request del;
+  del.topic_names = {"t"};
+  call<protocol::delete_topics_response>(&handle_delete_topics, del, 5);
+  shard_.run_io();
+  EXPECT_FALSE(coordinator_.offsets("g")->contains({"t", 0}));
+  EXPECT_FALSE(coordinator_.offsets("g")->contains({"t", 1}));
+  EXPECT_TRUE(coordinator_.offsets("g")->contains({"keep", 0}));
+  ASSERT_FALSE(shard_.topics().create_topic("t", 2));
+  protocol::offset_fetch_request f;
+  f.group_id = "g";
+  f.topics.emplace();
+  f.topics->push_back({"t", {0}});
+  auto r = call<protocol::offset_fetch_response>(&handle_offset_fetch, f, 5);
+  ASSERT_EQ(r.topics.size(), 1u);
+  EXPECT_EQ(r.topics[0].partitions[0].committed_offset, -1);  // no commit of the new topic
 }
 
 TEST_F(group_handlers, commit_v0_and_v1_are_accepted_outside_the_group) {
@@ -141,6 +164,9 @@ TEST_F(group_handlers, find_coordinator_v4_answers_each_key) {
   req.key_type = protocol::coordinator_key_type_transaction;
   r = call<protocol::find_coordinator_response>(&handle_find_coordinator, req, 6);
   EXPECT_EQ(r.coordinators[0].error_code, error_code::coordinator_not_available);
+  req.key_type = 7;  // no such key type
+  r = call<protocol::find_coordinator_response>(&handle_find_coordinator, req, 6);
+  EXPECT_EQ(r.coordinators[0].error_code, error_code::invalid_request);
 }
 
 TEST_F(group_handlers, list_groups_filters_by_state_and_type) {

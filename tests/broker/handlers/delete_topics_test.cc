@@ -127,5 +127,22 @@ TEST_F(delete_topics_v6, both_or_neither_name_and_id_is_invalid_request) {
   EXPECT_TRUE(shard_.topics().partitions("t"));
 }
 
+TEST_F(delete_topics_handler, a_topic_named_twice_is_invalid_request_and_kept) {
+  auto r = remove({"t", "t"}, 5);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].error_code, error_code::invalid_request);
+  EXPECT_EQ(r[1].error_code, error_code::invalid_request);
+  EXPECT_TRUE(shard_.topics().partitions("t"));
+  delete_topics_request by_id;
+  const protocol::uuid id = *shard_.topics().topic_id("t");
+  by_id.topics = {{std::nullopt, id}, {std::nullopt, id}};
+  auto a = std::make_shared<test::answer>();
+  handle_delete_topics(shard_, test::make_request(by_id, 6), test::capture(a));
+  auto v6 = test::decode_answer<delete_topics_response>(*a->value, 6).responses;
+  ASSERT_EQ(v6.size(), 2u);
+  EXPECT_EQ(v6[0].error_code, error_code::invalid_request);
+  EXPECT_TRUE(shard_.topics().partitions("t"));
+}
+
 }  // namespace
 }  // namespace sluice::broker

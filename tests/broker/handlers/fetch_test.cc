@@ -226,5 +226,22 @@ TEST_F(fetch_handler, v12_fetches_by_name) {
   EXPECT_EQ(r.responses.at(0).partitions.at(0).records.size(), batches_[0].size());
 }
 
+TEST_F(fetch_handler, a_stale_or_future_leader_epoch_is_fenced) {
+  append(0, 2);
+  auto req = request_for({{0, 0}});
+  req.topics[0].partitions[0].current_leader_epoch = 0;  // this broker's: served
+  auto ok = fetch(req);
+  ASSERT_TRUE(ok->called);
+  EXPECT_EQ(decode(*ok).responses[0].partitions[0].error_code, error_code::none);
+  req.topics[0].partitions[0].current_leader_epoch = 3;
+  auto later = fetch(req);
+  ASSERT_TRUE(later->called);
+  EXPECT_EQ(decode(*later).responses[0].partitions[0].error_code, error_code::unknown_leader_epoch);
+  req.topics[0].partitions[0].current_leader_epoch = -2;
+  auto a = fetch(req);
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(decode(*a).responses[0].partitions[0].error_code, error_code::fenced_leader_epoch);
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -143,5 +143,20 @@ TEST(metadata_handler, ids_before_v12_are_invalid_request) {
   EXPECT_EQ(ask(shard, for_topics({"a"}), 11).topics[0].error_code, error_code::none);
 }
 
+TEST(metadata_handler, authorized_operations_only_when_asked_and_names_once) {
+  test::fake_shard shard;
+  auto plain = ask(shard, for_topics({"a", "a"}), 12);
+  ASSERT_EQ(plain.topics.size(), 1u);  // asked twice, answered once
+  EXPECT_EQ(plain.topics[0].topic_authorized_operations, protocol::authorized_operations_omitted);
+  auto req = for_topics({"a"});
+  req.include_topic_authorized_operations = true;
+  req.include_cluster_authorized_operations = true;
+  auto r = ask(shard, req, 10);
+  // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS.
+  EXPECT_EQ(r.topics[0].topic_authorized_operations, 0xdf8);
+  EXPECT_NE(r.cluster_authorized_operations, protocol::authorized_operations_omitted);
+  EXPECT_EQ(r.topics[0].partitions[0].leader_epoch, 0);
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "broker/api_table.h"
+#include "log/record_batch.h"
 #include "protocol/messages/produce.h"
 #include "tests/broker/fake_shard.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/log_helpers.h"
 
 namespace sluice::broker {
 namespace {
@@ -175,6 +177,25 @@ TEST_F(produce_handler, v11_with_too_many_unknown_partitions_is_refused_before_d
   auto a = produce(body, 11);
   ASSERT_TRUE(a->called && a->value);
   EXPECT_TRUE(a->value->close_connection);
+}
+
+TEST_F(produce_handler, appended_batches_carry_this_brokers_leader_epoch) {
+  auto first = sluice::test::build_batch(2, 10, 1000);
+  auto second = sluice::test::build_batch(3, 10, 1000);
+  log::write_be32(first.data() + 12, 7);  // what a producer might have written
+  std::vector<std::byte> both = first;
+  both.insert(both.end(), second.begin(), second.end());
+  auto a = produce(request_for({{0, &both}}));
+  shard_.run_io();
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::none);
+  // The appended bytes (the request buffer, patched in place) name epoch 0.
+  auto r = shard_.topics().get("t", 0)->read(log::offset{0}, 1 << 20);
+  ASSERT_TRUE(r);
+  auto bytes = sluice::test::read_slices(r->slices);
+  ASSERT_EQ(bytes.size(), both.size());
+  EXPECT_EQ(log::read_be32(bytes.data() + 12), 0);
+  EXPECT_EQ(log::read_be32(bytes.data() + first.size() + 12), 0);
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 // the state is replayed by a new coordinator from __share_group_state.
 #include <gtest/gtest.h>
 
+#include "broker/api_table.h"
 #include "broker/internal_batch.h"
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
+#include "protocol/messages/delete_topics.h"
 #include "protocol/messages/share_acknowledge.h"
 #include "protocol/messages/share_fetch.h"
 #include "protocol/messages/share_group_describe.h"
@@ -18,18 +20,39 @@ namespace {
 
 using protocol::error_code;
 
+// Member "m" of share group "g", subscribed to "t".
+protocol::share_group_heartbeat_response join(test::fake_shard& shard) {
+  protocol::share_group_heartbeat_request hb;
+  hb.group_id = "g";
+  hb.member_id = "m";
+  hb.subscribed_topic_names = std::vector<std::string>{"t"};
+  return call<protocol::share_group_heartbeat_response>(shard, &handle_share_group_heartbeat, hb,
+                                                        1);
+}
+
+TEST(share_handlers, a_deleted_topics_share_state_is_dropped) {
+  test::fake_shard shard;
+  produce(shard, "t", 5);
+  coordinator c(shard, earliest());
+  coordinator_registration reg(shard, c);
+  join(shard);
+  auto got =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
+  ASSERT_EQ(got.responses.at(0).partitions.at(0).acquired.size(), 1u);
+  ASSERT_EQ(c.find("g")->partitions().size(), 1u);
+  protocol::delete_topics_request del;
+  del.topic_names = {"t"};
+  call<protocol::delete_topics_response>(shard, &handle_delete_topics, del, 5);
+  EXPECT_TRUE(c.find("g")->partitions().empty());
+}
+
 TEST(share_handlers, join_fetch_acknowledge_and_replay) {
   test::fake_shard shard;
   produce(shard, "t", 5);
   {
     coordinator c(shard, earliest());
     coordinator_registration reg(shard, c);
-    protocol::share_group_heartbeat_request hb;
-    hb.group_id = "g";
-    hb.member_id = "m";
-    hb.subscribed_topic_names = std::vector<std::string>{"t"};
-    auto joined =
-        call<protocol::share_group_heartbeat_response>(shard, &handle_share_group_heartbeat, hb, 1);
+    auto joined = join(shard);
     ASSERT_EQ(joined.error_code, error_code::none);
     ASSERT_TRUE(joined.assignment);
     ASSERT_EQ(joined.assignment->topic_partitions.size(), 1u);
