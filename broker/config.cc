@@ -11,13 +11,6 @@
 namespace sluice::broker {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto not_blank = [](char c) { return c != ' ' && c != '\t' && c != '\r' && c != '\n'; };
-  while (!s.empty() && !not_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && !not_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::string bad_value(std::string_view key, std::string_view value, std::string_view expected) {
   return "invalid value '" + std::string(value) + "' for " + std::string(key) + ": expected " +
          std::string(expected);
@@ -45,18 +38,6 @@ std::optional<std::string> parse_bool(std::string_view key, std::string_view val
     return bad_value(key, value, "true or false");
   }
   return std::nullopt;
-}
-
-std::vector<std::string> split_list(std::string_view value) {
-  std::vector<std::string> out;
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view item = trim(value.substr(0, comma));
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return out;
 }
 
 using setter = std::function<std::optional<std::string>(broker_config&, std::string_view key,
@@ -99,7 +80,7 @@ const std::vector<key_setter>& setters() {
        }},
       {"log.dirs",
        [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
-         auto dirs = split_list(v);
+         auto dirs = split_config_list(v);
          if (dirs.empty()) return bad_value(k, v, "a comma-separated list of directories");
          c.log_dirs = std::move(dirs);
          return std::nullopt;
@@ -211,7 +192,7 @@ log::log_config broker_config::topic_log_config() const {
 }
 
 std::optional<endpoint> parse_listener(std::string_view text) {
-  auto all = split_list(text);
+  auto all = split_config_list(text);
   if (all.empty()) return std::nullopt;
   std::string_view s = all.front();
   if (size_t scheme = s.find("://"); scheme != std::string_view::npos) {
@@ -236,8 +217,8 @@ std::optional<endpoint> parse_listener(std::string_view text) {
 std::optional<std::string> apply_setting(broker_config& cfg, std::string_view key,
                                          std::string_view value,
                                          std::vector<std::string>& warnings) {
-  key = trim(key);
-  value = trim(value);
+  key = trim_blanks(key);
+  value = trim_blanks(value);
   if (key == "log.dir") key = "log.dirs";  // Kafka's single-directory spelling
   for (const auto& s : setters()) {
     if (s.key == key) {
@@ -255,7 +236,7 @@ std::optional<std::string> apply_properties(broker_config& cfg, std::string_view
   int line_no = 0;
   while (!text.empty()) {
     size_t nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
+    std::string_view line = trim_blanks(text.substr(0, nl));
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
     if (line.empty() || line.front() == '#' || line.front() == '!') continue;
@@ -264,10 +245,10 @@ std::optional<std::string> apply_properties(broker_config& cfg, std::string_view
       return "line " + std::to_string(line_no) + ": '" + std::string(line) + "' has no value";
     }
     std::string_view key = line.substr(0, sep);
-    std::string_view value = trim(line.substr(sep + 1));
+    std::string_view value = trim_blanks(line.substr(sep + 1));
     // "key = value": the separator may be surrounded by blanks.
     if (!value.empty() && (value.front() == '=' || value.front() == ':')) {
-      value = trim(value.substr(1));
+      value = trim_blanks(value.substr(1));
     }
     if (auto err = apply_setting(cfg, key, value, warnings)) {
       return "line " + std::to_string(line_no) + ": " + *err;
@@ -294,6 +275,31 @@ std::optional<std::string> apply_override(broker_config& cfg, std::string_view k
   }
   return apply_setting(cfg, key_equals_value.substr(0, eq), key_equals_value.substr(eq + 1),
                        warnings);
+}
+
+std::string_view trim_blanks(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string> split_config_list(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    std::string_view item = trim_blanks(value.substr(0, comma));
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string join_config_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
 }
 
 }  // namespace sluice::broker

@@ -112,4 +112,13 @@ std::optional<std::string> apply_override(broker_config& cfg, std::string_view k
 // "PLAINTEXT://host:port" or "host:port" (the first of a comma-separated list).
 std::optional<endpoint> parse_listener(std::string_view text);
 
+// Kafka's value syntax, shared by broker settings, topic configs and their
+// files: surrounding blanks (space, tab, CR, LF) are not part of a value, and
+// a list is comma-separated items, each trimmed, empty ones dropped
+// ("a, b," -> {"a", "b"}; "" -> {}).
+std::string_view trim_blanks(std::string_view s);
+std::vector<std::string> split_config_list(std::string_view value);
+// The inverse, in Kafka's canonical form: {"a", "b"} -> "a,b".
+std::string join_config_list(const std::vector<std::string>& items);
+
 }  // namespace sluice::broker

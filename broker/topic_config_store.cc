@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "broker/config.h"
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
 #include "protocol/uuid.h"
@@ -37,16 +38,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 const topic_overrides kNone;
 
 }  // namespace
@@ -62,15 +53,15 @@ topic_overrides topic_config_store::parse(std::string_view text,
   topic_overrides o;
   while (!text.empty()) {
     size_t nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
+    std::string_view line = trim_blanks(text.substr(0, nl));
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.empty() || line.front() == '#') continue;
     size_t eq = line.find('=');
-    if (eq == std::string_view::npos || trim(line.substr(0, eq)).empty()) {
+    if (eq == std::string_view::npos || trim_blanks(line.substr(0, eq)).empty()) {
       bad_lines.emplace_back(line);
       continue;
     }
-    o[std::string(trim(line.substr(0, eq)))] = std::string(trim(line.substr(eq + 1)));
+    o[std::string(trim_blanks(line.substr(0, eq)))] = std::string(trim_blanks(line.substr(eq + 1)));
   }
   return o;
 }

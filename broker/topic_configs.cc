@@ -232,9 +232,7 @@ const key_spec* find_spec(std::string_view name) {
 }
 
 std::optional<int64_t> parse_int(std::string_view text) {
-  // Kafka trims values before parsing them.
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  text = trim_blanks(text);  // Kafka trims values before parsing them
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
@@ -319,12 +317,10 @@ std::optional<std::string> normalise(const key_spec& s, std::string_view value,
       expected = "a list of " + std::string(s.words);
       auto items = split_config_list(value);
       if (items.empty()) return std::nullopt;
-      std::string joined;
       for (const std::string& item : items) {
         if (!is_word(s.words, item)) return std::nullopt;
-        joined += (joined.empty() ? "" : ",") + item;
       }
-      return joined;
+      return join_config_list(items);
     }
     case check::replica_list:
       expected = "\"*\" or a list of partition:broker pairs";
@@ -345,20 +341,6 @@ std::span<const topic_config_key> topic_config_keys() { return kKeys; }
 const topic_config_key* find_topic_config_key(std::string_view name) {
   const key_spec* s = find_spec(name);
   return s == nullptr ? nullptr : &s->key;
-}
-
-std::vector<std::string> split_config_list(std::string_view value) {
-  std::vector<std::string> out;
-  while (!value.empty()) {
-    const size_t comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return out;
 }
 
 std::optional<std::string> validate_topic_config(std::string_view name, std::string_view value) {
@@ -398,6 +380,16 @@ std::string topic_config_default(const broker_config& cfg, std::string_view name
   if (name == "segment.ms") return std::to_string(d.roll_ms);
   const key_spec* s = find_spec(name);
   return s != nullptr ? std::string(s->fallback) : std::string();
+}
+
+described_config describe_topic_config(const broker_config& cfg, const topic_overrides& o,
+                                       const topic_config_key& key) {
+  described_config d;
+  auto it = o.find(key.name);
+  d.value = it != o.end() ? it->second : topic_config_default(cfg, key.name);
+  d.synonyms = topic_config_synonyms(cfg, o, key);
+  d.source = d.synonyms.empty() ? protocol::config_source_default : d.synonyms.front().source;
+  return d;
 }
 
 std::vector<config_synonym> topic_config_synonyms(const broker_config& cfg,

@@ -80,8 +80,16 @@ std::vector<config_synonym> topic_config_synonyms(const broker_config& cfg,
                                                   const topic_overrides& o,
                                                   const topic_config_key& key);
 
-// The items of a list-valued setting ("a, b" -> {"a", "b"}); empty for "".
-std::vector<std::string> split_config_list(std::string_view value);
+// A key as a topic has it, for DescribeConfigs and CreateTopics v5+: the
+// override or the default, and where it comes from (the first synonym's
+// source, DEFAULT_CONFIG without one).
+struct described_config {
+  std::string value;
+  int8_t source;  // protocol::config_source_*
+  std::vector<config_synonym> synonyms;
+};
+described_config describe_topic_config(const broker_config& cfg, const topic_overrides& o,
+                                       const topic_config_key& key);
 
 // Broker defaults with the (validated) overrides applied.
 log::log_config effective_log_config(const broker_config& cfg, const topic_overrides& o);

@@ -82,13 +82,12 @@ void describe_result(const broker_config& cfg, int32_t count, const topic_overri
   r.replication_factor = 1;
   auto& configs = r.configs.emplace();
   for (const topic_config_key& key : topic_config_keys()) {
-    auto it = overrides.find(key.name);
-    auto synonyms = topic_config_synonyms(cfg, overrides, key);
+    described_config d = describe_topic_config(cfg, overrides, key);
     auto& c = configs.emplace_back();
     c.name = std::string(key.name);
-    c.value = it != overrides.end() ? it->second : topic_config_default(cfg, key.name);
+    c.value = std::move(d.value);
     c.read_only = key.read_only;
-    c.config_source = synonyms.empty() ? protocol::config_source_default : synonyms.front().source;
+    c.config_source = d.source;
   }
 }
 

@@ -53,16 +53,15 @@ void describe_topic(shard_services& shard, const describe_configs_request& body,
   const topic_overrides& overrides = shard.topics().configs().get(rq.resource_name);
   for (const topic_config_key& key : topic_config_keys()) {
     if (!wanted(rq, key.name)) continue;
-    auto it = overrides.find(key.name);
-    auto synonyms = topic_config_synonyms(shard.config(), overrides, key);
+    described_config d = describe_topic_config(shard.config(), overrides, key);
     entry e;
     e.name = std::string(key.name);
-    e.value = it != overrides.end() ? it->second : topic_config_default(shard.config(), key.name);
+    e.value = std::move(d.value);
     e.read_only = key.read_only;
-    e.config_source = synonyms.empty() ? config_source_default : synonyms.front().source;
+    e.config_source = d.source;
     e.is_default = e.config_source == config_source_default;
     if (body.include_synonyms) {
-      for (auto& s : synonyms) e.synonyms.push_back({s.name, s.value, s.source});
+      for (auto& s : d.synonyms) e.synonyms.push_back({s.name, s.value, s.source});
     }
     e.config_type = static_cast<int8_t>(key.type);
     if (body.include_documentation) e.documentation = std::string(key.doc);

@@ -59,7 +59,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
       return;
     }
     done_ = true;
-    for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(topic, bytes);
+    for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(*topic, bytes);
     timer_.reset();
     for (auto [p, id] : watches_) shard_.topics().unwatch(p, id);
     watches_.clear();
@@ -70,7 +70,9 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
   struct read_result {
     uint64_t bytes = 0;
     bool any_error = false;
-    std::vector<std::pair<std::string, uint64_t>> per_topic;  // record bytes sent
+    // Record bytes sent. The names are the request's or the topic table's,
+    // both alive until try_complete, which uses them, returns.
+    std::vector<std::pair<const std::string*, uint64_t>> per_topic;
   };
 
   bool by_id() const { return req_.header.api_version >= protocol::fetch_first_topic_id_version; }
@@ -158,8 +160,8 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
         pd.records = protocol::record_set::external({out.slices.size(), slice.length});
         got.bytes += slice.length;
-        if (got.per_topic.empty() || got.per_topic.back().first != *name) {
-          got.per_topic.emplace_back(*name, 0);
+        if (got.per_topic.empty() || got.per_topic.back().first != name) {
+          got.per_topic.emplace_back(name, 0);
         }
         got.per_topic.back().second += slice.length;
         remaining -= slice.length;

@@ -38,12 +38,6 @@ struct failure {
   std::string message;
 };
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
 // Applies one entry to `o`; a failure leaves the caller to discard `o`.
 std::optional<failure> apply_op(const broker_config& cfg,
                                 const incremental_alter_configs_request::alterable_config& c,
@@ -74,7 +68,7 @@ std::optional<failure> apply_op(const broker_config& cfg,
       if (op == config_operation::append && at == items.end()) items.push_back(item);
       if (op == config_operation::subtract && at != items.end()) items.erase(at);
     }
-    value = join(items);
+    value = join_config_list(items);
   }
   if (auto err = validate_topic_config(c.name, value)) {
     return failure{error_code::invalid_config, *err};
