@@ -28,6 +28,7 @@ constexpr std::array kTable = {
     api_entry{api_key::create_partitions, 0, 3, &handle_create_partitions},
     api_entry{api_key::describe_cluster, 0, 1, &handle_describe_cluster},
     api_entry{api_key::describe_log_dirs, 0, 4, &handle_describe_log_dirs},
+    api_entry{api_key::describe_producers, 0, 0, &handle_describe_producers},
     // FindCoordinator's min must be 0: librdkafka 2.0.2 (G2).
     api_entry{api_key::find_coordinator, 0, 6, &handle_find_coordinator},
     api_entry{api_key::join_group, 0, 9, &handle_join_group},
@@ -41,6 +42,17 @@ constexpr std::array kTable = {
     api_entry{api_key::describe_groups, 0, 5, &handle_describe_groups},
     api_entry{api_key::delete_groups, 0, 2, &handle_delete_groups},
     api_entry{api_key::offset_delete, 0, 0, &handle_offset_delete},
+    // Idempotence and transactions (docs/transactions.md). InitProducerId's
+    // min must be 0: librdkafka 2.0.2 enables idempotence only then (G2).
+    // EndTxn v5 (transactions V2) is unstable in Kafka's specs: not advertised.
+    api_entry{api_key::init_producer_id, 0, 5, &handle_init_producer_id},
+    api_entry{api_key::add_partitions_to_txn, 0, 5, &handle_add_partitions_to_txn},
+    api_entry{api_key::add_offsets_to_txn, 0, 4, &handle_add_offsets_to_txn},
+    api_entry{api_key::end_txn, 0, 4, &handle_end_txn},
+    api_entry{api_key::write_txn_markers, 0, 1, &handle_write_txn_markers},
+    api_entry{api_key::txn_offset_commit, 0, 4, &handle_txn_offset_commit},
+    api_entry{api_key::describe_transactions, 0, 0, &handle_describe_transactions},
+    api_entry{api_key::list_transactions, 0, 1, &handle_list_transactions},
     // Share groups (KIP-932, docs/share-groups.md): flexible only. Advertised
     // because librdkafka 2.0.2, kafka-python and kafkajs ignore keys they do
     // not know (PROTOCOL.md section 2 listed them "do not advertise" until served).

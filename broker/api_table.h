@@ -47,6 +47,7 @@ void handle_create_partitions(shard_services& shard, request req, respond_fn res
 void handle_incremental_alter_configs(shard_services& shard, request req, respond_fn respond);
 void handle_describe_cluster(shard_services& shard, request req, respond_fn respond);
 void handle_describe_log_dirs(shard_services& shard, request req, respond_fn respond);
+void handle_describe_producers(shard_services& shard, request req, respond_fn respond);
 // Consumer groups (broker/group/, docs/groups.md).
 void handle_find_coordinator(shard_services& shard, request req, respond_fn respond);
 void handle_join_group(shard_services& shard, request req, respond_fn respond);
@@ -59,5 +60,14 @@ void handle_list_groups(shard_services& shard, request req, respond_fn respond);
 void handle_describe_groups(shard_services& shard, request req, respond_fn respond);
 void handle_delete_groups(shard_services& shard, request req, respond_fn respond);
 void handle_offset_delete(shard_services& shard, request req, respond_fn respond);
+// Idempotence and transactions (broker/txn/, docs/transactions.md).
+void handle_init_producer_id(shard_services& shard, request req, respond_fn respond);
+void handle_add_partitions_to_txn(shard_services& shard, request req, respond_fn respond);
+void handle_add_offsets_to_txn(shard_services& shard, request req, respond_fn respond);
+void handle_end_txn(shard_services& shard, request req, respond_fn respond);
+void handle_txn_offset_commit(shard_services& shard, request req, respond_fn respond);
+void handle_write_txn_markers(shard_services& shard, request req, respond_fn respond);
+void handle_describe_transactions(shard_services& shard, request req, respond_fn respond);
+void handle_list_transactions(shard_services& shard, request req, respond_fn respond);
 
 }  // namespace sluice::broker

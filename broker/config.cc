@@ -103,6 +103,7 @@ const std::vector<key_setter>& setters() {
       {"log.flush.interval.messages", ms_setter(&broker_config::log_flush_interval_messages, 1)},
       {"log.flush.interval.ms", ms_setter(&broker_config::log_flush_interval_ms, 0)},
       {"message.max.bytes", int_setter<uint32_t>(&broker_config::message_max_bytes, 0, INT32_MAX)},
+      {"producer.id.expiration.ms", ms_setter(&broker_config::producer_id_expiration_ms, 1)},
       {"socket.request.max.bytes",
        int_setter<int32_t>(&broker_config::socket_request_max_bytes, 8, INT32_MAX)},
       {"fetch.max.bytes", int_setter<int32_t>(&broker_config::fetch_max_bytes, 1024, INT32_MAX)},
@@ -118,6 +119,12 @@ const std::vector<key_setter>& setters() {
       {"offsets.retention.minutes", ms_setter(&broker_config::offsets_retention_minutes, 1)},
       {"offsets.retention.check.interval.ms",
        ms_setter(&broker_config::offsets_retention_check_interval_ms, 1)},
+      {"transaction.max.timeout.ms",
+       int_setter<int32_t>(&broker_config::transaction_max_timeout_ms, 1, INT32_MAX)},
+      {"transaction.abort.timed.out.transaction.cleanup.interval.ms",
+       ms_setter(&broker_config::transaction_abort_check_interval_ms, 1)},
+      {"transactional.id.expiration.ms",
+       ms_setter(&broker_config::transactional_id_expiration_ms, 1)},
       {"group.share.record.lock.duration.ms",
        ms_setter(&broker_config::group_share_record_lock_duration_ms, 1)},
       {"group.share.delivery.count.limit",
@@ -188,6 +195,7 @@ log::log_config broker_config::topic_log_config() const {
   c.flush_interval_messages = log_flush_interval_messages;
   c.flush_interval_ms = log_flush_interval_ms;
   c.max_message_bytes = message_max_bytes;
+  c.producer_id_expiration_ms = producer_id_expiration_ms;
   return c;
 }
 

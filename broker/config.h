@@ -42,6 +42,7 @@ struct broker_config {
   int64_t log_flush_interval_messages = INT64_MAX;     // log.flush.interval.messages
   int64_t log_flush_interval_ms = INT64_MAX;           // log.flush.interval.ms
   uint32_t message_max_bytes = 1048588;                // message.max.bytes
+  int64_t producer_id_expiration_ms = 86400000;        // producer.id.expiration.ms
   int32_t socket_request_max_bytes = 104857600;        // socket.request.max.bytes
   int32_t fetch_max_bytes = 57671680;                  // fetch.max.bytes: caps a Fetch's max_bytes
   // Sluice's own keys (no Kafka equivalent).
@@ -63,6 +64,12 @@ struct broker_config {
   int32_t group_max_session_timeout_ms = 1800000;        // group.max.session.timeout.ms
   int64_t offsets_retention_minutes = 10080;             // offsets.retention.minutes
   int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
+
+  // Transactions (docs/transactions.md). Kafka's keys and defaults.
+  int32_t transaction_max_timeout_ms = 900000;  // transaction.max.timeout.ms
+  // transaction.abort.timed.out.transaction.cleanup.interval.ms
+  int64_t transaction_abort_check_interval_ms = 10000;
+  int64_t transactional_id_expiration_ms = 604800000;  // transactional.id.expiration.ms
 
   // Share groups (docs/share-groups.md). Kafka's keys and defaults where Kafka has them.
   int64_t group_share_record_lock_duration_ms = 30000;    // group.share.record.lock.duration.ms

@@ -32,6 +32,15 @@ protocol::error_code to_kafka_error(std::error_code ec) noexcept {
       return error_code::topic_already_exists;
     case log::errc::invalid_argument:
       return error_code::invalid_request;
+    // A producer's sequence or epoch refused by the partition (log/producer_state.h).
+    case log::errc::out_of_order_sequence:
+      return error_code::out_of_order_sequence_number;
+    case log::errc::invalid_producer_epoch:
+      return error_code::invalid_producer_epoch;
+    case log::errc::invalid_txn_state:
+      return error_code::invalid_txn_state;
+    case log::errc::coordinator_fenced:
+      return error_code::transaction_coordinator_fenced;
   }
   return error_code::unknown_server_error;
 }

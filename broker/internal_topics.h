@@ -12,9 +12,11 @@ namespace sluice::broker {
 
 inline constexpr std::string_view consumer_offsets_topic = "__consumer_offsets";
 inline constexpr std::string_view share_group_state_topic = "__share_group_state";
+inline constexpr std::string_view transaction_state_topic = "__transaction_state";
 
 inline bool is_internal_topic(std::string_view topic) {
-  return topic == consumer_offsets_topic || topic == share_group_state_topic;
+  return topic == consumer_offsets_topic || topic == share_group_state_topic ||
+         topic == transaction_state_topic;
 }
 
 }  // namespace sluice::broker

@@ -39,6 +39,7 @@
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
 #include "broker/share/coordinator.h"
+#include "broker/txn/coordinator.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "log/io/io_backend.h"
@@ -107,6 +108,10 @@ class shard final : public shard_services {
   // Share groups (docs/share-groups.md), likewise.
   std::unique_ptr<share::coordinator> shares_;
   std::unique_ptr<share::coordinator_registration> shares_registration_;
+  // Transactions (docs/transactions.md): after groups_, whose staged offsets
+  // its markers complete.
+  std::unique_ptr<txn::coordinator> txns_;
+  std::unique_ptr<txn::registry::registration> txns_registration_;
   std::string cluster_id_;
   std::optional<asio::posix::stream_descriptor> io_events_;
   asio::ip::tcp::acceptor acceptor_{io_};
@@ -198,6 +203,12 @@ bool shard::open_storage() {
   }
   shares_registration_ = std::make_unique<share::coordinator_registration>(*this, *shares_);
   shares_->start_sweeping(std::chrono::milliseconds(500));
+  txns_ = std::make_unique<txn::coordinator>(*this, txn::settings_from(cfg_));
+  if (auto ec = txns_->load()) {
+    spdlog::error("event=startup_failed reason=txn_state_replay error=\"{}\"", ec.message());
+    return false;
+  }
+  txns_registration_ = std::make_unique<txn::registry::registration>(*this, *txns_);
   spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
                fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
                topics_->topic_names().size(), cluster_id_);
@@ -343,6 +354,7 @@ asio::awaitable<void> shard::shutdown() {
   for (asio_timer* t : *timers_) t->timer.cancel();
   // Group timers (sessions, rebalances) go with the groups; commits still in
   // flight are answered when the log closes.
+  txns_->close();
   groups_->close();
   shares_->close();
   co_await asio::post(io_, asio::use_awaitable);

@@ -168,12 +168,13 @@ awaitable<result<void>> admin::alter_configs(const config_resource& resource,
 }
 
 awaitable<result<std::map<topic_partition, listed_offset>>> admin::list_offsets(
-    std::map<topic_partition, int64_t> timestamps) {
+    std::map<topic_partition, int64_t> timestamps, int8_t isolation_level) {
   auto groups = co_await by_leader(cluster_, timestamps);
   if (!groups) co_return std::move(groups).error();
   std::map<topic_partition, listed_offset> out;
   for (auto& [node, items] : *groups) {
     protocol::list_offsets_request request;
+    request.isolation_level = isolation_level;  // v2+
     // v10+: how long a broker may wait on tiered storage for the answer.
     request.timeout_ms = static_cast<int32_t>(cluster_.config().request_timeout.count());
     for (auto& [tp, ts] : items) {
@@ -234,9 +235,10 @@ awaitable<result<std::map<topic_partition, listed_offset>>> admin::delete_record
   co_return out;
 }
 
-awaitable<result<coordinator>> admin::find_coordinator(std::string group_id) {
+awaitable<result<coordinator>> admin::find_coordinator(std::string group_id, int8_t key_type) {
   protocol::find_coordinator_request request;
   request.key = group_id;                 // v0-3
+  request.key_type = key_type;            // v1+
   request.coordinator_keys = {group_id};  // v4+
   auto conn = co_await cluster_.any_connection();
   if (!conn) co_return std::move(conn).error();
@@ -251,7 +253,9 @@ awaitable<result<coordinator>> admin::find_coordinator(std::string group_id) {
   if (found.error_code != error_code::none)
     co_return make_error(
         found.error_code,
-        "group '" + group_id + "'" + (found.error_message ? ": " + *found.error_message : ""));
+        (key_type == protocol::coordinator_key_type_transaction ? "transactional id '"
+                                                                : "group '") +
+            group_id + "'" + (found.error_message ? ": " + *found.error_message : ""));
   co_return coordinator{found.node_id, found.host, found.port};
 }
 

@@ -128,15 +128,19 @@ class admin {
 
   // Offsets by timestamp: latest_offset_timestamp, earliest_offset_timestamp or
   // ms since the epoch (the first offset whose timestamp is >= it).
+  // isolation_level 1 (read_committed): "latest" is the last stable offset,
+  // the end a read_committed consumer reads to.
   awaitable<result<std::map<topic_partition, listed_offset>>> list_offsets(
-      std::map<topic_partition, int64_t> timestamps);
+      std::map<topic_partition, int64_t> timestamps, int8_t isolation_level = 0);
   // Deletes records below the given offsets; answers each partition's new
   // log start offset.
   awaitable<result<std::map<topic_partition, listed_offset>>> delete_records(
       std::map<topic_partition, int64_t> before_offsets);
 
   // Groups.
-  awaitable<result<coordinator>> find_coordinator(std::string group_id);
+  // key_type: 0 a group (protocol::coordinator_key_type_group), 1 a
+  // transactional id (coordinator_key_type_transaction).
+  awaitable<result<coordinator>> find_coordinator(std::string key, int8_t key_type = 0);
   // A connection to the group's coordinator.
   awaitable<result<std::shared_ptr<connection>>> coordinator_connection(std::string group_id);
   awaitable<result<std::vector<group_listing>>> list_groups();

@@ -43,6 +43,7 @@ class consumer::impl : public std::enable_shared_from_this<impl> {
   struct partition_state {
     int64_t position = 0;
     std::optional<int64_t> high_watermark;
+    std::optional<int64_t> last_stable_offset;  // read_committed's end
     uint64_t epoch = 0;    // bumped by seek(): answers to older fetches are dropped
     bool stopped = false;  // OFFSET_OUT_OF_RANGE with no reset policy: until seek()
   };
@@ -89,7 +90,7 @@ awaitable<result<int64_t>> consumer::impl::resolve(const topic_partition& tp,
                      : start.from == kind::timestamp ? start.value
                                                      : latest_offset_timestamp;
   ask[tp] = ts;
-  auto listed = co_await a.list_offsets(ask);
+  auto listed = co_await a.list_offsets(ask, static_cast<int8_t>(config_.isolation));
   if (!listed) co_return std::move(listed).error();
   auto it = listed->find(tp);
   if (it == listed->end())
@@ -161,9 +162,19 @@ std::optional<int64_t> consumer::high_watermark(const topic_partition& tp) const
   return it->second.high_watermark;
 }
 
+std::optional<int64_t> consumer::end_offset(const topic_partition& tp) const {
+  auto it = impl_->parts_.find(tp);
+  if (it == impl_->parts_.end()) return std::nullopt;
+  if (impl_->config_.isolation == isolation_level::read_committed)
+    return it->second.last_stable_offset;
+  return it->second.high_watermark;
+}
+
 bool consumer::at_end() const {
-  for (auto& [tp, s] : impl_->parts_)
-    if (!s.high_watermark || s.position < *s.high_watermark) return false;
+  for (auto& [tp, s] : impl_->parts_) {
+    auto end = end_offset(tp);
+    if (!end || s.position < *end) return false;
+  }
   return impl_->buffer_.empty();
 }
 
@@ -235,6 +246,7 @@ awaitable<void> consumer::impl::fetch_loop(std::shared_ptr<impl> self, int32_t n
     request.max_wait_ms = static_cast<int32_t>(config_.fetch_max_wait.count());
     request.min_bytes = config_.fetch_min_bytes;
     request.max_bytes = config_.fetch_max_bytes;
+    request.isolation_level = static_cast<int8_t>(config_.isolation);  // v4+
     for (auto& [tp, s] : parts_) {
       if (s.stopped) continue;
       auto t = cluster_.topics().find(tp.topic);
@@ -356,9 +368,17 @@ void consumer::impl::process(const protocol::fetch_response& response,
         continue;
       }
       state.high_watermark = p.high_watermark;
+      const bool committed_only = config_.isolation == isolation_level::read_committed;
+      // A broker that does not know the LSO (-1) has no transactions to hide.
+      if (committed_only)
+        state.last_stable_offset =
+            p.last_stable_offset >= 0 ? p.last_stable_offset : p.high_watermark;
       if (p.records.is_null() || p.records.size() == 0) continue;
+      std::vector<aborted_transaction> aborted;
+      if (committed_only && p.aborted_transactions)
+        for (auto& a : *p.aborted_transactions) aborted.push_back({a.producer_id, a.first_offset});
       auto decoded = decode_batches(p.records.bytes(), tp.topic, tp.partition, state.position,
-                                    config_.check_crcs);
+                                    config_.check_crcs, committed_only ? &aborted : nullptr);
       if (!decoded) {
         state.stopped = true;
         pending_error_ = std::move(decoded).error();

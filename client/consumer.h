@@ -18,6 +18,13 @@
 // high_watermark() is the last high watermark a fetch reported, so a caller
 // can tell when a partition is at its end (`sluice consume -e`).
 //
+// isolation.level: read_uncommitted (the default) hands out every record;
+// read_committed asks the broker to stop at the last stable offset and drops
+// the records of aborted transactions (the answer's aborted_transactions and
+// the abort markers, see decode_batches). Control records (transaction
+// markers) are never handed out in either mode. With read_committed,
+// end_offset() and at_end() use the last stable offset.
+//
 // Ownership and threads: holds a reference to the cluster (which must outlive
 // it); runs on the cluster's executor.
 
@@ -35,6 +42,8 @@
 namespace sluice::client {
 
 enum class offset_reset : int8_t { none, earliest, latest };
+// Kafka's isolation.level values, as Fetch and ListOffsets carry them.
+enum class isolation_level : int8_t { read_uncommitted = 0, read_committed = 1 };
 
 struct consumer_config {
   std::chrono::milliseconds fetch_max_wait{500};        // fetch.max.wait.ms
@@ -47,6 +56,7 @@ struct consumer_config {
   size_t max_buffered_records = 100000;
   // max.poll.records: the most one poll() returns.
   size_t max_poll_records = 10000;
+  client::isolation_level isolation = client::isolation_level::read_uncommitted;  // isolation.level
 };
 
 // Where to start reading a partition.
@@ -93,7 +103,10 @@ class consumer {
   // The high watermark from the latest fetch of the partition (nullopt before
   // the first answer).
   std::optional<int64_t> high_watermark(const topic_partition& tp) const;
-  // Whether position >= high watermark for every assigned partition (each
+  // The end this consumer reads to: the high watermark, or with
+  // read_committed the last stable offset (nullopt before the first answer).
+  std::optional<int64_t> end_offset(const topic_partition& tp) const;
+  // Whether position >= end_offset() for every assigned partition (each
   // fetched at least once). For "exit at end" modes.
   bool at_end() const;
 

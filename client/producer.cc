@@ -63,6 +63,33 @@ awaitable<result<void>> producer::close() {
   co_return r;
 }
 
+awaitable<result<void>> producer::init_transactions() {
+  auto keep = impl_;
+  co_return co_await keep->init_transactions();
+}
+
+result<void> producer::begin_transaction() { return impl_->begin_transaction(); }
+
+awaitable<result<void>> producer::send_offsets_to_transaction(
+    std::map<topic_partition, int64_t> offsets, consumer_group_metadata group) {
+  auto keep = impl_;
+  co_return co_await keep->send_offsets_to_transaction(std::move(offsets), std::move(group));
+}
+
+awaitable<result<void>> producer::commit_transaction() {
+  auto keep = impl_;
+  co_return co_await keep->commit_transaction();
+}
+
+awaitable<result<void>> producer::abort_transaction() {
+  auto keep = impl_;
+  co_return co_await keep->abort_transaction();
+}
+
+bool producer::in_transaction() const noexcept { return impl_->in_transaction(); }
+int64_t producer::producer_id() const noexcept { return impl_->producer_id_; }
+int16_t producer::producer_epoch() const noexcept { return impl_->producer_epoch_; }
+
 size_t producer::buffered_bytes() const noexcept { return impl_->buffered_; }
 uint64_t producer::records_acknowledged() const noexcept { return impl_->acknowledged_; }
 uint64_t producer::records_failed() const noexcept { return impl_->failed_; }
@@ -77,6 +104,7 @@ producer::impl::impl(cluster& c, producer_config config)
 
 result<void> producer::impl::send(producer_record record, delivery_callback cb) {
   if (closed_) return make_error(error_code::invalid_request, "the producer is closed");
+  if (auto refused = refuse_send()) return *refused;
   if (record.topic.empty()) return make_error(error_code::invalid_request, "record has no topic");
   if (!record.timestamp_ms) record.timestamp_ms = now_ms();
   const size_t size = record_encoded_size(record.key, record.value, record.headers, 0, 0);
@@ -213,6 +241,10 @@ awaitable<result<void>> producer::impl::flush() {
 void producer::impl::complete(batch& b, const result<record_metadata>& outcome) {
   // One metadata value, adjusted per record: copying it (and its topic
   // string) for each callback was a measurable share of a small record.
+  if (b.base_sequence >= 0) sequence_done(b, !outcome.ok());
+  // A record of a transaction that failed: the transaction cannot commit.
+  if (!outcome && transactional() && txn_ == txn_state::in_transaction)
+    set_abortable(outcome.error());
   result<record_metadata> each = outcome;
   for (size_t i = 0; i < b.records.size(); ++i) {
     if (outcome) {

@@ -14,9 +14,32 @@
 // timeouts, lost connections, ...) is retried after retry_backoff, up to
 // `retries` times and within delivery_timeout of send(); NOT_LEADER and
 // UNKNOWN_TOPIC refresh metadata first.
-// Ordering per partition is kept: a partition has at most one batch in
-// flight when retries are enabled, so a retried batch cannot be overtaken
-// (Kafka's max.in.flight=1 guarantee, without idempotence).
+//
+// Idempotence (enable.idempotence, on unless turned off, as in Kafka's Java
+// client since 3.0): before its first batch the producer asks for a producer
+// id (InitProducerId); every batch carries that id, its epoch and a per
+// partition sequence number, and a retry resends the same bytes, so the
+// broker writes a retried batch once. Up to max_in_flight (at most 5) batches
+// per partition are in flight and kept in order: a retried batch goes out
+// alone, before anything newer, and batches behind it that the broker refused
+// as out of order follow it. When the broker has lost the producer's state or
+// a batch failed for good (a gap), the producer re-initialises its id
+// (KIP-360: a new epoch, sequences from 0) once nothing is in flight and
+// goes on. INVALID_PRODUCER_EPOCH / PRODUCER_FENCED are fatal: every later
+// send fails with that error. Idempotence needs acks=all; left unset it is
+// quietly off with acks 0/1, with max_in_flight > 5, or against a broker
+// without InitProducerId; asked for explicitly, those fail the sends.
+// Without idempotence a partition has at most one batch in flight when
+// retries are enabled, so a retried batch cannot be overtaken.
+//
+// Transactions (transactional_id set): init_transactions() once, then
+// begin_transaction(), sends, optionally send_offsets_to_transaction(), and
+// commit_transaction() or abort_transaction(). Each partition is added to the
+// transaction (AddPartitionsToTxn) before its first batch of the transaction
+// goes out. A batch that fails inside a transaction makes it abortable:
+// commit fails, abort_transaction() then works and the next transaction
+// starts clean (the epoch is bumped when sequences were lost). Fencing
+// (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH on init) is fatal.
 //
 // acks=0: requests are written and not answered; callbacks report offset -1
 // once the request is written.
@@ -29,7 +52,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "client/cluster.h"
 #include "client/compression.h"
@@ -57,6 +83,25 @@ struct producer_config {
   partitioner_kind partitioner = partitioner_kind::sticky;
   // Let the broker auto-create a missing topic (auto.create.topics.enable).
   bool allow_auto_create_topics = true;
+  // enable.idempotence: unset means on where possible (see above); false
+  // turns it off; true makes it required.
+  std::optional<bool> enable_idempotence;
+  // transactional.id: set, the producer is transactional (and idempotent).
+  std::optional<std::string> transactional_id;
+  // transaction.timeout.ms: the coordinator aborts a transaction open longer.
+  std::chrono::milliseconds transaction_timeout{60000};
+};
+
+// Where a consumer group stands, for send_offsets_to_transaction (Kafka's
+// ConsumerGroupMetadata). generation -1 and an empty member id: a group not
+// joined through this process (the broker then checks only the group id).
+struct consumer_group_metadata {
+  consumer_group_metadata() = default;
+  consumer_group_metadata(std::string id) : group_id(std::move(id)) {}  // NOLINT
+  std::string group_id;
+  int32_t generation_id = -1;
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
 };
 
 // Where a record went.
@@ -97,6 +142,32 @@ class producer {
 
   // flush(), then refuse further sends.
   awaitable<result<void>> close();
+
+  // Transactions (transactional_id set; INVALID_CONFIG otherwise). Errors are
+  // values: an abortable one (a failed batch, a refused partition) leaves
+  // abort_transaction() to call; a fatal one (PRODUCER_FENCED, ...) fails
+  // every later call.
+  // Finds the transaction coordinator and gets the producer id and epoch for
+  // transactional_id, fencing older producers with the same id and
+  // completing (aborting) a transaction they left open.
+  awaitable<result<void>> init_transactions();
+  // Starts a transaction (locally: nothing is sent until the first record).
+  result<void> begin_transaction();
+  // Adds the group's offsets (the next offset to read, per partition) to the
+  // transaction: they become the group's committed offsets when it commits.
+  awaitable<result<void>> send_offsets_to_transaction(std::map<topic_partition, int64_t> offsets,
+                                                      consumer_group_metadata group);
+  // Flushes, then commits: the records and offsets become visible together.
+  awaitable<result<void>> commit_transaction();
+  // Drops records not yet sent, waits for those in flight, then aborts.
+  awaitable<result<void>> abort_transaction();
+  // Whether a transaction is open (begun and not committed or aborted).
+  bool in_transaction() const noexcept;
+
+  // The producer id and epoch in use (-1 before the first one is known, or
+  // without idempotence).
+  int64_t producer_id() const noexcept;
+  int16_t producer_epoch() const noexcept;
 
   // Bytes of records queued or in flight (uncompressed).
   size_t buffered_bytes() const noexcept;

@@ -77,9 +77,32 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
         continue;
       }
     }
+    // A fatal error (or, in a transaction, an abortable one) fails what is
+    // queued; the producer id and the transaction's partitions come before
+    // any batch goes out.
+    if (fatal_ || abortable_) fail_queued(fatal_ ? *fatal_ : *abortable_);
+    // (Two statements: GCC 12 mishandles co_await inside || and ?:.)
+    bool may_send = co_await ensure_producer_id();
+    if (may_send) may_send = co_await add_queued_partitions();
+    if (!may_send) {
+      if (fatal_ || abortable_) fail_queued(fatal_ ? *fatal_ : *abortable_);
+      const auto at = clock::now();
+      for (auto& [tp, q] : queues_) expire(tp, at);
+      if (idle()) {
+        notify(flush_waiters_);
+        break;
+      }
+      asio::steady_timer pause(cluster_.executor(), config_.retry_backoff);
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
     // Due batches, grouped by leader.
     const auto now = clock::now();
-    const int per_partition = config_.retries > 0 ? 1 : config_.max_in_flight;
+    // Idempotent: up to max_in_flight per partition, kept in order by
+    // sequence numbers. Otherwise one, unless retries cannot reorder.
+    const int per_partition = idempotent()          ? std::min(config_.max_in_flight, 5)
+                              : config_.retries > 0 ? 1
+                                                    : config_.max_in_flight;
     std::map<int32_t, std::vector<batch>> due;
     // When to look again if nothing wakes us: the earliest linger or back-off
     // deadline of a batch not yet ready. Batches blocked by in-flight limits
@@ -94,6 +117,14 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
         auto& q = queues_[tp];
         if (q.empty() || partition_in_flight_[tp] >= per_partition) break;
         auto& b = q.front();
+        if (idempotent()) {
+          // A new id/epoch is due: nothing goes out until it is in place.
+          if (bump_needed_) break;
+          // A retry goes alone: after every earlier answer, before anything newer.
+          if (b.base_sequence >= 0 && partition_in_flight_[tp] > 0) break;
+          // Transactional: the partition must be in the transaction first.
+          if (transactional() && !txn_partitions_.contains(tp)) break;
+        }
         const auto ready_at = b.attempts > 0 ? b.retry_at
                               : (b.closed || q.size() > 1 || flushing_ > 0)
                                   ? now
@@ -116,6 +147,7 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
         batch b2 = std::move(q2.front());
         q2.pop_front();
         b2.closed = true;
+        if (idempotent()) assign_sequence(b2);
         partitioner_.batch_completed(tp.topic, tp.partition);
         ++partition_in_flight_[tp];
         due[*leader].push_back(std::move(b2));
@@ -145,31 +177,38 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
 
 awaitable<void> producer::impl::send_to(std::shared_ptr<impl> self, int32_t node,
                                         std::vector<batch> batches) {
-  // Encoded batches must outlive the request: the request borrows them.
-  std::vector<std::vector<std::byte>> encoded;
+  // The batches (their encoded bytes) outlive the request, which borrows them.
   std::vector<batch> sendable;
   protocol::produce_request request;
   request.acks = config_.acks;
   request.timeout_ms = static_cast<int32_t>(config_.request_timeout.count());
   std::sort(batches.begin(), batches.end(), [](auto& a, auto& b) { return a.tp < b.tp; });
+  if (transactional()) request.transactional_id = config_.transactional_id;
   for (auto& b : batches) {
-    batch_options options;
-    options.compression = config_.compression;
-    auto bytes = encode_batch(b.records, options);
-    if (!bytes) {
-      --partition_in_flight_[b.tp];
-      complete(b, bytes.error());
-      continue;
+    // Encoded once: a retry resends the same bytes (same sequence, same CRC).
+    if (b.encoded.empty()) {
+      batch_options options;
+      options.compression = config_.compression;
+      options.producer_id = b.producer_id;
+      options.producer_epoch = b.producer_epoch;
+      options.base_sequence = b.base_sequence;
+      options.transactional = transactional();
+      auto bytes = encode_batch(b.records, options);
+      if (!bytes) {
+        --partition_in_flight_[b.tp];
+        complete(b, bytes.error());
+        continue;
+      }
+      b.encoded = std::move(*bytes);
     }
-    encoded.push_back(std::move(*bytes));
     sendable.push_back(std::move(b));
   }
-  for (size_t i = 0; i < sendable.size(); ++i) {
-    const auto& tp = sendable[i].tp;
+  for (auto& b : sendable) {
+    const auto& tp = b.tp;
     if (request.topic_data.empty() || request.topic_data.back().name != tp.topic)
       request.topic_data.push_back({tp.topic, {}});
     request.topic_data.back().partition_data.push_back(
-        {tp.partition, protocol::record_set::of(encoded[i])});
+        {tp.partition, protocol::record_set::of(b.encoded)});
   }
 
   std::optional<client_error> whole_failure;
@@ -210,7 +249,10 @@ awaitable<void> producer::impl::send_to(std::shared_ptr<impl> self, int32_t node
                                             "Produce answer lacks " + where(b.tp)));
       continue;
     }
-    if (answer->error_code != error_code::none) {
+    // DUPLICATE_SEQUENCE_NUMBER: the broker already has this batch (a retry
+    // of one whose answer was lost); its offsets are the original ones.
+    if (answer->error_code != error_code::none &&
+        !(b.base_sequence >= 0 && answer->error_code == error_code::duplicate_sequence_number)) {
       batch_failed(std::move(b), make_error(answer->error_code, where(b.tp)));
       continue;
     }
@@ -238,11 +280,47 @@ void producer::impl::expire(const topic_partition& tp, clock::time_point now) {
 
 void producer::impl::batch_failed(batch&& b, const client_error& error) {
   const bool expired = clock::now() - b.created >= config_.delivery_timeout;
-  if (error.retriable() && b.attempts <= config_.retries && !closed_ && !expired) {
+  bool retry = error.retriable() && b.attempts <= config_.retries && !closed_ && !expired;
+  const bool current =
+      b.base_sequence >= 0 && b.producer_id == producer_id_ && b.producer_epoch == producer_epoch_;
+  if (current && !fatal_) {
+    const auto& unacked = sequences_[b.tp].unacked;
+    const bool first = !unacked.empty() && unacked.front() == b.base_sequence;
+    switch (error.code) {
+      case error_code::out_of_order_sequence_number:
+      case error_code::unknown_producer_id:
+        if (!first) {
+          // An earlier batch of the partition failed and is being resent: the
+          // broker refused this one only because of that. Resent after it,
+          // not counted as an attempt.
+          --b.attempts;
+          retry = !closed_ && !expired;
+        } else if (!transactional()) {
+          // The broker lost this producer's sequence (its state expired or
+          // was deleted with the log's head), or it has a real gap: a new
+          // epoch with sequences from 0, then the batch again (KIP-360).
+          bump_needed_ = true;
+          retry = !closed_ && !expired;
+        }
+        break;
+      case error_code::invalid_producer_epoch:
+      case error_code::producer_fenced:
+        set_fatal(error);
+        retry = false;
+        break;
+      default:
+        break;
+    }
+  }
+  if (retry) {
     if (needs_metadata(error.code)) refresh_topics_.insert(b.tp.topic);
     b.retry_at = clock::now() + config_.retry_backoff;
-    // Back at the front: it is older than anything queued behind it.
-    queues_[b.tp].push_front(std::move(b));
+    if (b.base_sequence >= 0) {
+      requeue(std::move(b));  // among the partition's other resends, by sequence
+    } else {
+      // Back at the front: it is older than anything queued behind it.
+      queues_[b.tp].push_front(std::move(b));
+    }
     return;
   }
   complete(b, error);

@@ -2,8 +2,10 @@
 
 #include <isa-l/crc.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
+#include <set>
 
 #include "protocol/reader.h"
 
@@ -17,6 +19,7 @@ constexpr size_t crc_at = 17;
 constexpr size_t attributes_at = 21;
 constexpr int16_t compression_mask = 0x07;
 constexpr int16_t timestamp_type_bit = 0x08;
+constexpr int16_t transactional_bit = 0x10;
 constexpr int16_t control_bit = 0x20;
 // Bytes after batch_length that are part of the fixed header.
 constexpr int32_t header_after_length = static_cast<int32_t>(record_batch_header_bytes) - 12;
@@ -251,7 +254,10 @@ result<std::vector<std::byte>> encode_batch(std::span<const batch_record> record
   a.be<int32_t>(-1);  // partition_leader_epoch: set by the broker
   a.be<int8_t>(magic_v2);
   a.be<uint32_t>(0);  // crc, filled below
-  a.be<int16_t>(static_cast<int16_t>(options.compression));
+  int16_t attributes = static_cast<int16_t>(options.compression);
+  if (options.transactional || options.control) attributes |= transactional_bit;
+  if (options.control) attributes |= control_bit;
+  a.be<int16_t>(attributes);
   a.be<int32_t>(static_cast<int32_t>(records.size() - 1));
   a.be<int64_t>(base_timestamp);
   a.be<int64_t>(max_timestamp);
@@ -267,8 +273,19 @@ result<std::vector<std::byte>> encode_batch(std::span<const batch_record> record
 }
 
 result<decoded_batches> decode_batches(std::span<const std::byte> data, const std::string& topic,
-                                       int32_t partition, int64_t min_offset, bool check_crc) {
+                                       int32_t partition, int64_t min_offset, bool check_crc,
+                                       const std::vector<aborted_transaction>* aborted) {
   decoded_batches out;
+  // read_committed: aborted transactions by first offset, and the producers
+  // whose aborted transaction is open at the current batch.
+  std::vector<aborted_transaction> pending;
+  if (aborted) {
+    pending = *aborted;
+    std::sort(pending.begin(), pending.end(),
+              [](const auto& a, const auto& b) { return a.first_offset < b.first_offset; });
+  }
+  size_t next_aborted = 0;
+  std::set<int64_t> aborting;
   while (data.size() >= 12) {
     protocol::reader h(data);
     const int64_t base_offset = h.int64();
@@ -292,13 +309,35 @@ result<decoded_batches> decode_batches(std::span<const std::byte> data, const st
     const int32_t last_offset_delta = h.int32();
     const int64_t base_timestamp = h.int64();
     const int64_t max_timestamp = h.int64();
-    h.int64();  // producer_id
+    const int64_t producer_id = h.int64();
     h.int16();  // producer_epoch
     h.int32();  // base_sequence
     const int32_t count = h.int32();
     if (!h.ok() || count < 0) return corrupt(topic, partition, base_offset, "bad header");
     out.next_offset = base_offset + last_offset_delta + 1;
-    if (attributes & control_bit) continue;  // transaction markers carry no user records
+    if (aborted) {
+      // Transactions that began at or before this batch's last offset.
+      while (next_aborted < pending.size() &&
+             pending[next_aborted].first_offset <= base_offset + last_offset_delta)
+        aborting.insert(pending[next_aborted++].producer_id);
+    }
+    if (attributes & control_bit) {
+      // A marker carries no user records; an abort marker ends its producer's
+      // aborted transaction (a commit marker never ends an aborted one).
+      if (aborted && aborting.contains(producer_id)) {
+        std::vector<consumer_record> marker;
+        if (auto r = read_records(batch.subspan(record_batch_header_bytes), count, base_offset,
+                                  base_timestamp, max_timestamp, timestamp_type::create_time, topic,
+                                  partition, 0, marker);
+            !r)
+          return std::move(r).error();
+        if (!marker.empty() && marker.front().key && marker.front().key->size() >= 4 &&
+            marker.front().key->at(2) == std::byte{0} && marker.front().key->at(3) == std::byte{0})
+          aborting.erase(producer_id);
+      }
+      continue;
+    }
+    if (aborted && (attributes & transactional_bit) && aborting.contains(producer_id)) continue;
     const auto codec = static_cast<compression_type>(attributes & compression_mask);
     if (codec > compression_type::zstd)
       return make_error(error_code::unsupported_compression_type,

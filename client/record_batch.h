@@ -28,7 +28,12 @@
 // The CRC is checked on read; a batch with a bad CRC, a short or malformed
 // body is CORRUPT_MESSAGE. A fetch may end in a partial batch (the broker cuts
 // at max bytes): decode_batches stops there without error. Control batches
-// (transaction markers) are skipped. Pure functions; any thread.
+// (transaction markers) are never handed out as records. Pure functions; any
+// thread.
+//
+// Control batch (attributes 0x20, always with 0x10): one record whose key is
+// int16 version (0) | int16 type (0 abort, 1 commit) and whose value is int16
+// version | int32 coordinator_epoch.
 
 #include <cstddef>
 #include <cstdint>
@@ -59,6 +64,8 @@ struct batch_options {
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
   int32_t base_sequence = -1;
+  bool transactional = false;  // attributes bit 4: part of a transaction
+  bool control = false;        // attributes bit 5: a transaction marker (tests, tools)
 };
 
 // Encodes records (at least one) into one RecordBatch v2.
@@ -82,13 +89,26 @@ struct decoded_batches {
   std::optional<int64_t> next_offset;
 };
 
+// A Fetch answer's aborted transaction (read_committed): the producer's
+// transactional records from first_offset up to its abort marker are dropped.
+struct aborted_transaction {
+  int64_t producer_id = -1;
+  int64_t first_offset = 0;
+};
+
 // Reads every complete batch in `data` and appends its records whose offset
 // is >= min_offset (a fetch starts at the batch holding the fetch offset, so
 // earlier records of that batch are skipped). `topic`/`partition` are copied
 // into each record.
+//
+// With `aborted` (read_committed), a transactional batch of a producer that
+// has an aborted transaction starting at or before the batch (and whose abort
+// marker has not been passed yet) is skipped, as Kafka's consumer does: an
+// aborted transaction is active for its producer from its first offset until
+// that producer's next abort marker.
 result<decoded_batches> decode_batches(std::span<const std::byte> data, const std::string& topic,
-                                       int32_t partition, int64_t min_offset,
-                                       bool check_crc = true);
+                                       int32_t partition, int64_t min_offset, bool check_crc = true,
+                                       const std::vector<aborted_transaction>* aborted = nullptr);
 
 // CRC-32C (Castagnoli), as the batch header uses (hardware, via ISA-L).
 uint32_t crc32c(std::span<const std::byte> data) noexcept;

@@ -3,6 +3,8 @@
 // typed: response_of_t<protocol::metadata_request> is
 // protocol::metadata_response. One line per API the codec implements.
 
+#include "protocol/messages/add_offsets_to_txn.h"
+#include "protocol/messages/add_partitions_to_txn.h"
 #include "protocol/messages/alter_configs.h"
 #include "protocol/messages/alter_share_group_offsets.h"
 #include "protocol/messages/api_versions.h"
@@ -15,6 +17,7 @@
 #include "protocol/messages/describe_configs.h"
 #include "protocol/messages/describe_groups.h"
 #include "protocol/messages/describe_share_group_offsets.h"
+#include "protocol/messages/end_txn.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/heartbeat.h"
@@ -33,6 +36,7 @@
 #include "protocol/messages/share_group_describe.h"
 #include "protocol/messages/share_group_heartbeat.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/txn_offset_commit.h"
 
 namespace sluice::client {
 
@@ -44,6 +48,8 @@ struct response_of;
   struct response_of<protocol::name##_request> { \
     using type = protocol::name##_response;      \
   };
+SLUICE_CLIENT_RESPONSE_OF(add_offsets_to_txn)
+SLUICE_CLIENT_RESPONSE_OF(add_partitions_to_txn)
 SLUICE_CLIENT_RESPONSE_OF(alter_configs)
 SLUICE_CLIENT_RESPONSE_OF(alter_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(api_versions)
@@ -56,6 +62,7 @@ SLUICE_CLIENT_RESPONSE_OF(delete_topics)
 SLUICE_CLIENT_RESPONSE_OF(describe_configs)
 SLUICE_CLIENT_RESPONSE_OF(describe_groups)
 SLUICE_CLIENT_RESPONSE_OF(describe_share_group_offsets)
+SLUICE_CLIENT_RESPONSE_OF(end_txn)
 SLUICE_CLIENT_RESPONSE_OF(fetch)
 SLUICE_CLIENT_RESPONSE_OF(find_coordinator)
 SLUICE_CLIENT_RESPONSE_OF(heartbeat)
@@ -74,6 +81,7 @@ SLUICE_CLIENT_RESPONSE_OF(share_fetch)
 SLUICE_CLIENT_RESPONSE_OF(share_group_describe)
 SLUICE_CLIENT_RESPONSE_OF(share_group_heartbeat)
 SLUICE_CLIENT_RESPONSE_OF(sync_group)
+SLUICE_CLIENT_RESPONSE_OF(txn_offset_commit)
 #undef SLUICE_CLIENT_RESPONSE_OF
 
 template <class Request>

@@ -85,6 +85,10 @@ bool batch_scanner::next(batch_info& out) {
   out.base_offset = view.base_offset();
   out.last_offset = view.base_offset() + view.last_offset_delta();
   out.max_timestamp = view.max_timestamp();
+  out.attributes = view.attributes();
+  out.producer_id = view.producer_id();
+  out.producer_epoch = view.producer_epoch();
+  out.base_sequence = view.base_sequence();
   expected_offset_ = out.next_offset();
   pos_ = pos_ + size;
   return true;

@@ -21,6 +21,11 @@ struct batch_info {
   offset base_offset;
   offset last_offset;
   timestamp_ms max_timestamp = no_timestamp;
+  // Producer fields of the header (producer state is rebuilt from them).
+  int16_t attributes = 0;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
   offset next_offset() const { return last_offset + 1; }
 };
 

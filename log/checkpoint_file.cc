@@ -47,8 +47,9 @@ class reader {
   size_t pos_ = 0;
 };
 
-// Reads a whole file; not_found when it does not exist.
-result<std::vector<std::byte>> read_file(const std::string& path) {
+}  // namespace
+
+result<std::vector<std::byte>> read_whole_file(const std::string& path) {
   io::file_handle fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return io::error_from_errno(errno);
   struct stat st {};
@@ -68,8 +69,6 @@ result<std::vector<std::byte>> read_file(const std::string& path) {
   buf.resize(got);
   return buf;
 }
-
-}  // namespace
 
 result<std::vector<std::byte>> encode_checkpoint(const std::vector<checkpoint_entry>& entries) {
   if (entries.size() > std::numeric_limits<uint32_t>::max()) return errc::invalid_argument;
@@ -123,11 +122,9 @@ result<std::vector<checkpoint_entry>> decode_checkpoint(std::span<const std::byt
   return entries;
 }
 
-std::error_code write_checkpoint(io::io_backend& io, const std::string& dir,
-                                 std::string_view file_name,
-                                 const std::vector<checkpoint_entry>& entries) {
-  auto bytes = encode_checkpoint(entries);
-  if (!bytes) return bytes.error();
+std::error_code write_file_atomically(io::io_backend& io, const std::string& dir,
+                                      std::string_view file_name, std::span<const std::byte> bytes,
+                                      bool sync, bool sync_dir) {
   std::string path = dir + "/" + std::string(file_name);
   std::string tmp = path + std::string(file_names::tmp_suffix);
   std::error_code ec;
@@ -136,18 +133,26 @@ std::error_code write_checkpoint(io::io_backend& io, const std::string& dir,
     if (!f) return f.error();
     int fd = f->get();
     // A .tmp left by a crash may be longer than what we write now.
-    if (!(ec = io.truncate(fd, 0)) && !(ec = io.write_at(fd, 0, *bytes))) ec = io.sync(fd);
+    if (!(ec = io.truncate(fd, 0)) && !(ec = io.write_at(fd, 0, bytes)) && sync) ec = io.sync(fd);
   }
   if (!ec) ec = io.rename(tmp, path);
   if (ec) {
     io.remove(tmp);  // best effort; a leftover .tmp is never read
     return ec;
   }
-  return io.sync_dir(dir);
+  return sync_dir ? io.sync_dir(dir) : std::error_code{};
+}
+
+std::error_code write_checkpoint(io::io_backend& io, const std::string& dir,
+                                 std::string_view file_name,
+                                 const std::vector<checkpoint_entry>& entries) {
+  auto bytes = encode_checkpoint(entries);
+  if (!bytes) return bytes.error();
+  return write_file_atomically(io, dir, file_name, *bytes);
 }
 
 result<std::vector<checkpoint_entry>> read_checkpoint(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_whole_file(path);
   if (!bytes) return bytes.error();
   return decode_checkpoint(*bytes);
 }

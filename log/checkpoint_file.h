@@ -67,6 +67,15 @@ std::error_code write_checkpoint(io::io_backend& io, const std::string& dir,
 // it cannot be read.
 result<std::vector<checkpoint_entry>> read_checkpoint(const std::string& path);
 
+// The file primitives beneath: `bytes` replace dir/file_name atomically
+// (<name>.tmp written, fdatasynced when `sync` says so, renamed; then the
+// directory fsynced when `sync_dir` says so), and a whole file read into
+// memory (not_found, io_error, or corrupt_file when over 256 MiB or changing).
+std::error_code write_file_atomically(io::io_backend& io, const std::string& dir,
+                                      std::string_view file_name, std::span<const std::byte> bytes,
+                                      bool sync = true, bool sync_dir = true);
+result<std::vector<std::byte>> read_whole_file(const std::string& path);
+
 // The bytes write_checkpoint stores, and their parser; exposed for tests.
 result<std::vector<std::byte>> encode_checkpoint(const std::vector<checkpoint_entry>& entries);
 result<std::vector<checkpoint_entry>> decode_checkpoint(std::span<const std::byte> bytes);

@@ -32,6 +32,14 @@ class category final : public std::error_category {
         return "already exists";
       case errc::invalid_argument:
         return "invalid argument";
+      case errc::out_of_order_sequence:
+        return "out of order sequence number";
+      case errc::invalid_producer_epoch:
+        return "producer epoch older than the current one";
+      case errc::invalid_txn_state:
+        return "non-transactional write inside an ongoing transaction";
+      case errc::coordinator_fenced:
+        return "transaction marker from an older coordinator epoch";
     }
     return "unknown storage error";
   }

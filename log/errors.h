@@ -22,6 +22,11 @@ enum class errc {
   not_found,            // no such partition / file
   already_exists,       // the partition exists
   invalid_argument,     // a caller passed something meaningless (negative size, ...)
+  // Idempotent and transactional producers (log/producer_state.h).
+  out_of_order_sequence,   // a sequence gap, or a new epoch not starting at 0
+  invalid_producer_epoch,  // an epoch older than the producer's current one
+  invalid_txn_state,       // a non-transactional batch inside an ongoing transaction
+  coordinator_fenced,      // a marker from an older transaction coordinator epoch
 };
 
 const std::error_category& log_category() noexcept;

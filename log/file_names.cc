@@ -23,6 +23,29 @@ std::string time_index_file(offset base_offset) {
   return base_name(base_offset) + std::string(time_index_suffix);
 }
 
+std::string txn_index_file(offset base_offset) {
+  return base_name(base_offset) + std::string(txn_index_suffix);
+}
+
+std::string snapshot_file(offset at) { return base_name(at) + std::string(snapshot_suffix); }
+
+namespace {
+std::optional<offset> parse_base(std::string_view number) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (ec != std::errc{} || end != number.data() + number.size() || value < 0) return std::nullopt;
+  return offset{value};
+}
+}  // namespace
+
+std::optional<offset> parse_snapshot_file(std::string_view name) {
+  constexpr size_t digits = 20;
+  if (name.size() != digits + snapshot_suffix.size() || name.substr(digits) != snapshot_suffix) {
+    return std::nullopt;
+  }
+  return parse_base(name.substr(0, digits));
+}
+
 std::optional<parsed_segment_file> parse_segment_file(std::string_view name) {
   constexpr size_t digits = 20;
   if (name.size() <= digits) return std::nullopt;
@@ -35,13 +58,14 @@ std::optional<parsed_segment_file> parse_segment_file(std::string_view name) {
     kind = segment_file_kind::index;
   } else if (suffix == time_index_suffix) {
     kind = segment_file_kind::time_index;
+  } else if (suffix == txn_index_suffix) {
+    kind = segment_file_kind::txn_index;
   } else {
     return std::nullopt;
   }
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (ec != std::errc{} || end != number.data() + number.size() || value < 0) return std::nullopt;
-  return parsed_segment_file{offset{value}, kind};
+  auto base = parse_base(number);
+  if (!base) return std::nullopt;
+  return parsed_segment_file{*base, kind};
 }
 
 std::string partition_dir(std::string_view topic, int32_t partition) {

@@ -5,6 +5,8 @@
 //   <base offset, 20 digits>.log                       segment data (RecordBatch v2 bytes)
 //   <base offset, 20 digits>.index                     sparse offset index
 //   <base offset, 20 digits>.timeindex                 time index
+//   <base offset, 20 digits>.txnindex                  aborted transactions of the segment
+//   <offset, 20 digits>.snapshot                       producer state below that offset
 //   <name>.tmp                                         being written; never trusted at open
 //   <name>.deleted                                     being removed; removed at open
 //   <log.dirs>/recovery-point-offset-checkpoint        per-partition recovery points
@@ -23,6 +25,8 @@ namespace sluice::log::file_names {
 inline constexpr std::string_view log_suffix = ".log";
 inline constexpr std::string_view index_suffix = ".index";
 inline constexpr std::string_view time_index_suffix = ".timeindex";
+inline constexpr std::string_view txn_index_suffix = ".txnindex";
+inline constexpr std::string_view snapshot_suffix = ".snapshot";
 inline constexpr std::string_view tmp_suffix = ".tmp";
 inline constexpr std::string_view deleted_suffix = ".deleted";
 
@@ -36,17 +40,21 @@ std::string base_name(offset base_offset);
 std::string log_file(offset base_offset);         // "...042.log"
 std::string index_file(offset base_offset);       // "...042.index"
 std::string time_index_file(offset base_offset);  // "...042.timeindex"
+std::string txn_index_file(offset base_offset);   // "...042.txnindex"
+std::string snapshot_file(offset at);             // "...042.snapshot"
 
-enum class segment_file_kind { log, index, time_index };
+enum class segment_file_kind { log, index, time_index, txn_index };
 
 struct parsed_segment_file {
   offset base_offset;
   segment_file_kind kind;
 };
 
-// Parses "<20 digits>.log|.index|.timeindex"; nullopt for anything else,
-// including .tmp and .deleted names.
+// Parses "<20 digits>.log|.index|.timeindex|.txnindex"; nullopt for anything
+// else, including .tmp and .deleted names.
 std::optional<parsed_segment_file> parse_segment_file(std::string_view name);
+// Parses "<20 digits>.snapshot".
+std::optional<offset> parse_snapshot_file(std::string_view name);
 
 // "<topic>-<partition>".
 std::string partition_dir(std::string_view topic, int32_t partition);

@@ -29,6 +29,8 @@ struct log_config {
   int64_t flush_interval_ms = INT64_MAX;          // log.flush.interval.ms
   durability policy = durability::fsync;
   bool log_append_time = false;  // message.timestamp.type=LogAppendTime
+  // producer.id.expiration.ms: an idle producer's state is forgotten after it.
+  int64_t producer_id_expiration_ms = 86400000;
   // Wall clock in ms; replaced by a fake clock in tests.
   std::function<int64_t()> clock;
 };

@@ -164,12 +164,13 @@ std::error_code partition_log::recover(const open_options& opts) {
   log_start_ = std::max(segments_.begin()->second->base_offset(), opts.log_start_offset);
   if (log_start_ > log_end_) log_start_ = log_end_;
   last_flush_ms_ = now_ms(cfg_);
-  return {};
+  return recover_producer_state();
 }
 
 std::error_code partition_log::roll(offset next_base) {
   segment& old = active();
   if (auto ec = old.trim_indexes()) return ec;
+  if (auto ec = seal_producer_files(old.base_offset(), next_base)) return ec;
   segment_config scfg{cfg_.index_interval_bytes, cfg_.max_index_bytes};
   auto seg = segment::create(io_, dir_, next_base, scfg);
   if (!seg) return seg.error();
@@ -296,6 +297,8 @@ size_t partition_log::enforce_retention(int64_t now) {
     log_start_ = std::max(log_start_, next);
     ++deleted;
   }
+  if (deleted > 0) on_log_start_moved();
+  remove_expired_producers(now);
   return deleted;
 }
 
@@ -310,6 +313,7 @@ std::error_code partition_log::delete_records_before(offset new_start) {
       return errc::storage_offline;
     }
   }
+  on_log_start_moved();
   return {};
 }
 
@@ -344,7 +348,7 @@ std::error_code partition_log::truncate_to(offset target) {
   written_segment_ = seg.base_offset();
   written_pos_ = seg.size();
   log_start_ = std::min(log_start_, log_end_);
-  return {};
+  return rebuild_producer_state(target);
 }
 
 std::error_code partition_log::close() {
@@ -362,7 +366,8 @@ std::error_code partition_log::close() {
   if (result) return result;
   segment& seg = active();
   if (auto ec = seg.trim_indexes()) return ec;
-  return seg.flush_indexes();
+  if (auto ec = seg.flush_indexes()) return ec;
+  return persist_producer_files();
 }
 
 std::error_code partition_log::remove_all() {

@@ -36,6 +36,7 @@
 #include "log/errors.h"
 #include "log/log_config.h"
 #include "log/segment.h"
+#include "log/txn_types.h"
 #include "log/types.h"
 
 namespace sluice::log {
@@ -43,6 +44,7 @@ namespace sluice::log {
 namespace io {
 class io_backend;
 }
+class producer_state;
 
 // A byte range of a segment file, cut at batch boundaries; sent with sendfile.
 // Holding it keeps the file open even if retention deletes the segment.
@@ -72,12 +74,17 @@ struct append_info {
   offset last_offset;            // last offset assigned
   timestamp_ms log_append_time;  // -1 unless the topic uses LogAppendTime
   uint32_t batch_count = 0;
+  // A retry of one of the producer's last 5 batches: nothing was written and
+  // the offsets are the original batch's.
+  bool duplicate = false;
 };
 
 using append_callback = std::function<void(std::error_code)>;
 
 class partition_log {
  public:
+  using aborted_txn = log::aborted_txn;
+  using producer_info = log::producer_info;
   struct open_options {
     bool clean_shutdown = false;  // the log dir's clean marker was present
     offset recovery_point{0};     // from the recovery-point checkpoint
@@ -95,7 +102,29 @@ class partition_log {
   // patched in place and must stay alive and unchanged until `done` runs (for
   // ack_level::none, until poll() reports the write completed: keep them until
   // the callback, which is still called). `done` is called exactly once.
+  //
+  // Batches with a producer id (>= 0) are checked against and update the
+  // partition's producer state first, all of the call's batches or none
+  // (log/producer_state.h): out_of_order_sequence, invalid_producer_epoch,
+  // invalid_txn_state or coordinator_fenced write nothing. A duplicate of one
+  // of the producer's last 5 batches writes nothing either and answers the
+  // original offsets with duplicate = true; `done` then runs (never inside
+  // append) once the original is as durable as `level` asks. Control batches
+  // (commit/abort markers, written by the transaction coordinator) end the
+  // producer's ongoing transaction.
   result<append_info> append(std::span<std::byte> batches, ack_level level, append_callback done);
+
+  // Transactions. The last stable offset: the first offset of the earliest
+  // transaction that is ongoing, or completed with its marker not yet under
+  // the high watermark; the high watermark when there is none.
+  offset last_stable_offset() const;
+  // Aborted transactions whose range [first, last] intersects [from, upper).
+  std::vector<aborted_txn> aborted_transactions(offset from, offset upper) const;
+  // The producers whose state this partition keeps (DescribeProducers).
+  std::vector<producer_info> active_producers() const;
+  // Forgets producers idle for producer.id.expiration.ms (never one with an
+  // ongoing transaction); also run by enforce_retention. Returns how many.
+  size_t remove_expired_producers(int64_t now_ms);
 
   // Reads from `fetch_offset` up to max_bytes (at least one whole batch if any
   // is readable), never past the high watermark (or `upper_bound` if lower).
@@ -169,6 +198,15 @@ class partition_log {
   void drain_io();
   std::error_code delete_segment(offset base);
 
+  // Producer state hooks (partition_log_txn.cc).
+  std::error_code recover_producer_state();
+  std::error_code seal_producer_files(offset sealed_base, offset next_base);
+  std::error_code persist_producer_files();
+  void on_log_start_moved();
+  std::error_code rebuild_producer_state(offset target);
+  result<append_info> answer_duplicate(const append_info& original, ack_level level,
+                                       append_callback done);
+
   void submit(pending_write* w);
   void on_write_complete(pending_write* w, int32_t res);
   void on_sync_complete(pending_sync* s, int32_t res);
@@ -202,6 +240,7 @@ class partition_log {
   std::function<void(std::error_code)> on_offline_;
   std::function<void(offset)> on_high_watermark_;
   offset notified_high_watermark_{0};
+  std::unique_ptr<producer_state> producers_;
 };
 
 }  // namespace sluice::log

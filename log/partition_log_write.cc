@@ -5,6 +5,7 @@
 
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
+#include "log/producer_state.h"
 #include "log/record_batch.h"
 
 namespace sluice::log {
@@ -36,6 +37,9 @@ struct partition_log::pending_write final : io::io_op {
   ack_level level = ack_level::none;
   append_callback done;
   bool completed = false;
+  // Carries no data: answers a duplicate once the writes before it completed
+  // (end_offset is then the original batch's end, not a new write end).
+  bool no_data = false;
   std::error_code error;
 
   void complete(int32_t res) override { log->on_write_complete(this, res); }
@@ -54,7 +58,10 @@ struct partition_log::pending_sync final : io::io_op {
 // Constructor and destructor live here, where pending_write and pending_sync
 // are complete types.
 partition_log::partition_log(io::io_backend& io, std::string dir, log_config cfg)
-    : io_(io), dir_(std::move(dir)), cfg_(std::move(cfg)) {}
+    : io_(io),
+      dir_(std::move(dir)),
+      cfg_(std::move(cfg)),
+      producers_(std::make_unique<producer_state>()) {}
 
 partition_log::~partition_log() { drain_io(); }
 
@@ -87,6 +94,40 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
   }
 
   int64_t now = now_ms(cfg_);
+  // Producer state: every batch is checked before anything is written, and
+  // the changes are applied only once all passed.
+  producer_state::staged staged;
+  bool has_producer = false;
+  {
+    batch_iterator pit(batches);
+    record_batch_view pv(batches);
+    offset next = log_end_;
+    bool first = true;
+    while (pit.next(pv)) {
+      if (pv.producer_id() >= 0) {
+        producer_batch_meta m = producer_meta(pv, next, cfg_.log_append_time ? now : no_timestamp);
+        if (m.control() && !m.marker) return errc::corrupt_batch;
+        // As Kafka, only the first batch is looked up: a producer sends one
+        // batch per partition.
+        if (first) {
+          if (auto dup = producers_->find_duplicate(m)) {
+            append_info orig;
+            orig.base_offset = dup->first_offset;
+            orig.last_offset = dup->last_offset;
+            orig.log_append_time = no_timestamp;
+            orig.batch_count = count;
+            orig.duplicate = true;
+            return answer_duplicate(orig, level, std::move(done));
+          }
+        }
+        if (auto ec = producers_->stage(m, staged, /*validate=*/true)) return ec;
+        has_producer = true;
+      }
+      first = false;
+      next = next + static_cast<int64_t>(pv.last_offset_delta()) + 1;
+    }
+  }
+
   segment* seg = &active();
   bool too_big = !seg->empty() && seg->size() + batches.size() > cfg_.segment_bytes;
   bool too_old = !seg->empty() && now - seg->created_ms() >= cfg_.roll_ms;
@@ -125,6 +166,8 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
     log_end_ = b.next_offset();
   }
   info.last_offset = log_end_ - 1;
+  if (has_producer) producers_->apply(std::move(staged), seg->base_offset());
+  producers_->on_high_watermark(high_watermark());
 
   auto w = std::make_unique<pending_write>();
   w->log = this;
@@ -141,6 +184,29 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
   writes_.push_back(std::move(w));
   submit(raw);
   return info;
+}
+
+// A duplicate: no bytes, but a place in the write order, so that `done` runs
+// from poll() once everything before it completed (and, for acks=all, once
+// the original is durable), never inside append().
+result<append_info> partition_log::answer_duplicate(const append_info& original, ack_level level,
+                                                    append_callback done) {
+  segment& seg = active();
+  auto w = std::make_unique<pending_write>();
+  w->log = this;
+  w->file = seg.file();
+  w->segment_base = seg.base_offset();
+  w->position = seg.size();
+  w->iov = iovec{nullptr, 0};
+  w->end_position = seg.size();
+  w->end_offset = original.last_offset + 1;
+  w->level = level;
+  w->done = std::move(done);
+  w->no_data = true;
+  pending_write* raw = w.get();
+  writes_.push_back(std::move(w));
+  submit(raw);
+  return original;
 }
 
 void partition_log::submit(pending_write* w) {
@@ -181,14 +247,17 @@ void partition_log::advance_written() {
       calls.emplace_back(std::move(w->done), errc::storage_offline);
       continue;
     }
-    written_end_ = w->end_offset;
-    written_segment_ = w->segment_base;
-    written_pos_ = w->end_position;
-    unflushed_messages_ += w->messages;
-    bool seen = false;
-    for (auto& f : dirty_files_) seen = seen || f == w->file;
-    if (!seen) dirty_files_.push_back(w->file);
-    if (w->level == ack_level::flushed) {
+    if (!w->no_data) {
+      written_end_ = w->end_offset;
+      written_segment_ = w->segment_base;
+      written_pos_ = w->end_position;
+      unflushed_messages_ += w->messages;
+      bool seen = false;
+      for (auto& f : dirty_files_) seen = seen || f == w->file;
+      if (!seen) dirty_files_.push_back(w->file);
+    }
+    // A duplicate whose original is already durable is answered at once.
+    if (w->level == ack_level::flushed && durable_end_ < w->end_offset) {
       insert_by_end(flush_waiters_, waiter{w->end_offset, std::move(w->done)});
     } else {
       calls.emplace_back(std::move(w->done), std::error_code{});

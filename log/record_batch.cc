@@ -59,9 +59,6 @@ uint32_t record_batch_view::compute_crc() const {
   return crc32c(bytes_.subspan(batch_crc_start, size_in_bytes() - batch_crc_start));
 }
 
-namespace {
-
-// Reads a zigzag varint (Kafka's signed varint) of at most 5 bytes.
 bool read_varint(std::span<const std::byte>& in, int32_t& out) {
   uint32_t raw = 0;
   for (int shift = 0; shift < 35; shift += 7) {
@@ -76,6 +73,23 @@ bool read_varint(std::span<const std::byte>& in, int32_t& out) {
   }
   return false;
 }
+
+bool read_varlong(std::span<const std::byte>& in, int64_t& out) {
+  uint64_t raw = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (in.empty()) return false;
+    auto b = static_cast<uint8_t>(in[0]);
+    in = in.subspan(1);
+    raw |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) {
+      out = static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 // Uncompressed records are each a varint length followed by that many bytes; the
 // count must match recordCount and the lengths must use the bytes exactly.

@@ -107,6 +107,11 @@ void set_base_offset(std::span<std::byte> batch, offset base);
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch);
 void set_log_append_time(std::span<std::byte> batch, timestamp_ms now);
 
+// Zigzag varints of the record framing (Kafka's signed varint and varlong):
+// read from the front of `in`, which is advanced; false when malformed.
+bool read_varint(std::span<const std::byte>& in, int32_t& out);
+bool read_varlong(std::span<const std::byte>& in, int64_t& out);
+
 // Big-endian helpers shared by the batch, index and checkpoint code.
 int64_t read_be64(const std::byte* p);
 int32_t read_be32(const std::byte* p);

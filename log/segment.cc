@@ -243,13 +243,14 @@ std::error_code segment::make_active() {
 
 std::error_code segment::remove() {
   const std::string names[] = {file_names::log_file(base_), file_names::index_file(base_),
-                               file_names::time_index_file(base_)};
+                               file_names::time_index_file(base_),
+                               file_names::txn_index_file(base_)};
   for (const auto& n : names) {
     std::string from = join(dir_, n);
     std::string to = from + std::string(file_names::deleted_suffix);
     if (auto ec = io_.rename(from, to); ec && ec != errc::not_found) return ec;
   }
-  // Unlinked only after all three are renamed: a crash in between leaves
+  // Unlinked only after all are renamed: a crash in between leaves
   // *.deleted files, which the next start removes.
   for (const auto& n : names) {
     std::string to = join(dir_, n) + std::string(file_names::deleted_suffix);

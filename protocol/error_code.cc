@@ -111,6 +111,7 @@ constexpr std::array kErrors = {
     error_info{error_code::throttling_quota_exceeded, "THROTTLING_QUOTA_EXCEEDED", true},
     error_info{error_code::producer_fenced, "PRODUCER_FENCED", false},
     error_info{error_code::unknown_topic_id, "UNKNOWN_TOPIC_ID", true},
+    error_info{error_code::transactional_id_not_found, "TRANSACTIONAL_ID_NOT_FOUND", false},
     error_info{error_code::fenced_member_epoch, "FENCED_MEMBER_EPOCH", false},
     error_info{error_code::stale_member_epoch, "STALE_MEMBER_EPOCH", false},
     error_info{error_code::mismatched_endpoint_type, "MISMATCHED_ENDPOINT_TYPE", false},

@@ -104,6 +104,7 @@ enum class error_code : int16_t {
   throttling_quota_exceeded = 89,              // controller mutation quota exceeded
   producer_fenced = 90,                        // a newer producer has the txn id
   unknown_topic_id = 100,                      // this broker does not host the topic id
+  transactional_id_not_found = 105,            // DescribeTransactions: no such id
   fenced_member_epoch = 110,                   // KIP-848/932: member must rejoin
   stale_member_epoch = 113,                    // KIP-848: member epoch is stale
   mismatched_endpoint_type = 114,              // KIP-919: asked a broker for controllers

@@ -85,6 +85,11 @@ void produce_command(CLI::App& app, cli_options& out) {
                 "Where --follow keeps its position (default: FILE.sluice-follow)");
   p->add_option("--poll-interval-ms", o.poll_interval_ms, "How often --follow looks for new lines")
       ->capture_default_str();
+  p->add_option("--transactional-id", o.transactional_id,
+                "Produce in transactions: each group of lines ended by an empty line (or the "
+                "end of input; with --follow, each batch read) is committed as one");
+  p->add_option("--transaction-lines", o.transaction_lines,
+                "With --transactional-id: also end a transaction after this many lines");
 }
 
 void consume_command(CLI::App& app, cli_options& out) {
@@ -106,6 +111,10 @@ void consume_command(CLI::App& app, cli_options& out) {
                 "%K key length %S value length; \\n \\t escapes (default: %s\\n)");
   c->add_flag("-J,--json", o.json, "One JSON object per record");
   c->add_option("--idle-timeout-ms", o.idle_timeout_ms, "Exit after this long without a record");
+  c->add_option("--isolation", o.isolation,
+                "read_uncommitted (every record) or read_committed (committed transactions "
+                "only; ends at the last stable offset)")
+      ->capture_default_str();
 }
 
 void share_commands(CLI::App& app, cli_options& out) {

@@ -39,18 +39,21 @@ struct produce_options {
   std::string follow;  // --follow FILE
   std::string state;   // --state FILE (default: FILE.sluice-follow)
   int poll_interval_ms = 200;
+  std::string transactional_id;  // --transactional-id: each input group is one transaction
+  int transaction_lines = 0;  // --transaction-lines N: lines per transaction (0: see docs/cli.md)
 };
 
 struct consume_options {
-  std::vector<std::string> topics;   // -t (repeatable)
-  std::vector<int32_t> partitions;   // -p (repeatable); empty: all
-  std::string offset = "beginning";  // -o
-  int64_t count = -1;                // -c
-  bool exit_at_end = false;          // -e
-  std::string group;                 // -G/--group
-  std::string format;                // -f
-  bool json = false;                 // -J/--json
-  int64_t idle_timeout_ms = -1;      // stop after this long without records
+  std::vector<std::string> topics;             // -t (repeatable)
+  std::vector<int32_t> partitions;             // -p (repeatable); empty: all
+  std::string offset = "beginning";            // -o
+  int64_t count = -1;                          // -c
+  bool exit_at_end = false;                    // -e
+  std::string group;                           // -G/--group
+  std::string format;                          // -f
+  bool json = false;                           // -J/--json
+  int64_t idle_timeout_ms = -1;                // stop after this long without records
+  std::string isolation = "read_uncommitted";  // --isolation read_committed|read_uncommitted
 };
 
 struct share_options {

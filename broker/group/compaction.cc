@@ -1,16 +1,11 @@
 // Keeping __consumer_offsets-0 bounded by live state (docs/groups.md
-// "Durability"): snapshots that let the log start offset move forward, and
-// offsets retention.
+// "Durability"): the snapshot broker/internal_log.h compacts with (why that
+// is safe is said there), and offsets retention.
 //
-// Why a snapshot is safe: it is appended after every record it summarizes
-// (only when no append is in flight, so memory equals the log), and a key
-// only ever disappears through a later record (a tombstone or a group
-// tombstone). Replaying any suffix of the log that contains the whole
-// snapshot therefore gives the same state as replaying everything: a key
-// live at the snapshot is in it, a dead key's deletion follows its last
-// value. So the log start offset may move to the snapshot's first offset,
-// and a crash anywhere in between (snapshot half written, log start offset
-// checkpoint older than the move) only means a longer, still correct, replay.
+// The snapshot is every live key: group metadata, committed offsets, then
+// staged transactional offsets with their `superseded` flag (after the
+// committed ones, since replaying a plain commit supersedes what was staged
+// before it). Ended transactions leave nothing to keep.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -21,22 +16,25 @@
 
 namespace sluice::broker::group {
 
-void coordinator::maybe_compact() {
-  if (compacting_ || closed_) return;
-  log::partition_log* p = shard_.topics().get(offsets_topic, 0);
-  if (p == nullptr) return;
-  const int64_t held = p->high_watermark().value - p->log_start_offset().value;
-  int64_t live = static_cast<int64_t>(metadata_.size());
-  for (const auto& [g, m] : offsets_) live += static_cast<int64_t>(m.size());
-  if (held <= settings_.offsets_compact_min_records || held <= 2 * live) return;
+size_t coordinator::live_records() const {
+  size_t live = metadata_.size();
+  for (const auto& [g, m] : offsets_) live += m.size();
+  for (const auto& [g, by_producer] : staged_) {
+    for (const auto& [pid, m] : by_producer) live += m.size();
+  }
+  return live;
+}
 
-  std::vector<offsets_record> records;
+std::vector<batch_record> coordinator::snapshot() const {
+  using namespace std::chrono;
+  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  std::vector<batch_record> records;
   for (const auto& [group, m] : metadata_) {
     offsets_record r;
     r.type = record_type::group_metadata;
     r.group = group;
     r.metadata = m;
-    records.push_back(std::move(r));
+    records.push_back(encode_record(r, now));
   }
   for (const auto& [group, committed] : offsets_) {
     for (const auto& [tp, c] : committed) {
@@ -45,31 +43,23 @@ void coordinator::maybe_compact() {
       r.topic = tp.first;
       r.partition = tp.second;
       r.value = c;
-      records.push_back(std::move(r));
+      records.push_back(encode_record(r, now));
     }
   }
-  // Appends are assigned offsets synchronously: the snapshot starts here.
-  const log::offset start = p->log_end_offset();
-  compacting_ = true;
-  spdlog::info("event=offsets_snapshot_started records={} replaces={} at={}", records.size(), held,
-               start.value);
-  if (records.empty()) {
-    // Nothing is live: every record so far is redundant.
-    compacting_ = false;
-    if (auto ec = p->delete_records_before(p->high_watermark()))
-      spdlog::warn("event=offsets_snapshot_failed error=\"{}\"", ec.message());
-    return;
-  }
-  append(std::move(records), [this, start](std::error_code ec) {
-    compacting_ = false;
-    log::partition_log* p = shard_.topics().get(offsets_topic, 0);
-    if (!ec && p != nullptr) ec = p->delete_records_before(start);
-    if (ec) {
-      spdlog::warn("event=offsets_snapshot_failed error=\"{}\"", ec.message());
-      return;
+  for (const auto& [group, by_producer] : staged_) {
+    for (const auto& [pid, m] : by_producer) {
+      for (const auto& [tp, s] : m) {
+        records.push_back(encode_record(
+            staged_offset_record(group, tp, pid, s.producer_epoch, s.value, s.superseded), now));
+      }
     }
-    spdlog::info("event=offsets_snapshot_done log_start_offset={}", start.value);
-  });
+  }
+  return records;
+}
+
+void coordinator::maybe_compact() {
+  log_.maybe_compact(live_records(), settings_.offsets_compact_min_records,
+                     [this] { return snapshot(); });
 }
 
 void coordinator::expire_offsets(int64_t now_ms) {
@@ -87,6 +77,8 @@ void coordinator::expire_offsets(int64_t now_ms) {
       empty_since = m->state_timestamp_ms;
     std::vector<offsets_record> expired;
     for (const auto& [tp, c] : committed) {
+      // An offset an open transaction staged for the partition keeps it (Kafka).
+      if (has_pending_txn_offsets(group, tp.first, tp.second)) continue;
       // An expiry time the commit asked for (OffsetCommit v2-4) rules alone,
       // as in Kafka.
       const int64_t expires_at = c.expire_timestamp_ms >= 0
@@ -101,7 +93,7 @@ void coordinator::expire_offsets(int64_t now_ms) {
     }
     if (expired.empty()) continue;
     spdlog::info("event=offsets_expired group={} partitions={}", group, expired.size());
-    if (expired.size() < committed.size()) {
+    if (expired.size() < committed.size() || has_pending_txn_offsets(group)) {
       records.insert(records.end(), expired.begin(), expired.end());
       continue;
     }
@@ -114,7 +106,7 @@ void coordinator::expire_offsets(int64_t now_ms) {
   }
   // Groups Empty for the retention with no offset at all go the same way.
   for (const auto& [group, m] : metadata_) {
-    if (offsets_.contains(group) || !m.members.empty()) continue;
+    if (offsets_.contains(group) || !m.members.empty() || has_pending_txn_offsets(group)) continue;
     consumer_group* g = find(group);
     if (g != nullptr && g->state() != group_state::empty) continue;
     if ((g != nullptr ? g->state_timestamp_ms() : m.state_timestamp_ms) + retention_ms > now_ms)

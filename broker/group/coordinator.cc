@@ -1,9 +1,9 @@
 #include "broker/group/coordinator.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <chrono>
+#include <set>
 
 #include "broker/error_mapping.h"
 #include "broker/metrics.h"
@@ -39,76 +39,39 @@ coordinator_registration::coordinator_registration(shard_services& shard, coordi
 coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
 
 coordinator::coordinator(shard_services& shard, group_settings settings)
-    : shard_(shard), settings_(settings) {
+    : shard_(shard), settings_(settings), log_(shard, offsets_topic) {
   shard_.metrics().add_source(metrics_owner_, [this](std::string& out) { render_metrics(out); });
 }
 
 coordinator::~coordinator() { close(); }
 
 void coordinator::close() {
-  closed_ = true;
+  log_.close();
   retention_timer_.reset();
   groups_.clear();
 }
 
 std::error_code coordinator::load() {
   schedule_retention_check();
-  log::partition_log* p = shard_.topics().get(offsets_topic, 0);
-  if (p == nullptr) return {};
-  int64_t at = p->log_start_offset().value;
   size_t records = 0;
-  while (at < p->high_watermark().value) {
-    auto r = p->read(log::offset{at}, 1 << 20);
-    if (!r) return r.error();
-    if (r->slices.empty()) break;
-    std::vector<std::byte> bytes;
-    for (const auto& s : r->slices) {
-      const size_t base = bytes.size();
-      bytes.resize(base + s.length);
-      size_t got = 0;
-      while (got < s.length) {
-        ssize_t n = ::pread(s.fd(), bytes.data() + base + got, s.length - got,
-                            static_cast<off_t>(s.position.value + got));
-        if (n <= 0) return std::error_code(errno ? errno : EIO, std::generic_category());
-        got += static_cast<size_t>(n);
-      }
-    }
-    // Batches are whole; the next read starts after the last batch's last offset.
-    int64_t next = at;
-    size_t off = 0;
-    while (bytes.size() - off >= 61) {
-      auto b = std::span<const std::byte>(bytes).subspan(off);
-      uint32_t len = 0;
-      int64_t base = 0;
-      for (int i = 0; i < 8; ++i)
-        base = (base << 8) | std::to_integer<uint8_t>(b[static_cast<size_t>(i)]);
-      for (int i = 8; i < 12; ++i)
-        len = (len << 8) | std::to_integer<uint8_t>(b[static_cast<size_t>(i)]);
-      int32_t delta = 0;
-      for (int i = 23; i < 27; ++i)
-        delta = (delta << 8) | std::to_integer<uint8_t>(b[static_cast<size_t>(i)]);
-      if (12 + static_cast<size_t>(len) > b.size()) break;
-      if (!decode_batches(b.first(12 + len), [&](const offsets_record& rec) {
-            replay(rec);
-            ++records;
-          })) {
-        spdlog::error("event=offsets_replay_stopped offset={} reason=unreadable_batch", base);
-        return std::make_error_code(std::errc::illegal_byte_sequence);
-      }
-      next = base + delta + 1;
-      off += 12 + len;
-    }
-    if (next == at) break;
-    at = next;
-  }
+  const auto ec = log_.replay([&](const batch_record& b) {
+    auto r = decode_record(b);
+    if (!r) return false;
+    replay(*r);
+    ++records;
+    return true;
+  });
   loaded_records_ = records;
+  if (ec) return ec;
   restore_groups();
-  spdlog::info("event=offsets_loaded records={} groups={} from_offset={}", records, offsets_.size(),
-               p->log_start_offset().value);
+  spdlog::info("event=offsets_loaded records={} groups={}", records, offsets_.size());
   return {};
 }
 
 void coordinator::replay(const offsets_record& r) {
+  if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
+    return replay_txn(r);
+  }
   if (r.type == record_type::group_metadata && r.metadata) {
     metadata_[r.group] = *r.metadata;
     return;
@@ -116,6 +79,7 @@ void coordinator::replay(const offsets_record& r) {
   if (r.type == record_type::group_metadata) {  // tombstone: the group is gone
     offsets_.erase(r.group);
     metadata_.erase(r.group);
+    staged_.erase(r.group);
     if (auto it = groups_.find(r.group);
         it != groups_.end() && it->second->state() == group_state::dead) {
       groups_.erase(it);
@@ -123,6 +87,9 @@ void coordinator::replay(const offsets_record& r) {
     return;
   }
   auto key = std::make_pair(r.topic, r.partition);
+  // A plain commit wins over what open transactions staged before it; a
+  // tombstone deletes those too (Kafka's replay of an offset record).
+  supersede_staged(r.group, key, !r.value);
   if (r.value) {
     offsets_[r.group][key] = *r.value;
     return;
@@ -183,32 +150,18 @@ const coordinator::offsets_map* coordinator::offsets(std::string_view group_id) 
 
 void coordinator::append(std::vector<offsets_record> records,
                          std::function<void(std::error_code)> done) {
-  log::partition_log* p = shard_.topics().get(offsets_topic, 0);
-  if (p == nullptr) {
-    if (!shard_.topics().partitions(offsets_topic)) {
-      if (auto ec = shard_.topics().create_topic(offsets_topic, 1)) return done(ec);
-      spdlog::info("event=offsets_topic_created topic={}", offsets_topic);
-    }
-    p = shard_.topics().get(offsets_topic, 0);
-    if (p == nullptr) return done(log::errc::not_found);
-  }
-  auto bytes = std::make_shared<std::vector<std::byte>>(encode_batch(records, now_ms()));
-  auto shared = std::make_shared<std::vector<offsets_record>>(std::move(records));
-  ++appends_in_flight_;
-  auto r =
-      p->append(*bytes, log::ack_level::flushed, [this, bytes, shared, done](std::error_code ec) {
-        --appends_in_flight_;
-        if (!ec) {
-          for (const auto& rec : *shared) replay(rec);
-        }
-        done(ec);
-        if (!ec && appends_in_flight_ == 0) maybe_compact();
-      });
-  if (!r) {
-    --appends_in_flight_;
-    return done(r.error());
-  }
-  shard_.request_flush();
+  std::vector<batch_record> batch;
+  batch.reserve(records.size());
+  const int64_t now = now_ms();
+  for (const auto& r : records) batch.push_back(encode_record(r, now));
+  log_.append(std::move(batch),
+              [this, records = std::move(records), done = std::move(done)](std::error_code ec) {
+                if (!ec) {
+                  for (const auto& rec : records) replay(rec);
+                }
+                done(ec);
+                if (!ec) maybe_compact();
+              });
 }
 
 void coordinator::delete_group(const std::string& group_id,
@@ -230,7 +183,7 @@ void coordinator::delete_groups(const std::vector<std::string>& ids, errors_fn d
       e = error_code::invalid_group_id;
     } else if (g != nullptr && g->state() != group_state::dead) {
       e = g->remove();  // Empty -> Dead, else NON_EMPTY_GROUP
-    } else if (offsets(id) == nullptr) {
+    } else if (offsets(id) == nullptr && !has_pending_txn_offsets(id)) {
       e = error_code::group_id_not_found;
     }
     errors.push_back(e);
@@ -259,7 +212,7 @@ void coordinator::delete_offsets(
   consumer_group* g = find(group_id);
   if (g != nullptr && g->state() == group_state::dead) g = nullptr;
   const offsets_map* committed = offsets(group_id);
-  if (g == nullptr && committed == nullptr) {
+  if (g == nullptr && committed == nullptr && !has_pending_txn_offsets(group_id)) {
     return done(error_code::group_id_not_found, std::move(errors));
   }
   const bool active = g != nullptr && g->state() != group_state::empty;
@@ -274,7 +227,11 @@ void coordinator::delete_offsets(
       errors[i] = error_code::group_subscribed_to_topic;
       continue;
     }
-    if (committed == nullptr || !committed->contains({topic, partition})) continue;
+    // A staged transactional offset is deleted too (Kafka's OffsetDelete).
+    if ((committed == nullptr || !committed->contains({topic, partition})) &&
+        !has_pending_txn_offsets(group_id, topic, partition)) {
+      continue;
+    }
     offsets_record r;
     r.group = group_id;
     r.topic = topic;
@@ -295,16 +252,27 @@ void coordinator::delete_offsets(
 
 void coordinator::delete_topic_offsets(const std::string& topic,
                                        std::function<void(std::error_code)> done) {
-  std::vector<offsets_record> records;
+  // One tombstone per partition that has a committed or a staged offset.
+  std::set<std::pair<std::string, int32_t>> gone;  // (group, partition)
   for (const auto& [group_id, committed] : offsets_) {
     for (const auto& [tp, offset] : committed) {
-      if (tp.first != topic) continue;
-      offsets_record r;
-      r.group = group_id;
-      r.topic = topic;
-      r.partition = tp.second;
-      records.push_back(std::move(r));  // null value: the offset is deleted
+      if (tp.first == topic) gone.emplace(group_id, tp.second);
     }
+  }
+  for (const auto& [group_id, by_producer] : staged_) {
+    for (const auto& [pid, m] : by_producer) {
+      for (const auto& [tp, s] : m) {
+        if (tp.first == topic) gone.emplace(group_id, tp.second);
+      }
+    }
+  }
+  std::vector<offsets_record> records;
+  for (const auto& [group_id, partition] : gone) {
+    offsets_record r;
+    r.group = group_id;
+    r.topic = topic;
+    r.partition = partition;
+    records.push_back(std::move(r));  // null value: the offset is deleted
   }
   if (records.empty()) return done({});
   append(std::move(records), std::move(done));

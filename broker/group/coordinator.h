@@ -2,19 +2,18 @@
 // The group coordinator of this broker: every consumer group (consumer_group,
 // the membership state machine) and every committed offset, which it keeps in
 // memory and appends to the internal partition `__consumer_offsets-0`
-// (offsets_log.h), with each group's metadata (type 2 records). One
-// replay(record) applies a record both live (after its append is flushed) and
-// at start-up (load() reads the partition from its log start offset), so
-// memory always equals the log.
+// (offsets_log.h), with each group's metadata (type 2 records) and the
+// offsets transactions stage (types 3 and 4, txn_offsets.cc). One
+// replay(record) applies a record both live (after its append is durable)
+// and at start-up (load() replays the partition from its log start offset),
+// so memory always equals the log.
 //
-// Bounded replay (compaction.cc): once the partition holds far more records
-// than live keys, the live state is appended as a snapshot and the log start
-// offset moves past everything before it. Offsets retention (also there):
-// offsets of groups Empty for longer than offsets.retention.minutes are
-// tombstoned by a check every offsets.retention.check.interval.ms.
-//
-// The partition is created on the first write (not at start, so a broker that
-// never sees a group has no extra topic).
+// The partition's machinery (created on the first write, durable appends,
+// replay, snapshot compaction) is broker/internal_log.h's; this class keeps
+// only its records and what they mean. Bounded replay (compaction.cc): the
+// snapshot is every live record. Offsets retention (also there): offsets of
+// groups Empty for longer than offsets.retention.minutes are tombstoned by a
+// check every offsets.retention.check.interval.ms.
 //
 // Handlers find the coordinator through coordinator_of(shard): a registration
 // keyed by the shard, made by the shard at start (request.h, shared with other
@@ -35,6 +34,7 @@
 
 #include "broker/group/group.h"
 #include "broker/group/offsets_log.h"
+#include "broker/internal_log.h"
 #include "broker/request.h"
 
 namespace sluice::broker::group {
@@ -98,6 +98,26 @@ class coordinator {
   // inherit them (Kafka's onPartitionsDeleted). `done` once durable.
   void delete_topic_offsets(const std::string& topic, std::function<void(std::error_code)> done);
 
+  // Transactional offsets (TxnOffsetCommit and the transaction's markers).
+  using staged_offsets = std::vector<std::pair<std::pair<std::string, int32_t>, committed_offset>>;
+  // Stages `offsets` of `producer_id` for `group` (type 3 records); `done`
+  // once durable. Staged offsets are not visible to offsets() or OffsetFetch.
+  void stage_txn_offsets(const std::string& group, int64_t producer_id, int16_t epoch,
+                         staged_offsets offsets, std::function<void(std::error_code)> done);
+  // The transaction of `producer_id` ended for `group`: commit makes its
+  // staged offsets committed, abort drops them, with one type 4 record;
+  // `done` once durable. Idempotent: with nothing staged (and no staging in
+  // flight), done({}) at once and nothing is written. A plain commit of the
+  // same partition made after the staging wins over it (as in Kafka).
+  void complete_txn_offsets(const std::string& group, int64_t producer_id, bool commit,
+                            std::function<void(std::error_code)> done);
+  // OffsetFetch with require_stable (v7+): true while `group` has an offset
+  // staged by any open transaction for that partition.
+  bool has_pending_txn_offsets(std::string_view group, const std::string& topic,
+                               int32_t partition) const;
+  // True while `group` has any staged offset (retention keeps the group).
+  bool has_pending_txn_offsets(std::string_view group) const;
+
   // Cancels every timer (shutdown, before the logs close).
   void close();
 
@@ -115,21 +135,37 @@ class coordinator {
   void render_metrics(std::string& out) const;
 
  private:
+  // An offset a transaction staged for one partition of a group.
+  struct staged_offset {
+    committed_offset value;
+    int16_t producer_epoch = -1;
+    bool superseded = false;  // a plain commit of the partition came after it
+  };
+  using staged_map = std::map<std::pair<std::string, int32_t>, staged_offset>;
+
   void restore_groups();
   void schedule_retention_check();
-  // Appends a snapshot of the live state when the log holds far more
-  // records than that; called when no append is in flight (compaction.cc).
+  // Types 3 and 4 (txn_offsets.cc); a plain commit or tombstone's effect on staged offsets.
+  void replay_txn(const offsets_record& r);
+  void supersede_staged(const std::string& group, const std::pair<std::string, int32_t>& tp,
+                        bool drop);
+  // Asks the internal log for a snapshot compaction of the live state
+  // (compaction.cc); called after each applied append.
   void maybe_compact();
+  std::vector<batch_record> snapshot() const;
+  size_t live_records() const;
 
   shard_services& shard_;
   group_settings settings_;
+  internal_log log_;
   std::map<std::string, std::unique_ptr<consumer_group>, std::less<>> groups_;
   std::map<std::string, offsets_map, std::less<>> offsets_;
   std::map<std::string, group_metadata, std::less<>> metadata_;
+  // group -> producer id -> partition: offsets staged by open transactions.
+  std::map<std::string, std::map<int64_t, staged_map>, std::less<>> staged_;
+  // (group, producer id) -> stagings whose append is not yet durable.
+  std::map<std::pair<std::string, int64_t>, size_t> stagings_in_flight_;
   size_t loaded_records_ = 0;
-  size_t appends_in_flight_ = 0;
-  bool compacting_ = false;
-  bool closed_ = false;  // after close(): no snapshot starts while the logs close
   std::unique_ptr<timer_handle> retention_timer_;
   // Keeps this coordinator's metrics source alive exactly as long as it is.
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);

@@ -71,11 +71,29 @@ std::vector<std::byte> encode_key(const offsets_record& r) {
   out o{k};
   o.be(static_cast<uint16_t>(r.type), 2);
   o.str(r.group);
-  if (r.type == record_type::offset_commit) {
+  if (r.type == record_type::offset_commit || r.type == record_type::txn_offset_staged) {
     o.str(r.topic);
     o.be(static_cast<uint32_t>(r.partition), 4);
   }
+  if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
+    o.be(static_cast<uint64_t>(r.producer_id), 8);
+  }
   return k;
+}
+
+// The fields types 1 and 3 share: offset, leader epoch, metadata, commit time.
+void put_offset(out& o, const committed_offset& v) {
+  o.be(static_cast<uint64_t>(v.offset), 8);
+  o.be(static_cast<uint32_t>(v.leader_epoch), 4);
+  o.nullable_str(v.metadata);
+  o.be(static_cast<uint64_t>(v.commit_timestamp_ms), 8);
+}
+
+void get_offset(in& v, committed_offset& c) {
+  c.offset = static_cast<int64_t>(v.be(8));
+  c.leader_epoch = static_cast<int32_t>(v.be(4));
+  c.metadata = v.nullable_str();
+  c.commit_timestamp_ms = static_cast<int64_t>(v.be(8));
 }
 
 std::vector<std::byte> encode_value(const committed_offset& v) {
@@ -85,11 +103,26 @@ std::vector<std::byte> encode_value(const committed_offset& v) {
   // without one stay readable by a broker that knows only version 0.
   const bool expires = v.expire_timestamp_ms >= 0;
   o.be(expires ? 1 : 0, 2);  // value version
-  o.be(static_cast<uint64_t>(v.offset), 8);
-  o.be(static_cast<uint32_t>(v.leader_epoch), 4);
-  o.nullable_str(v.metadata);
-  o.be(static_cast<uint64_t>(v.commit_timestamp_ms), 8);
+  put_offset(o, v);
   if (expires) o.be(static_cast<uint64_t>(v.expire_timestamp_ms), 8);
+  return b;
+}
+
+std::vector<std::byte> encode_staged(const offsets_record& r) {
+  std::vector<std::byte> b;
+  out o{b};
+  o.be(0, 2);  // value version
+  o.be(static_cast<uint16_t>(r.producer_epoch), 2);
+  o.u8(r.superseded ? 1 : 0);
+  put_offset(o, *r.value);
+  return b;
+}
+
+std::vector<std::byte> encode_end(bool commit) {
+  std::vector<std::byte> b;
+  out o{b};
+  o.be(0, 2);  // value version
+  o.u8(commit ? 1 : 0);
   return b;
 }
 
@@ -139,57 +172,122 @@ bool decode_metadata(std::span<const std::byte> value, group_metadata& g) {
   return v.ok && v.at == value.size();
 }
 
-bool decode_record(std::span<const std::byte> key, std::optional<std::span<const std::byte>> value,
-                   offsets_record& r) {
+// The value of a type 3 record into `r`.
+bool decode_staged(std::span<const std::byte> value, offsets_record& r) {
+  in v{value};
+  if (static_cast<int16_t>(v.be(2)) != 0) return false;
+  r.producer_epoch = static_cast<int16_t>(v.be(2));
+  const auto flags = static_cast<uint8_t>(v.be(1));
+  r.superseded = (flags & 1) != 0;
+  committed_offset c;
+  get_offset(v, c);
+  r.value = std::move(c);
+  return v.ok && flags <= 1;
+}
+
+bool decode_committed(std::span<const std::byte> value, committed_offset& c) {
+  in v{value};
+  const auto version = static_cast<int16_t>(v.be(2));
+  if (version != 0 && version != 1) return false;
+  get_offset(v, c);
+  if (version == 1) c.expire_timestamp_ms = static_cast<int64_t>(v.be(8));
+  return v.ok;
+}
+
+bool decode_value(std::optional<std::span<const std::byte>> value, offsets_record& r) {
+  switch (r.type) {
+    case record_type::group_metadata: {
+      if (!value) return true;  // the group's tombstone
+      group_metadata g;
+      if (!decode_metadata(*value, g)) return false;
+      r.metadata = std::move(g);
+      return true;
+    }
+    case record_type::offset_commit: {
+      if (!value) return true;  // the offset's tombstone
+      committed_offset c;
+      if (!decode_committed(*value, c)) return false;
+      r.value = std::move(c);
+      return true;
+    }
+    case record_type::txn_offset_staged:
+      return value && decode_staged(*value, r);
+    case record_type::txn_offsets_end: {
+      if (!value) return false;
+      in v{*value};
+      if (static_cast<int16_t>(v.be(2)) != 0) return false;
+      const auto result = static_cast<uint8_t>(v.be(1));
+      r.commit = result == 1;
+      return v.ok && result <= 1;
+    }
+  }
+  return false;
+}
+
+std::optional<offsets_record> decode_fields(std::span<const std::byte> key,
+                                            std::optional<std::span<const std::byte>> value) {
   in k{key};
   auto type = static_cast<int16_t>(k.be(2));
-  if (type != 1 && type != 2) return false;
+  if (type < 1 || type > 4) return std::nullopt;
+  offsets_record r;
   r.type = static_cast<record_type>(type);
   r.group = k.str();
-  r.topic.clear();
-  r.partition = -1;
-  if (r.type == record_type::offset_commit) {
+  if (r.type == record_type::offset_commit || r.type == record_type::txn_offset_staged) {
     r.topic = k.str();
     r.partition = static_cast<int32_t>(k.be(4));
   }
-  if (!k.ok) return false;
-  r.value.reset();
-  r.metadata.reset();
-  if (value && r.type == record_type::group_metadata) {
-    group_metadata g;
-    if (!decode_metadata(*value, g)) return false;
-    r.metadata = std::move(g);
-  } else if (value) {
-    in v{*value};
-    const auto version = static_cast<int16_t>(v.be(2));
-    if (version != 0 && version != 1) return false;
-    committed_offset c;
-    c.offset = static_cast<int64_t>(v.be(8));
-    c.leader_epoch = static_cast<int32_t>(v.be(4));
-    c.metadata = v.nullable_str();
-    c.commit_timestamp_ms = static_cast<int64_t>(v.be(8));
-    if (version == 1) c.expire_timestamp_ms = static_cast<int64_t>(v.be(8));
-    if (!v.ok) return false;
-    r.value = std::move(c);
+  if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
+    r.producer_id = static_cast<int64_t>(k.be(8));
   }
-  return true;
+  if (!k.ok || k.at != key.size() || !decode_value(value, r)) return std::nullopt;
+  return r;
 }
 
 }  // namespace
 
+offsets_record staged_offset_record(const std::string& group,
+                                    const std::pair<std::string, int32_t>& tp, int64_t producer_id,
+                                    int16_t producer_epoch, committed_offset value,
+                                    bool superseded) {
+  offsets_record r;
+  r.type = record_type::txn_offset_staged;
+  r.group = group;
+  r.topic = tp.first;
+  r.partition = tp.second;
+  r.producer_id = producer_id;
+  r.producer_epoch = producer_epoch;
+  r.superseded = superseded;
+  r.value = std::move(value);
+  return r;
+}
+
+batch_record encode_record(const offsets_record& r, int64_t now_ms) {
+  batch_record b;
+  b.timestamp = now_ms;
+  b.key = encode_key(r);
+  if (r.type == record_type::txn_offset_staged) {
+    b.value = encode_staged(r);
+  } else if (r.type == record_type::txn_offsets_end) {
+    b.value = encode_end(r.commit);
+  } else if (r.metadata) {
+    b.value = encode_metadata(*r.metadata);
+  } else if (r.value) {
+    b.value = encode_value(*r.value);
+  }
+  return b;
+}
+
+std::optional<offsets_record> decode_record(const batch_record& b) {
+  if (!b.key) return std::nullopt;
+  std::optional<std::span<const std::byte>> value;
+  if (b.value) value = std::span<const std::byte>(*b.value);
+  return decode_fields(*b.key, value);
+}
+
 std::vector<std::byte> encode_batch(const std::vector<offsets_record>& records, int64_t now_ms) {
   std::vector<batch_record> out;
   out.reserve(records.size());
-  for (const auto& r : records) {
-    batch_record& b = out.emplace_back();
-    b.timestamp = now_ms;
-    b.key = encode_key(r);
-    if (r.metadata) {
-      b.value = encode_metadata(*r.metadata);
-    } else if (r.value) {
-      b.value = encode_value(*r.value);
-    }
-  }
+  for (const auto& r : records) out.push_back(encode_record(r, now_ms));
   return broker::encode_batch(out);
 }
 
@@ -199,18 +297,13 @@ bool decode_batches(std::span<const std::byte> bytes,
   for (const batch_header& h : scan_batches(bytes)) {
     bool records_ok = true;
     const bool batch_ok = decode_batch(bytes.subspan(whole, h.size), [&](batch_record&& b) {
-      offsets_record rec;
-      if (!records_ok || !b.key) {
+      if (!records_ok) return;
+      auto rec = decode_record(b);
+      if (!rec) {
         records_ok = false;
         return;
       }
-      std::optional<std::span<const std::byte>> value;
-      if (b.value) value = std::span<const std::byte>(*b.value);
-      if (!decode_record(*b.key, value, rec)) {
-        records_ok = false;
-        return;
-      }
-      fn(rec);
+      fn(*rec);
     });
     if (!batch_ok || !records_ok) return false;
     whole += h.size;

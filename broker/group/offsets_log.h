@@ -13,8 +13,17 @@
 //   member = string member id | nullable string instance id | string client id
 //           | int32 rebalance timeout | int32 session timeout
 //           | bytes subscription | bytes assignment (int32 length + bytes)
-// with a null value meaning "deleted" (a tombstone): of one offset (type 1),
-// of the whole group and its offsets (type 2).
+//   key   = int16 type | string group | string topic | int32 partition
+//           | int64 producer id                                    (type 3)
+//   value = int16 version (0) | int16 producer epoch | int8 flags (bit 0:
+//           superseded by a later plain commit) | int64 offset
+//           | int32 leader epoch | nullable string metadata
+//           | int64 commit timestamp                               (type 3)
+//   key   = int16 type | string group | int64 producer id          (type 4)
+//   value = int16 version (0) | int8 result (0 abort, 1 commit)    (type 4)
+// with a null value meaning "deleted" (a tombstone): of one offset (type 1,
+// and of the staged transactional offsets of that partition), of the whole
+// group and its offsets (type 2). Types 3 and 4 always carry a value.
 //
 // Free functions on values; no state, any thread.
 
@@ -25,8 +34,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "broker/internal_batch.h"
 #include "broker/internal_topics.h"
 
 namespace sluice::broker::group {
@@ -41,6 +52,12 @@ enum class record_type : int16_t {
   group_metadata = 2,
   // The null-valued form of group_metadata, as DeleteGroups and retention write it.
   group_deleted = group_metadata,
+  // key: group, topic, partition, producer id; value: an offset staged by
+  // TxnOffsetCommit, invisible to OffsetFetch until the transaction commits.
+  txn_offset_staged = 3,
+  // key: group, producer id; value: the transaction's result for the group:
+  // commit makes its staged offsets committed, abort drops them.
+  txn_offsets_end = 4,
 };
 
 struct committed_offset {
@@ -85,8 +102,23 @@ struct offsets_record {
   int32_t partition = -1;                  // offset_commit only
   std::optional<committed_offset> value;   // offset_commit; nullopt: tombstone
   std::optional<group_metadata> metadata;  // group_metadata; nullopt: tombstone
+  int64_t producer_id = -1;                // txn_offset_staged, txn_offsets_end
+  int16_t producer_epoch = -1;             // txn_offset_staged
+  bool superseded = false;                 // txn_offset_staged (compaction snapshots)
+  bool commit = false;                     // txn_offsets_end: true commit, false abort
   friend bool operator==(const offsets_record&, const offsets_record&) = default;
 };
+
+// A type 3 record: `value` staged by `producer_id` for one partition of `group`.
+offsets_record staged_offset_record(const std::string& group,
+                                    const std::pair<std::string, int32_t>& tp, int64_t producer_id,
+                                    int16_t producer_epoch, committed_offset value,
+                                    bool superseded = false);
+
+// One record of the internal partition (broker/internal_log.h), and back.
+// decode_record: nullopt for a record this version cannot read.
+batch_record encode_record(const offsets_record& r, int64_t now_ms);
+std::optional<offsets_record> decode_record(const batch_record& b);
 
 // One RecordBatch v2 (magic 2, no compression, CRC32C set, base offset 0:
 // the log assigns the real one) holding `records` in order.

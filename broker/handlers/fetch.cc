@@ -12,11 +12,21 @@
 // their defaults: one node leads every partition at epoch 0 and there is no
 // follower fetch or snapshot, so nothing to tell.
 //
+// Isolation (KIP-98): read_uncommitted (0) reads up to the high watermark;
+// read_committed (1) stops at the last stable offset (the first offset of the
+// earliest transaction not yet decided under the HW) and lists the aborted
+// transactions that overlap the data returned, so the consumer drops their
+// records (it keeps the control batches' and the committed ones). Every
+// answer carries the real LSO, whatever the isolation.
+//
 // Long poll: when the first read has fewer than min_bytes and no error, the
 // request waits until the high watermark of one of its partitions moves
 // (topic_table::watch, fed by partition_log's listener) and reads again, or
-// until max_wait_ms passes (the only timer). Records are never copied: each
-// partition's data is one file slice, sent by the connection with sendfile(2).
+// until max_wait_ms passes (the only timer). The LSO moves only with the HW:
+// a transaction's first offset stops holding it back once the HW passes the
+// transaction's marker, so the same listener wakes read_committed fetches.
+// Records are never copied: each partition's data is one file slice, sent by
+// the connection with sendfile(2).
 //
 // Sizes (KIP-74): the first partition with data returns at least one whole
 // batch even beyond partition_max_bytes or max_bytes; later partitions get
@@ -33,6 +43,7 @@
 #include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
+#include "log/batch_scanner.h"
 #include "protocol/message.h"
 #include "protocol/messages/fetch.h"
 
@@ -41,6 +52,37 @@ namespace {
 
 using protocol::error_code;
 using protocol::fetch_response;
+
+constexpr int8_t read_committed = 1;
+
+// The aborted transactions that overlap [from, end of `slice`) (Kafka's rule:
+// the consumer needs the first offset of each aborted transaction whose
+// records it may see). The slice's end offset is known only from its batch
+// headers, so they are walked, and only when a candidate begins after `from`,
+// and only as far as the last such candidate: nothing is read in the common
+// case of no aborted transaction in range.
+std::vector<fetch_response::aborted_transaction> aborted_in(const log::partition_log& p,
+                                                            log::offset from, log::offset upper,
+                                                            const log::file_slice& slice) {
+  std::vector<fetch_response::aborted_transaction> out;
+  std::vector<log::aborted_txn> candidates = p.aborted_transactions(from, upper);
+  if (candidates.empty()) return out;
+  log::offset last_first = from;
+  for (const auto& a : candidates) last_first = std::max(last_first, a.first_offset);
+  log::offset end = from;  // the data returned lies in [from, end)
+  if (last_first > from) {
+    log::batch_scanner scan(slice.fd(), slice.position, slice.position.value + slice.length,
+                            /*verify=*/false);
+    log::batch_info b;
+    while (end <= last_first && scan.next(b)) end = b.next_offset();
+  } else {
+    end = log::offset{from.value + 1};
+  }
+  for (const auto& a : candidates) {
+    if (a.first_offset < end) out.push_back({a.producer_id, a.first_offset.value});
+  }
+  return out;
+}
 
 class fetch_state : public std::enable_shared_from_this<fetch_state> {
  public:
@@ -133,7 +175,8 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
           continue;
         }
         pd.high_watermark = p->high_watermark().value;
-        pd.last_stable_offset = pd.high_watermark;  // no transactions: LSO = HW (G7)
+        const log::offset lso = p->last_stable_offset();
+        pd.last_stable_offset = lso.value;
         pd.log_start_offset = p->log_start_offset().value;
         if (p->offline()) {
           pd.error_code = error_code::kafka_storage_error;
@@ -149,7 +192,9 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         }
         const int64_t limit = std::min<int64_t>(std::max(fp.partition_max_bytes, 0), remaining);
         if (got.bytes > 0 && limit <= 0) continue;
-        auto r = p->read(log::offset{fp.fetch_offset}, static_cast<uint64_t>(limit));
+        const bool committed = body_.isolation_level == read_committed;
+        auto r = p->read(log::offset{fp.fetch_offset}, static_cast<uint64_t>(limit),
+                         committed ? lso : log::offset{INT64_MAX});
         if (!r) {
           pd.error_code = to_kafka_error(r.error());
           got.any_error = true;
@@ -158,6 +203,8 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         if (r->slices.empty()) continue;
         log::file_slice& slice = r->slices.front();
         if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
+        if (committed)
+          pd.aborted_transactions = aborted_in(*p, log::offset{fp.fetch_offset}, lso, slice);
         pd.records = protocol::record_set::external({out.slices.size(), slice.length});
         got.bytes += slice.length;
         if (got.per_topic.empty() || got.per_topic.back().first != name) {

@@ -1,17 +1,28 @@
-// FindCoordinator (10), v0-6: this broker coordinates every group (one node).
+// FindCoordinator (10), v0-6: this broker coordinates every group and every
+// transactional id (one node).
 // v0 must stay advertised: librdkafka 2.0.2 queries coordinators only then (G2).
 // v4+ asks for a batch of keys (KIP-699) and is answered per key, in request
-// order. Only key_type 0 (group) is served: transaction coordinators do not
-// exist yet and share-state coordinators (key_type 2) are Kafka-internal, so
-// types 1 and 2 answer COORDINATOR_NOT_AVAILABLE; an undefined type
-// INVALID_REQUEST, as Kafka.
+// order. key_type 0 (group) and 1 (transaction) are served; share-state
+// coordinators (key_type 2) are Kafka-internal, so type 2 answers
+// COORDINATOR_NOT_AVAILABLE; an undefined type INVALID_REQUEST, as Kafka.
 #include "protocol/messages/find_coordinator.h"
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/group/coordinator.h"
+#include "broker/txn/coordinator.h"
 #include "protocol/message.h"
 
 namespace sluice::broker {
+
+namespace {
+
+bool serves(shard_services& shard, int8_t key_type) {
+  if (key_type == protocol::coordinator_key_type_group) return group::coordinator_of(shard) != nullptr;
+  if (key_type == protocol::coordinator_key_type_transaction) return txn::coordinator_of(shard) != nullptr;
+  return false;
+}
+
+}  // namespace
 
 void handle_find_coordinator(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;
@@ -26,8 +37,7 @@ void handle_find_coordinator(shard_services& shard, request req, respond_fn resp
       c.error_code = protocol::error_code::invalid_request;
       c.node_id = -1;
       c.port = -1;
-    } else if (body.key_type != protocol::coordinator_key_type_group ||
-               group::coordinator_of(shard) == nullptr) {
+    } else if (!serves(shard, body.key_type)) {
       c.error_code = protocol::error_code::coordinator_not_available;
       c.node_id = -1;
       c.port = -1;

@@ -1,9 +1,10 @@
 // ListOffsets (2), v0-10, answered as Kafka's ReplicaManager.fetchOffset and
 // UnifiedLog.fetchOffsetByTimestamp do on a single replica without tiered
 // storage:
-//   -1 latest            the high watermark for a consumer (replica_id -1;
-//                        isolation levels agree while there are no
-//                        transactions), the log end offset for anyone else
+//   -1 latest            for a consumer (replica_id -1) the last stable
+//                        offset under read_committed (isolation_level 1,
+//                        v2+), else the high watermark; the log end offset
+//                        for anyone else
 //   -2 earliest          the log start offset
 //   -3 max timestamp     (v7+) the record with the largest timestamp
 //   -4 earliest local    (v8+) the log start offset (every segment is local)
@@ -11,6 +12,8 @@
 //                        tiered storage, so nothing is tiered
 //   T >= 0               the first record whose timestamp is >= T, inside a
 //                        batch too (broker/timestamp_lookup.h)
+// No answer (latest aside) names an offset at or past what the asker may
+// read: the LSO, the HW or the LEO as for latest (Kafka's lastFetchableOffset).
 // A special timestamp below the version that introduced it, or an unknown
 // negative one, is UNSUPPORTED_VERSION for that partition; a partition asked
 // twice is INVALID_REQUEST. No such record: offset -1, timestamp -1, leader
@@ -60,10 +63,18 @@ struct lookup_answer {
   int32_t leader_epoch = current_leader_epoch;
 };
 
-lookup_answer look_up(const log::partition_log& p, int64_t timestamp, bool from_consumer) {
-  // What a reader may see: the high watermark for consumers, else the LEO.
-  const int64_t last_fetchable =
-      from_consumer ? p.high_watermark().value : p.log_end_offset().value;
+constexpr int8_t read_committed = 1;
+
+// What the asker may read: a consumer up to the LSO (read_committed) or the
+// high watermark, anyone else up to the LEO.
+int64_t last_fetchable_offset(const log::partition_log& p, bool from_consumer,
+                              int8_t isolation_level) {
+  if (!from_consumer) return p.log_end_offset().value;
+  return isolation_level == read_committed ? p.last_stable_offset().value
+                                           : p.high_watermark().value;
+}
+
+lookup_answer look_up(const log::partition_log& p, int64_t timestamp, int64_t last_fetchable) {
   switch (timestamp) {
     case protocol::list_offsets_latest_timestamp:
       return {error_code::none, timestamp_and_offset{-1, last_fetchable}};
@@ -126,7 +137,8 @@ void handle_list_offsets(shard_services& shard, request req, respond_fn respond)
         pr.error_code = e;
         continue;
       }
-      const lookup_answer a = look_up(*p, rq.timestamp, from_consumer);
+      const lookup_answer a =
+          look_up(*p, rq.timestamp, last_fetchable_offset(*p, from_consumer, body.isolation_level));
       pr.error_code = a.error;
       if (version == 0) {
         if (a.found && a.found->offset >= 0) pr.old_style_offsets.push_back(a.found->offset);

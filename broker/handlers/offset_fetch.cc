@@ -3,8 +3,10 @@
 // null topics (v2+) answer every partition the group committed. v8+ asks for
 // several groups at once and is answered per group, in request order. v9's
 // member id and epoch belong to KIP-848 groups, which Sluice does not serve: a
-// classic group ignores them, as Kafka's does. require_stable (v7+) needs no
-// wait: no transaction can leave an offset pending.
+// classic group ignores them, as Kafka's does. Offsets a transaction staged
+// (TxnOffsetCommit) are never shown; with require_stable (v7+) a partition
+// that has one answers UNSTABLE_OFFSET_COMMIT and offset -1 (the client
+// retries until the transaction ends), as Kafka's does.
 #include "protocol/messages/offset_fetch.h"
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
@@ -20,10 +22,22 @@ using request_topics =
 // One group's answer.
 fetch_response::offset_fetch_response_group fetch_group(group::coordinator& c,
                                                         const std::string& group_id,
-                                                        const request_topics& topics) {
+                                                        const request_topics& topics,
+                                                        bool require_stable) {
   fetch_response::offset_fetch_response_group out;
   out.group_id = group_id;
   const group::coordinator::offsets_map* offsets = c.offsets(group_id);
+  auto unstable = [&](const std::string& topic,
+                      fetch_response::offset_fetch_response_partition& p) {
+    if (!require_stable || !c.has_pending_txn_offsets(group_id, topic, p.partition_index)) {
+      return false;
+    }
+    p.error_code = protocol::error_code::unstable_offset_commit;
+    p.committed_offset = -1;
+    p.committed_leader_epoch = -1;
+    p.metadata = "";
+    return true;
+  };
   auto fill = [](fetch_response::offset_fetch_response_partition& p,
                  const group::committed_offset& o) {
     p.committed_offset = o.offset;
@@ -38,7 +52,7 @@ fetch_response::offset_fetch_response_group fetch_group(group::coordinator& c,
       }
       auto& p = out.topics.back().partitions.emplace_back();
       p.partition_index = tp.second;
-      fill(p, o);
+      if (!unstable(tp.first, p)) fill(p, o);
     }
     return out;
   }
@@ -49,7 +63,7 @@ fetch_response::offset_fetch_response_group fetch_group(group::coordinator& c,
       auto& p = rt.partitions.emplace_back();
       p.partition_index = index;
       p.metadata = "";
-      if (offsets == nullptr) continue;
+      if (unstable(t.name, p) || offsets == nullptr) continue;
       if (auto it = offsets->find({t.name, index}); it != offsets->end()) fill(p, it->second);
     }
   }
@@ -72,7 +86,7 @@ void handle_offset_fetch(shard_services& shard, request req, respond_fn respond)
         e.error_code = protocol::error_code::coordinator_not_available;
         continue;
       }
-      resp.groups.push_back(fetch_group(*c, g.group_id, g.topics));
+      resp.groups.push_back(fetch_group(*c, g.group_id, g.topics, body.require_stable));
     }
     return respond(make_response(req, resp));
   }
@@ -80,7 +94,7 @@ void handle_offset_fetch(shard_services& shard, request req, respond_fn respond)
     resp.error_code = protocol::error_code::coordinator_not_available;
     return respond(make_response(req, resp));
   }
-  resp.topics = fetch_group(*c, body.group_id, body.topics).topics;
+  resp.topics = fetch_group(*c, body.group_id, body.topics, body.require_stable).topics;
   respond(make_response(req, resp));
 }
 

@@ -13,8 +13,14 @@
 // acks map to the log's ack levels: 0 -> none (no answer at all; an error
 // closes the connection, as Kafka does, since the producer cannot hear it
 // otherwise), 1 -> written (page cache), -1 -> flushed (fdatasync, group commit).
-// Internal topics (__consumer_offsets, __share_group_state) answer
-// INVALID_TOPIC_EXCEPTION, as Kafka.
+// Internal topics (__consumer_offsets, __share_group_state,
+// __transaction_state) answer INVALID_TOPIC_EXCEPTION, as Kafka.
+//
+// Idempotence and transactions: the partition's log checks each producer's
+// sequence and epoch as it appends (log/producer_state.h); a retried batch
+// answers the offsets it got the first time and writes nothing. A
+// transactional batch must go to a partition of its producer's ongoing
+// transaction (verify_transactional).
 #include <algorithm>
 #include <optional>
 #include <span>
@@ -29,6 +35,7 @@
 #include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
+#include "broker/txn/coordinator.h"
 #include "log/record_batch.h"
 #include "protocol/message.h"
 #include "protocol/messages/produce.h"
@@ -91,6 +98,17 @@ error_code validate(std::span<const std::byte> records, uint32_t max_message_byt
   // Trailing bytes that do not form a whole batch (or a lying length).
   if (it.consumed() != records.size()) return error_code::corrupt_message;
   return error_code::none;
+}
+
+// The verdict of the transaction coordinator on a transactional batch (all
+// batches of one partition entry come from one producer); NONE otherwise.
+error_code verify_transactional(shard_services& shard, std::span<const std::byte> records,
+                                const std::string& topic, int32_t partition) {
+  log::record_batch_view v(records);
+  if (!v.is_transactional()) return error_code::none;
+  const txn::coordinator* c = txn::coordinator_of(shard);
+  if (c == nullptr) return error_code::invalid_txn_state;
+  return c->verify_partition(v.producer_id(), v.producer_epoch(), {topic, partition});
 }
 
 // Kafka answers every partition entry of a Produce request, even one that
@@ -181,6 +199,14 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
       if (auto e = validate(records, p->config().max_message_bytes); e != error_code::none) {
         spdlog::debug("event=produce_rejected topic={} partition={} error={}", topic.name, pd.index,
                       protocol::error_name(e));
+        fail(e);
+        continue;
+      }
+      // KIP-890 part 1: a transactional batch goes only to a partition its
+      // producer added to its ongoing transaction, so a late or stray write
+      // can never open a transaction nobody will end (a hanging one).
+      if (auto e = verify_transactional(shard, records, topic.name, pd.index);
+          e != error_code::none) {
         fail(e);
         continue;
       }

@@ -7,7 +7,6 @@
 #include "broker/config.h"
 #include "broker/metrics.h"
 #include "broker/share/dead_letters.h"
-#include "broker/share/log_reader.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
 
@@ -53,44 +52,27 @@ coordinator_registration::coordinator_registration(shard_services& shard, coordi
 coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
 
 coordinator::coordinator(shard_services& shard, share_settings settings)
-    : shard_(shard), settings_(std::move(settings)) {
+    : shard_(shard), settings_(std::move(settings)), log_(shard, state_topic) {
   shard_.metrics().add_source(
       metrics_owner_, [this](std::string& out) { render_share_metrics(*this, counters_, out); });
 }
 
 std::error_code coordinator::load() {
-  const log::partition_log* p = shard_.topics().get(state_topic, 0);
-  if (p == nullptr) return {};
+  // The last snapshot of each partition wins; a tombstone removes it.
   std::map<std::tuple<std::string, std::string, int32_t>, partition_snapshot> last;
-  int64_t at = p->log_start_offset().value;
   size_t records = 0;
-  bytes data;
-  while (at < p->high_watermark().value) {
-    if (auto ec = read_batches(*p, at, 1 << 20, data)) return ec;
-    const auto headers = scan_batches(data);
-    if (headers.empty()) break;
-    size_t off = 0;
-    for (const batch_header& h : headers) {
-      const bool ok = decode_batch(std::span<const std::byte>(data).subspan(off, h.size),
-                                   [&](batch_record&& r) {
-                                     if (auto s = decode_state_record(r)) {
-                                       if (s->tombstone) {
-                                         last.erase({s->group, s->topic, s->partition});
-                                       } else {
-                                         last[{s->group, s->topic, s->partition}] = s->snapshot;
-                                       }
-                                       ++records;
-                                     }
-                                   });
-      if (!ok) {
-        spdlog::error("event=share_state_replay_stopped offset={} reason=unreadable_batch",
-                      h.base_offset);
-        return std::make_error_code(std::errc::illegal_byte_sequence);
+  const auto ec = log_.replay([&](const batch_record& r) {
+    if (auto s = decode_state_record(r)) {
+      if (s->tombstone) {
+        last.erase({s->group, s->topic, s->partition});
+      } else {
+        last[{s->group, s->topic, s->partition}] = s->snapshot;
       }
-      off += h.size;
-      at = h.last_offset + 1;
+      ++records;
     }
-  }
+    return true;  // a record this version cannot read is skipped
+  });
+  if (ec) return ec;
   for (const auto& [key, snap] : last) {
     const auto& [group, topic, partition] = key;
     get_or_create(group).add_partition({topic, partition},
@@ -244,26 +226,13 @@ void coordinator::persist(share_group& g, const std::vector<topic_partition>& to
 
 void coordinator::append_state(std::vector<state_record> records,
                                std::function<void(std::error_code)> done) {
-  if (closed_) return done(log::errc::not_found);
-  log::partition_log* p = shard_.topics().get(state_topic, 0);
-  if (p == nullptr) {
-    if (!shard_.topics().partitions(state_topic)) {
-      if (auto ec = shard_.topics().create_topic(state_topic, 1)) return done(ec);
-      spdlog::info("event=share_state_topic_created topic={}", state_topic);
-    }
-    p = shard_.topics().get(state_topic, 0);
-    if (p == nullptr) return done(log::errc::not_found);
-  }
   std::vector<batch_record> batch;
   const int64_t now = wall_clock_ms();
   for (const auto& r : records) batch.push_back(encode_state_record(r, now));
-  auto data = std::make_shared<bytes>(encode_batch(batch));
-  auto r = p->append(*data, log::ack_level::flushed, [this, data, done](std::error_code ec) {
+  log_.append(std::move(batch), [this, done = std::move(done)](std::error_code ec) {
     done(ec);
     if (!ec) maybe_compact();
   });
-  if (!r) return done(r.error());
-  shard_.request_flush();
 }
 
 void coordinator::forget(share_group& g, const std::vector<topic_partition>& tps,

@@ -1,9 +1,10 @@
 #pragma once
 // The share-group coordinator of this broker: every share group (membership,
 // sessions, per-partition delivery state) in memory, made durable in the
-// internal partition `__share_group_state-0` (state_log.h) and replayed by
-// load() at start. Records a dead-letter topic receives are written here too
-// (dead_letters.h).
+// internal partition `__share_group_state-0` (state_log.h, through
+// broker/internal_log.h: created on the first write, durable appends,
+// replay, snapshot compaction) and replayed by load() at start. Records a
+// dead-letter topic receives are written here too (dead_letters.h).
 //
 // What is durable: each acknowledgement (and each archive by the delivery
 // limit) writes a snapshot of the partitions it touched with
@@ -29,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/internal_log.h"
 #include "broker/request.h"
 #include "broker/share/share_group.h"
 #include "broker/share/share_metrics.h"
@@ -111,9 +113,11 @@ class coordinator {
   void start_sweeping(std::chrono::milliseconds every);
   void sweep(int64_t now_ms);
 
-  // Stops the sweep; called by the shard before the logs close.
+  // Stops the sweep and the state log's writes; called by the shard before
+  // the logs close.
   void close() {
     closed_ = true;
+    log_.close();
     sweep_timer_.reset();
   }
 
@@ -125,9 +129,9 @@ class coordinator {
 
   shard_services& shard_;
   share_settings settings_;
+  internal_log log_;
   std::map<std::string, std::unique_ptr<share_group>, std::less<>> groups_;
   bool closed_ = false;
-  bool compacting_ = false;
   std::unique_ptr<timer_handle> sweep_timer_;
   share_counters counters_;
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);

@@ -4,11 +4,11 @@
 
 #include <memory>
 
-#include "broker/metrics.h"
-#include "broker/share/log_reader.h"
 #include "broker/internal_batch.h"
+#include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
+#include "log/log_reader.h"
 
 namespace sluice::broker::share {
 namespace {
@@ -24,7 +24,7 @@ batch_record original(const log::partition_log* p, int64_t offset) {
   out.offset = offset;
   bool found = false;
   bytes data;
-  if (p != nullptr && !read_batches(*p, offset, 1, data)) {
+  if (p != nullptr && !log::read_batches(*p, log::offset{offset}, 1, data)) {
     size_t at = 0;
     for (const batch_header& h : scan_batches(data)) {
       if (offset >= h.base_offset && offset <= h.last_offset && !h.compressed()) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "broker/share/log_reader.h"
 #include "broker/topic_table.h"
+#include "log/log_reader.h"
 
 namespace sluice::broker::share {
 
@@ -82,7 +82,8 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
   const int64_t first = p->next_acquirable(now_ms, log->high_watermark().value);
   if (first < 0) return out;
   bytes data;
-  if (auto ec = read_batches(*log, first, std::max<uint64_t>(max_bytes, 1), data)) {
+  if (auto ec =
+          log::read_batches(*log, log::offset{first}, std::max<uint64_t>(max_bytes, 1), data)) {
     spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"{}\"", tp.first,
                  tp.second, ec.message());
     error = error_code::kafka_storage_error;

@@ -68,10 +68,13 @@ awaitable<void> create_topic(cluster& c, const std::string& topic, int32_t parti
 
 // Reads every partition of `topic` from the start until each is at its end
 // (and at least `want` records, when given).
-awaitable<std::vector<consumer_record>> read_all(cluster& c, const std::string& topic,
-                                                 size_t want) {
+awaitable<std::vector<consumer_record>> read_all(
+    cluster& c, const std::string& topic, size_t want,
+    isolation_level isolation = isolation_level::read_uncommitted) {
   auto t = must(co_await c.topic(topic), "topic " + topic);
-  consumer k(c, {});
+  consumer_config cc;
+  cc.isolation = isolation;
+  consumer k(c, cc);
   std::vector<partition_assignment> parts;
   for (auto& p : t.partitions) parts.push_back({{topic, p.partition}, start_position::earliest()});
   must(co_await k.assign(std::move(parts)), "assign");
@@ -370,6 +373,65 @@ awaitable<void> produce_down(cluster& c, std::vector<std::string> args) {
 
 }  // namespace
 
+// transactions TOPIC GROUP: a committed, an aborted and a committed
+// transaction (the last with group offsets); read_committed sees the two
+// committed ones exactly once, read_uncommitted all three; the group's offset
+// is the one sent in the transaction; a plain producer is idempotent.
+awaitable<void> transactions(cluster& c, std::vector<std::string> args) {
+  check(args.size() == 2, "transactions TOPIC GROUP");
+  const std::string topic = args[0];
+  const std::string group = args[1];
+  co_await create_topic(c, topic, 2);
+  producer_config pc;
+  pc.transactional_id = "it-" + topic;
+  producer p(c, pc);
+  must(co_await p.init_transactions(), "init_transactions");
+  check(p.producer_id() >= 0, "a producer id");
+  auto batch = [&](const std::string& prefix, int n) {
+    for (int i = 0; i < n; ++i) {
+      producer_record r;
+      r.topic = topic;
+      r.key = to_bytes(prefix + std::to_string(i));
+      r.value = to_bytes(prefix + std::to_string(i));
+      must(p.send(std::move(r)), "send");
+    }
+  };
+  must(p.begin_transaction(), "begin 1");
+  batch("c1-", 10);
+  must(co_await p.commit_transaction(), "commit 1");
+  must(p.begin_transaction(), "begin 2");
+  batch("a-", 5);
+  must(co_await p.flush(), "flush 2");
+  must(co_await p.abort_transaction(), "abort 2");
+  must(p.begin_transaction(), "begin 3");
+  batch("c3-", 10);
+  std::map<topic_partition, int64_t> offsets{{topic_partition{topic, 0}, 42}};
+  must(co_await p.send_offsets_to_transaction(offsets, consumer_group_metadata(group)),
+       "send_offsets_to_transaction");
+  must(co_await p.commit_transaction(), "commit 3");
+
+  auto committed = co_await read_all(c, topic, 20, isolation_level::read_committed);
+  std::set<std::string> seen;
+  for (auto& r : committed) {
+    const std::string v(as_text(*r.value));
+    check(v.rfind("a-", 0) != 0, "read_committed saw aborted record " + v);
+    check(seen.insert(v).second, "read_committed saw " + v + " twice");
+  }
+  auto all = co_await read_all(c, topic, 25);
+  admin a(c);
+  std::vector<topic_partition> which{topic_partition{topic, 0}};
+  auto fetched = must(co_await a.fetch_offsets(group, which), "fetch_offsets");
+  producer plain(c, {});
+  producer_record r;
+  r.topic = topic;
+  r.value = to_bytes("plain");
+  must(plain.send(std::move(r)), "send plain");
+  must(co_await plain.flush(), "flush plain");
+  std::cout << "OK transactions committed=" << committed.size() << " uncommitted=" << all.size()
+            << " offset=" << fetched[topic_partition{topic, 0}].offset
+            << " idempotent=" << (plain.producer_id() >= 0) << std::endl;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::cerr << "usage: client_it BOOTSTRAP SCENARIO ARGS...\n";
@@ -406,6 +468,8 @@ int main(int argc, char** argv) {
             co_await group_scenario(c, args);
           else if (scenario == "produce-down")
             co_await produce_down(c, args);
+          else if (scenario == "transactions")
+            co_await transactions(c, args);
           else
             throw failure{"unknown scenario " + scenario};
           rc = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/client/txn_log.h"
+
 namespace sluice::client {
 namespace {
 
@@ -108,6 +110,46 @@ TEST(record_batch, crc32c_matches_the_castagnoli_check_value) {
   // The standard check value of CRC-32C over "123456789".
   auto data = to_bytes("123456789");
   EXPECT_EQ(crc32c(data), 0xE3069283u);
+}
+
+std::vector<int64_t> offsets_of(const decoded_batches& d) {
+  std::vector<int64_t> out;
+  for (auto& r : d.records) out.push_back(r.offset);
+  return out;
+}
+
+TEST(record_batch, read_uncommitted_hands_out_every_data_record_but_no_marker) {
+  auto log = test::txn_log();
+  auto decoded = decode_batches(log, "t", 0, 0);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(offsets_of(*decoded), (std::vector<int64_t>{0, 1, 2, 5, 7}));
+  EXPECT_EQ(decoded->next_offset, test::txn_log_end);
+}
+
+TEST(record_batch, read_committed_drops_aborted_transactions_until_their_marker) {
+  auto log = test::txn_log();
+  std::vector<aborted_transaction> aborted{{7, 0}};
+  auto decoded = decode_batches(log, "t", 0, 0, true, &aborted);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  // 0-1 aborted; 2 committed (another producer); 5 is producer 7's next
+  // transaction, after its abort marker at 3.
+  EXPECT_EQ(offsets_of(*decoded), (std::vector<int64_t>{2, 5, 7}));
+  EXPECT_EQ(decoded->next_offset, test::txn_log_end);
+  // Without the broker's list nothing is dropped (a committed read needs it).
+  std::vector<aborted_transaction> none;
+  auto all = decode_batches(log, "t", 0, 0, true, &none);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(offsets_of(*all), (std::vector<int64_t>{0, 1, 2, 5, 7}));
+}
+
+TEST(record_batch, transactional_and_control_attributes_are_written) {
+  auto data = test::data_batch(0, 7, 1, true);
+  auto marker = test::marker_batch(1, 7, true);
+  auto attributes = [](const std::vector<std::byte>& b) {
+    return (static_cast<int>(b[21]) << 8) | static_cast<int>(b[22]);
+  };
+  EXPECT_EQ(attributes(data), 0x10);
+  EXPECT_EQ(attributes(marker), 0x30);
 }
 
 }  // namespace

@@ -48,6 +48,9 @@ class scripted_peer {
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
   std::vector<request_seen> seen;
   bool close_on_next = false;  // close instead of answering the next non-ApiVersions request
+  // Set by a handler: close the connection after writing its frames (an
+  // answer lost with its connection).
+  bool close_after_answer = false;
 
  private:
   asio::awaitable<void> serve() {
@@ -77,6 +80,11 @@ class scripted_peer {
       for (auto& out : handler_(r)) {
         auto [ec3, k] = co_await asio::async_write(socket, asio::buffer(out), use_tuple);
         if (ec3) co_return;
+      }
+      if (close_after_answer) {
+        close_after_answer = false;
+        socket.close();
+        co_return;
       }
     }
   }

@@ -91,6 +91,11 @@ def test(binary):
     out = run(program, broker, "group", "grp", "g1")
     expect("OK group members=2 records=400 committed=400" in out, out)
 
+    # Transactions (commit, abort, offsets) and read_committed; the default
+    # producer is idempotent.
+    out = run(program, broker, "transactions", "txn", "txg")
+    expect("OK transactions committed=20 uncommitted=25 offset=42 idempotent=1" in out, out)
+
     p = subprocess.Popen([program, broker.address, "produce-down", "down"], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     ready = p.stdout.readline().decode()

@@ -340,10 +340,14 @@ inline describe_log_dirs_response message_generator::make(int16_t v) {
 }
 
 template <>
-inline init_producer_id_request message_generator::make(int16_t /*v*/) {
+inline init_producer_id_request message_generator::make(int16_t v) {
   init_producer_id_request m;
   m.transactional_id = nullable_string();
   m.transaction_timeout_ms = any<int32_t>();
+  if (v >= 3) {
+    m.producer_id = any<int64_t>();
+    m.producer_epoch = any<int16_t>();
+  }
   return m;
 }
 

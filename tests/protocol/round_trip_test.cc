@@ -17,6 +17,7 @@
 #include "tests/protocol/random_messages_admin.h"
 #include "tests/protocol/random_messages_group.h"
 #include "tests/protocol/random_messages_offsets.h"
+#include "tests/protocol/random_messages_txn.h"
 
 namespace sluice::protocol {
 namespace {
@@ -194,6 +195,51 @@ TEST(round_trip, describe_topic_partitions_response_every_version) {
   check_round_trips<describe_topic_partitions_response>(143);
 }
 
+TEST(round_trip, add_partitions_to_txn_request_every_version) {
+  check_round_trips<add_partitions_to_txn_request>(300);
+}
+TEST(round_trip, add_partitions_to_txn_response_every_version) {
+  check_round_trips<add_partitions_to_txn_response>(301);
+}
+TEST(round_trip, add_offsets_to_txn_request_every_version) {
+  check_round_trips<add_offsets_to_txn_request>(302);
+}
+TEST(round_trip, add_offsets_to_txn_response_every_version) {
+  check_round_trips<add_offsets_to_txn_response>(303);
+}
+TEST(round_trip, end_txn_request_every_version) { check_round_trips<end_txn_request>(304); }
+TEST(round_trip, end_txn_response_every_version) { check_round_trips<end_txn_response>(305); }
+TEST(round_trip, write_txn_markers_request_every_version) {
+  check_round_trips<write_txn_markers_request>(306);
+}
+TEST(round_trip, write_txn_markers_response_every_version) {
+  check_round_trips<write_txn_markers_response>(307);
+}
+TEST(round_trip, txn_offset_commit_request_every_version) {
+  check_round_trips<txn_offset_commit_request>(308);
+}
+TEST(round_trip, txn_offset_commit_response_every_version) {
+  check_round_trips<txn_offset_commit_response>(309);
+}
+TEST(round_trip, describe_producers_request_every_version) {
+  check_round_trips<describe_producers_request>(310);
+}
+TEST(round_trip, describe_producers_response_every_version) {
+  check_round_trips<describe_producers_response>(311);
+}
+TEST(round_trip, describe_transactions_request_every_version) {
+  check_round_trips<describe_transactions_request>(312);
+}
+TEST(round_trip, describe_transactions_response_every_version) {
+  check_round_trips<describe_transactions_response>(313);
+}
+TEST(round_trip, list_transactions_request_every_version) {
+  check_round_trips<list_transactions_request>(314);
+}
+TEST(round_trip, list_transactions_response_every_version) {
+  check_round_trips<list_transactions_response>(315);
+}
+
 // Every truncation of a valid encoding is refused: a decoder never reads past
 // the bytes it was given, and never reports success on a short body.
 template <message M>
@@ -281,6 +327,25 @@ TEST(round_trip, group_truncated_bodies_are_refused) {
   check_truncations<offset_for_leader_epoch_response>(243);
   check_truncations<describe_topic_partitions_request>(244);
   check_truncations<describe_topic_partitions_response>(245);
+}
+
+TEST(round_trip, txn_truncated_bodies_are_refused) {
+  check_truncations<add_partitions_to_txn_request>(320);
+  check_truncations<add_partitions_to_txn_response>(321);
+  check_truncations<add_offsets_to_txn_request>(322);
+  check_truncations<add_offsets_to_txn_response>(323);
+  check_truncations<end_txn_request>(324);
+  check_truncations<end_txn_response>(325);
+  check_truncations<write_txn_markers_request>(326);
+  check_truncations<write_txn_markers_response>(327);
+  check_truncations<txn_offset_commit_request>(328);
+  check_truncations<txn_offset_commit_response>(329);
+  check_truncations<describe_producers_request>(330);
+  check_truncations<describe_producers_response>(331);
+  check_truncations<describe_transactions_request>(332);
+  check_truncations<describe_transactions_response>(333);
+  check_truncations<list_transactions_request>(334);
+  check_truncations<list_transactions_response>(335);
 }
 
 // Corrupted encodings (random bytes overwritten) go through every decoder:
@@ -374,6 +439,25 @@ TEST(round_trip, group_corrupted_bodies_are_decoded_or_refused_within_bounds) {
   check_mutations<offset_for_leader_epoch_response>(293);
   check_mutations<describe_topic_partitions_request>(294);
   check_mutations<describe_topic_partitions_response>(295);
+}
+
+TEST(round_trip, txn_corrupted_bodies_are_decoded_or_refused_within_bounds) {
+  check_mutations<add_partitions_to_txn_request>(340);
+  check_mutations<add_partitions_to_txn_response>(341);
+  check_mutations<add_offsets_to_txn_request>(342);
+  check_mutations<add_offsets_to_txn_response>(343);
+  check_mutations<end_txn_request>(344);
+  check_mutations<end_txn_response>(345);
+  check_mutations<write_txn_markers_request>(346);
+  check_mutations<write_txn_markers_response>(347);
+  check_mutations<txn_offset_commit_request>(348);
+  check_mutations<txn_offset_commit_response>(349);
+  check_mutations<describe_producers_request>(350);
+  check_mutations<describe_producers_response>(351);
+  check_mutations<describe_transactions_request>(352);
+  check_mutations<describe_transactions_response>(353);
+  check_mutations<list_transactions_request>(354);
+  check_mutations<list_transactions_response>(355);
 }
 
 }  // namespace

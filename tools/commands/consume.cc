@@ -31,6 +31,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// --isolation: Kafka's isolation.level names.
+result<client::isolation_level> isolation_of(const consume_options& o) {
+  if (o.isolation == "read_uncommitted") return client::isolation_level::read_uncommitted;
+  if (o.isolation == "read_committed") return client::isolation_level::read_committed;
+  return fail("bad --isolation '" + o.isolation + "': expected read_committed or read_uncommitted");
+}
+
 // Prints records and counts them; knows where each partition stops.
 class printer {
  public:
@@ -70,15 +77,16 @@ class printer {
 };
 
 // Whether every partition is done: past its stop offset, or (with -e) at the
-// high watermark of its latest fetch.
+// end of its latest fetch (the high watermark; read_committed: the last
+// stable offset).
 bool all_done(client::consumer& c, const tp_list& tps, const printer& p, bool exit_at_end) {
   for (const auto& tp : tps) {
     auto pos = c.position(tp);
     if (!pos) continue;  // no longer assigned
     auto stop = p.stop_at.find(tp);
     if (stop != p.stop_at.end() && *pos >= stop->second) continue;
-    auto hw = c.high_watermark(tp);
-    if (exit_at_end && hw && *pos >= *hw) continue;
+    auto end = c.end_offset(tp);
+    if (exit_at_end && end && *pos >= *end) continue;
     return false;
   }
   return true;
@@ -92,8 +100,10 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
     if (!these) co_return these.err();
     tps.insert(tps.end(), these->begin(), these->end());
   }
+  auto isolation = isolation_of(o);
+  if (!isolation) co_return isolation.err();
   client::admin a(s.cluster);
-  auto bounds = co_await bounds_of(a, tps);
+  auto bounds = co_await bounds_of(a, tps, static_cast<int8_t>(*isolation));
   if (!bounds) co_return bounds.err();
   auto at_time = [&](const offset_position& p)
       -> awaitable<result<std::map<client::topic_partition, int64_t>>> {
@@ -121,6 +131,7 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
     if (spec.stop) out.stop_at[tp] = resolve(*spec.stop, b, time_of(stop_times, tp));
   }
   client::consumer_config cc;
+  cc.isolation = *isolation;
   client::consumer c(s.cluster, cc);
   if (auto r = co_await c.assign(assignment); !r) co_return from_client(r.error());
   bool stops = o.exit_at_end || spec.stop;
@@ -146,7 +157,10 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
         "with --group, -o takes beginning or end: where a partition without a committed "
         "offset starts");
   if (!o.partitions.empty()) co_return fail("with --group the group assigns partitions; drop -p");
+  auto isolation = isolation_of(o);
+  if (!isolation) co_return isolation.err();
   client::group_config gc;
+  gc.fetch.isolation = *isolation;
   gc.group_id = o.group;
   gc.auto_offset_reset = spec.start.what == k::beginning ? client::offset_reset::earliest
                                                          : client::offset_reset::latest;

@@ -20,12 +20,11 @@ awaitable<result<tp_list>> partitions_of(session& s, const std::string& topic,
   co_return out;
 }
 
-awaitable<result<std::map<client::topic_partition, int64_t>>> offsets_for_time(client::admin& a,
-                                                                               const tp_list& tps,
-                                                                               int64_t time) {
+awaitable<result<std::map<client::topic_partition, int64_t>>> offsets_for_time(
+    client::admin& a, const tp_list& tps, int64_t time, int8_t isolation_level) {
   std::map<client::topic_partition, int64_t> ask;
   for (const auto& tp : tps) ask[tp] = time;
-  auto r = co_await a.list_offsets(ask);
+  auto r = co_await a.list_offsets(ask, isolation_level);
   if (!r) co_return from_client(r.error());
   std::map<client::topic_partition, int64_t> out;
   for (const auto& tp : tps) {
@@ -39,10 +38,10 @@ awaitable<result<std::map<client::topic_partition, int64_t>>> offsets_for_time(c
 }
 
 awaitable<result<std::map<client::topic_partition, partition_bounds>>> bounds_of(
-    client::admin& a, const tp_list& tps) {
+    client::admin& a, const tp_list& tps, int8_t isolation_level) {
   auto start = co_await offsets_for_time(a, tps, client::earliest_offset_timestamp);
   if (!start) co_return start.err();
-  auto end = co_await offsets_for_time(a, tps, client::latest_offset_timestamp);
+  auto end = co_await offsets_for_time(a, tps, client::latest_offset_timestamp, isolation_level);
   if (!end) co_return end.err();
   std::map<client::topic_partition, partition_bounds> out;
   for (const auto& tp : tps) out[tp] = {(*start)[tp], (*end)[tp]};

@@ -35,6 +35,11 @@ result<client::producer_config> producer_props(const std::vector<std::string>& p
       continue;
     }
     if (k == "bootstrap.servers" || k == "client.id") continue;  // taken from -b / --client-id
+    if (k == "enable.idempotence") {
+      if (v != "true" && v != "false") return fail("bad value '" + v + "' for " + k);
+      pc.enable_idempotence = v == "true";
+      continue;
+    }
     auto n = number(k, v);
     if (!n) return n.err();
     if (k == "acks" && (*n == 0 || *n == 1 || *n == -1))
@@ -68,6 +73,15 @@ result<client::consumer_config> consumer_props(const std::vector<std::string>& p
     if (!kv) return kv.err();
     const auto& [k, v] = *kv;
     if (k == "bootstrap.servers" || k == "client.id" || k == "group.id") continue;
+    if (k == "isolation.level") {
+      if (v == "read_committed")
+        cc.isolation = client::isolation_level::read_committed;
+      else if (v == "read_uncommitted")
+        cc.isolation = client::isolation_level::read_uncommitted;
+      else
+        return fail("bad value '" + v + "' for " + k);
+      continue;
+    }
     auto n = number(k, v);
     if (!n) return n.err();
     if (k == "fetch.max.wait.ms")

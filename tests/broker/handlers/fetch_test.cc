@@ -4,6 +4,7 @@
 #include "protocol/messages/fetch.h"
 #include "protocol/uuid.h"
 #include "tests/broker/fake_shard.h"
+#include "tests/broker/handlers/txn_batches.h"
 #include "tests/support/batch_builder.h"
 
 namespace sluice::broker {
@@ -241,6 +242,116 @@ TEST_F(fetch_handler, a_stale_or_future_leader_epoch_is_fenced) {
   auto a = fetch(req);
   ASSERT_TRUE(a->called);
   EXPECT_EQ(decode(*a).responses[0].partitions[0].error_code, error_code::fenced_leader_epoch);
+}
+
+// Transactions (KIP-98): read_committed stops at the last stable offset and
+// lists the aborted transactions of the data it returns.
+class fetch_read_committed : public fetch_handler {
+ protected:
+  test::txn_writer log0() {
+    return test::txn_writer(*shard_.topics().get("t", 0), shard_.backend());
+  }
+
+  const fetch_response::partition_data& only(const fetch_response& r) {
+    return r.responses.at(0).partitions.at(0);
+  }
+  fetch_response fetch_at(int64_t offset, int8_t isolation, int32_t max_bytes = 1 << 20) {
+    auto body = request_for({{0, offset}});
+    body.isolation_level = isolation;
+    body.topics[0].partitions[0].partition_max_bytes = max_bytes;
+    auto a = fetch(body);
+    EXPECT_TRUE(a->called);
+    return decode(*a);
+  }
+};
+
+TEST_F(fetch_read_committed, an_open_transaction_holds_read_committed_back_at_its_first_offset) {
+  auto w = log0();
+  w.data(2, -1, -1, false);              // offsets 0-1, plain
+  EXPECT_EQ(w.data(3, 7, 0), 2);         // 2-4, transaction of producer 7, open
+  EXPECT_EQ(w.data(1, 9, 0, false), 5);  // 5, an idempotent producer's
+
+  auto committed = fetch_at(0, 1);
+  const auto& c = only(committed);
+  EXPECT_EQ(c.error_code, error_code::none);
+  EXPECT_EQ(c.high_watermark, 6);
+  EXPECT_EQ(c.last_stable_offset, 2);
+  EXPECT_EQ(c.records.size(), w.size_of(0));  // only the batch below the LSO
+  ASSERT_TRUE(c.aborted_transactions);
+  EXPECT_TRUE(c.aborted_transactions->empty());
+
+  // read_uncommitted reads to the HW but reports the same LSO.
+  auto uncommitted = fetch_at(0, 0);
+  EXPECT_EQ(only(uncommitted).last_stable_offset, 2);
+  EXPECT_EQ(only(uncommitted).records.size(), w.size_of(0) + w.size_of(1) + w.size_of(2));
+
+  // At the LSO there is nothing yet for read_committed, and no error.
+  auto at_lso = fetch_at(2, 1);
+  EXPECT_EQ(only(at_lso).error_code, error_code::none);
+  EXPECT_EQ(only(at_lso).records.size(), 0u);
+}
+
+TEST_F(fetch_read_committed, an_aborted_transaction_is_listed_with_its_producer_and_first_offset) {
+  auto w = log0();
+  w.data(2, 7, 0);           // 0-1
+  w.data(1, -1, -1, false);  // 2, plain, inside the transaction's range
+  w.end_txn(7, false);       // 3, abort marker
+  auto r = fetch_at(0, 1);
+  const auto& p = only(r);
+  EXPECT_EQ(p.last_stable_offset, 4);
+  EXPECT_EQ(p.high_watermark, 4);
+  EXPECT_EQ(p.records.size(), w.size_of(0) + w.size_of(1) + w.size_of(2));
+  ASSERT_TRUE(p.aborted_transactions);
+  ASSERT_EQ(p.aborted_transactions->size(), 1u);
+  EXPECT_EQ(p.aborted_transactions->at(0), (fetch_response::aborted_transaction{7, 0}));
+  // A committed transaction adds nothing to the list.
+  w.data(1, 8, 0);
+  w.end_txn(8, true);
+  auto later = fetch_at(4, 1);
+  ASSERT_TRUE(only(later).aborted_transactions);
+  EXPECT_TRUE(only(later).aborted_transactions->empty());
+  EXPECT_EQ(only(later).last_stable_offset, 6);
+}
+
+TEST_F(fetch_read_committed, only_aborted_transactions_overlapping_the_returned_data_are_listed) {
+  auto w = log0();
+  w.data(2, 7, 0);           // 0-1, aborted below
+  w.end_txn(7, false);       // 2
+  w.data(3, -1, -1, false);  // 3-5
+  w.data(2, 8, 0);           // 6-7, aborted below
+  w.end_txn(8, false);       // 8
+  using at = fetch_response::aborted_transaction;
+  auto listed = [&](int64_t from, int32_t max_bytes) {
+    auto r = fetch_at(from, 1, max_bytes);
+    EXPECT_TRUE(only(r).aborted_transactions);
+    return only(r).aborted_transactions.value_or(std::vector<at>{});
+  };
+  EXPECT_EQ(listed(0, 1), (std::vector<at>{{7, 0}}));  // one batch: offsets 0-1
+  EXPECT_EQ(listed(0, 1 << 20), (std::vector<at>{{7, 0}, {8, 6}}));
+  EXPECT_EQ(listed(3, 1), std::vector<at>{});  // the plain batch alone
+  EXPECT_EQ(listed(3, 1 << 20), (std::vector<at>{{8, 6}}));
+  EXPECT_EQ(listed(1, 1), (std::vector<at>{{7, 0}}));  // from inside the aborted batch
+  EXPECT_EQ(listed(9, 1 << 20), std::vector<at>{});    // nothing returned, nothing listed
+}
+
+// A read_committed long poll sleeps through appends that do not move the LSO
+// and wakes when the commit marker becomes durable.
+TEST_F(fetch_read_committed, a_long_poll_wakes_when_the_commit_moves_the_lso) {
+  auto w = log0();
+  w.data(2, 7, 0);  // 0-1, open
+  auto body = request_for({{0, 0}}, 500);
+  body.isolation_level = 1;
+  auto a = fetch(body);
+  EXPECT_FALSE(a->called);
+  w.data(1, 7, 2);  // 2: the HW moves, the LSO stays at 0
+  EXPECT_FALSE(a->called);
+  w.end_txn(7, true);  // 3
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(shard_.pending_timers(), 0u);
+  auto r = decode(*a);
+  const auto& p = only(r);
+  EXPECT_EQ(p.last_stable_offset, 4);
+  EXPECT_EQ(p.records.size(), w.size_of(0) + w.size_of(1) + w.size_of(2));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "protocol/messages/list_offsets.h"
 #include "tests/broker/compressed_batch.h"
 #include "tests/broker/fake_shard.h"
+#include "tests/broker/handlers/txn_batches.h"
 #include "tests/support/batch_builder.h"
 
 namespace sluice::broker {
@@ -228,6 +229,50 @@ INSTANTIATE_TEST_SUITE_P(all, list_offsets_exact, ::testing::ValuesIn(test::ever
                          [](const auto& info) {
                            return std::string(compression::codec_name(info.param));
                          });
+
+// Isolation (v2+): a read_committed consumer is never told an offset at or
+// past the last stable offset, as Kafka's lastFetchableOffset rule says.
+class list_offsets_isolation : public list_offsets_handler {
+ protected:
+  list_offsets_response::partition_response ask_as(int64_t timestamp, int8_t isolation,
+                                                   int32_t replica_id = -1, int16_t version = 7) {
+    list_offsets_request r;
+    r.isolation_level = isolation;
+    r.replica_id = replica_id;
+    auto& t = r.topics.emplace_back();
+    t.name = "t";
+    t.partitions.push_back({0, -1, timestamp, 1});
+    auto a = std::make_shared<test::answer>();
+    handle_list_offsets(shard_, test::make_request(r, version), test::capture(a));
+    EXPECT_TRUE(a->called && a->value);
+    return test::decode_answer<list_offsets_response>(*a->value, version)
+        .topics.at(0)
+        .partitions.at(0);
+  }
+};
+
+TEST_F(list_offsets_isolation, latest_is_the_lso_for_read_committed_and_the_hw_otherwise) {
+  test::txn_writer w(*shard_.topics().get("t", 0), shard_.backend());
+  EXPECT_EQ(w.data(2, 7, 0, true, 5000), 6);  // 6-7, an open transaction
+  EXPECT_EQ(ask_as(-1, 1).offset, 6);
+  EXPECT_EQ(ask_as(-1, 0).offset, 8);
+  EXPECT_EQ(ask_as(-1, 1, /*replica_id=*/1).offset, 8);  // not a consumer: the LEO
+  w.end_txn(7, true);                                    // 8
+  EXPECT_EQ(ask_as(-1, 1).offset, 9);
+}
+
+TEST_F(list_offsets_isolation, a_timestamp_inside_an_open_transaction_is_not_found_committed) {
+  test::txn_writer w(*shard_.topics().get("t", 0), shard_.backend());
+  w.data(2, 7, 0, true, 5000);  // 6-7
+  auto committed = ask_as(4000, 1);
+  EXPECT_EQ(committed.error_code, error_code::none);
+  EXPECT_EQ(committed.offset, -1);
+  EXPECT_EQ(ask_as(4000, 0).offset, 6);
+  EXPECT_EQ(ask_as(-3, 1).offset, -1);  // the newest record is past the LSO
+  EXPECT_EQ(ask_as(-3, 0).offset, 6);
+  w.end_txn(7, false);  // aborted: the LSO passes it, and the offset is readable again
+  EXPECT_EQ(ask_as(4000, 1).offset, 6);
+}
 
 }  // namespace
 }  // namespace sluice::broker

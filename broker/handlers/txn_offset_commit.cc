@@ -1,0 +1,100 @@
+// TxnOffsetCommit (28), v0-4: consumer offsets committed inside a
+// transaction. They are staged in the group coordinator (durable, invisible
+// to OffsetFetch) and become the group's committed offsets when the
+// transaction commits; an abort drops them (broker/group/coordinator.h).
+//
+// Checked first, as Kafka: the group must have been added to the producer's
+// ongoing transaction (AddOffsetsToTxn; INVALID_TXN_STATE otherwise, KIP-890's
+// verification), the producer id and epoch must be the transaction's, and
+// from v3 the consumer's generation and member id must be current in the
+// group (KIP-447: a zombie consumer's producer cannot commit).
+// Partitions that do not exist answer UNKNOWN_TOPIC_OR_PARTITION; the rest
+// answer together once staged.
+#include <chrono>
+#include <memory>
+
+#include "broker/api_table.h"
+#include "broker/group/coordinator.h"
+#include "broker/topic_table.h"
+#include "broker/txn/coordinator.h"
+#include "protocol/message.h"
+#include "protocol/messages/txn_offset_commit.h"
+
+namespace sluice::broker {
+namespace {
+
+using protocol::error_code;
+using request_t = protocol::txn_offset_commit_request;
+
+protocol::txn_offset_commit_response answer_of(const request_t& body,
+                                               const std::vector<bool>& exists, error_code e) {
+  protocol::txn_offset_commit_response resp;
+  size_t i = 0;
+  for (const auto& t : body.topics) {
+    auto& rt = resp.topics.emplace_back();
+    rt.name = t.name;
+    for (const auto& p : t.partitions) {
+      rt.partitions.push_back(
+          {p.partition_index, exists[i++] ? e : error_code::unknown_topic_or_partition});
+    }
+  }
+  return resp;
+}
+
+}  // namespace
+
+void handle_txn_offset_commit(shard_services& shard, request req, respond_fn respond) {
+  const int16_t version = req.header.api_version;
+  auto body = std::make_shared<request_t>();
+  if (protocol::decode_message(req.body, version, *body)) return respond(close_connection());
+  std::vector<bool> exists;
+  for (const auto& t : body->topics) {
+    for (const auto& p : t.partitions)
+      exists.push_back(shard.topics().get(t.name, p.partition_index) != nullptr);
+  }
+  auto shared = std::make_shared<request>(std::move(req));
+  auto answer_all = [shared, body, exists, respond](error_code e) {
+    respond(make_response(*shared, answer_of(*body, exists, e)));
+  };
+  group::coordinator* groups = group::coordinator_of(shard);
+  txn::coordinator* txns = txn::coordinator_of(shard);
+  if (groups == nullptr || txns == nullptr)
+    return answer_all(error_code::coordinator_not_available);
+  if (body->group_id.empty()) return answer_all(error_code::invalid_group_id);
+  if (auto e = txns->verify_group(body->transactional_id, body->producer_id, body->producer_epoch,
+                                  body->group_id);
+      e != error_code::none) {
+    return answer_all(txn::fenced_for(e, version >= 3));
+  }
+  if (version >= 3) {
+    const group::consumer_group* g = groups->find(body->group_id);
+    error_code check = error_code::none;
+    if (g != nullptr && (body->generation_id >= 0 || !body->member_id.empty())) {
+      check = g->validate_commit(body->generation_id, body->member_id, body->group_instance_id);
+    } else if (g == nullptr && body->generation_id >= 0) {
+      check = error_code::illegal_generation;
+    }
+    if (check != error_code::none) return answer_all(check);
+  }
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::vector<std::pair<std::pair<std::string, int32_t>, group::committed_offset>> offsets;
+  size_t i = 0;
+  for (const auto& t : body->topics) {
+    for (const auto& p : t.partitions) {
+      if (!exists[i++]) continue;
+      offsets.push_back({{t.name, p.partition_index},
+                         group::committed_offset{p.committed_offset, p.committed_leader_epoch,
+                                                 p.committed_metadata, now, -1}});
+    }
+  }
+  if (offsets.empty()) return answer_all(error_code::none);
+  groups->stage_txn_offsets(body->group_id, body->producer_id, body->producer_epoch,
+                            std::move(offsets), [answer_all](std::error_code ec) {
+                              answer_all(ec ? error_code::coordinator_not_available
+                                            : error_code::none);
+                            });
+}
+
+}  // namespace sluice::broker

@@ -1,0 +1,109 @@
+"""An idempotent producer (confluent-kafka-python on librdkafka 2.0.2,
+enable.idempotence=true, 5 requests in flight) streams 30,000 values to 3
+partitions while the broker is killed -9 and restarted 4 times mid-stream.
+Every delivery report (partition, offset, value) is recorded; then a
+consumer reads everything back and the history is checked: no value twice,
+every acknowledged value at the offset its report gave, each partition's
+values in the order the producer sent them, and nothing the producer did not
+send. Without producer state that survives the kill (or with a broker that
+appends retries again) the retried in-flight batches show up as duplicates;
+a producer-state mismatch shows up as a fatal idempotence error."""
+
+import signal
+import time
+
+from confluent_kafka import Producer
+
+import eos_util
+import harness
+from harness import expect
+
+TOPIC = "idem"
+PARTITIONS = 3
+COUNT = 30000
+KILL_AT = (6000, 12000, 18000, 24000)
+
+
+def value(i):
+    return b"%d-%06d" % (i % PARTITIONS, i)
+
+
+def test(binary):
+    broker = harness.Broker(binary).start()
+    eos_util.require_served(broker, [22])
+    eos_util.create_topic(broker, TOPIC, PARTITIONS)
+    delivered = {}  # value -> (partition, offset)
+    failed = []
+    errors = []
+
+    def on_delivery(err, m):
+        if err is not None:
+            failed.append((m.value(), str(err)))
+        else:
+            delivered[m.value()] = (m.partition(), m.offset())
+
+    def on_error(err):
+        errors.append(err)
+
+    p = Producer({"bootstrap.servers": broker.address, "enable.idempotence": True,
+                  "linger.ms": 2, "batch.num.messages": 200, "message.timeout.ms": 45000,
+                  "retry.backoff.ms": 50, "reconnect.backoff.ms": 50,
+                  "reconnect.backoff.max.ms": 250, "socket.timeout.ms": 5000,
+                  "on_delivery": on_delivery, "error_cb": on_error})
+    kills = 0
+    t0 = time.time()
+    for i in range(COUNT):
+        while True:
+            try:
+                p.produce(TOPIC, value=value(i), partition=i % PARTITIONS)
+                break
+            except BufferError:
+                p.poll(0.01)
+        if i % 500 == 0:
+            p.poll(0)
+            time.sleep(0.02)  # spread the stream so the kills land in its middle
+        if i in KILL_AT:
+            in_flight = len(p)
+            rc = broker.restart(signal.SIGKILL)
+            expect(rc == -9, "broker killed: %s" % rc)
+            kills += 1
+            print("kill -9 #%d after %d values sent, %d acknowledged, %d queued" %
+                  (kills, i + 1, len(delivered), in_flight))
+    left = p.flush(50)
+    fatal = [e for e in errors if e.fatal()]
+    expect(not fatal, "fatal producer errors: %s" % fatal)
+    expect(left == 0, "%d values still unacknowledged after flush" % left)
+    expect(not failed, "%d deliveries failed, first: %s" % (len(failed), failed[:3]))
+    expect(len(delivered) == COUNT, "%d of %d acknowledged" % (len(delivered), COUNT))
+    print("produced %d values in %.1f s across %d kills; %d non-fatal client errors (%s)" %
+          (COUNT, time.time() - t0, kills, len(errors), sorted({e.name() for e in errors})))
+
+    records = eos_util.read_all(broker, TOPIC, PARTITIONS, False, limit_s=30)
+    seen = {}
+    duplicates = []
+    for part, offset, v in records:
+        if v in seen:
+            duplicates.append((v, seen[v], (part, offset)))
+        seen[v] = (part, offset)
+    expect(not duplicates, "%d duplicates, first: %s" % (len(duplicates), duplicates[:3]))
+    unknown = [v for v in seen if v not in delivered]
+    expect(not unknown, "%d values in the log the producer never had acknowledged: %s" %
+           (len(unknown), unknown[:3]))
+    lost = [v for v in delivered if v not in seen]
+    expect(not lost, "%d acknowledged values lost, first: %s" % (len(lost), sorted(lost)[:3]))
+    moved = [(v, delivered[v], seen[v]) for v in delivered if delivered[v] != seen[v]]
+    expect(not moved, "%d values not where their report put them, first: %s" %
+           (len(moved), moved[:3]))
+    for part in range(PARTITIONS):
+        seqs = [int(v.split(b"-")[1]) for q, _, v in sorted(records) if q == part]
+        bad = [k for k in range(1, len(seqs)) if seqs[k] <= seqs[k - 1]]
+        expect(not bad, "partition %d out of order at %d: %s" %
+               (part, bad[0] if bad else -1, seqs[bad[0] - 1:bad[0] + 2] if bad else []))
+        expect(seqs == list(range(part, COUNT, PARTITIONS)),
+               "partition %d holds %d values, sent %d" %
+               (part, len(seqs), len(range(part, COUNT, PARTITIONS))))
+    print("history: %d values, duplicate=0, lost=0, per-partition order kept" % len(records))
+
+
+if __name__ == "__main__":
+    harness.main(test, limit_s=80)
