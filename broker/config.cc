@@ -141,6 +141,14 @@ const std::vector<key_setter>& setters() {
          c.share_auto_offset_reset_earliest = v == "earliest";
          return std::nullopt;
        }},
+      {"sluice.share.isolation.level",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         if (v != "read_committed" && v != "read_uncommitted") {
+           return bad_value(k, v, "read_committed or read_uncommitted");
+         }
+         c.share_isolation_read_committed = v == "read_committed";
+         return std::nullopt;
+       }},
       {"sluice.share.member.max.acquired.records",
        int_setter<int32_t>(&broker_config::share_member_max_acquired_records, 1, INT32_MAX)},
       {"sluice.share.release.delay.ms", ms_setter(&broker_config::share_release_delay_ms, 0)},

@@ -80,7 +80,9 @@ struct broker_config {
   // Sluice's share keys: where a new group starts reading (Kafka's group-level
   // share.auto.offset.reset, as a broker default), the per-member cap on
   // acquired records (fair dispatch), and the two extensions, off by default.
-  bool share_auto_offset_reset_earliest = false;     // sluice.share.auto.offset.reset
+  bool share_auto_offset_reset_earliest = false;  // sluice.share.auto.offset.reset
+  // Kafka's group-level share.isolation.level, as a broker default.
+  bool share_isolation_read_committed = false;       // sluice.share.isolation.level
   int32_t share_member_max_acquired_records = 1000;  // sluice.share.member.max.acquired.records
   int64_t share_release_delay_ms = 0;                // sluice.share.release.delay.ms
   std::string share_dlq_topic_suffix;                // sluice.share.dlq.topic.suffix

@@ -39,9 +39,9 @@
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
 #include "broker/share/coordinator.h"
-#include "broker/txn/coordinator.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
+#include "broker/txn/coordinator.h"
 #include "log/io/io_backend.h"
 #include "log/log_manager.h"
 
@@ -111,7 +111,7 @@ class shard final : public shard_services {
   // Transactions (docs/transactions.md): after groups_, whose staged offsets
   // its markers complete.
   std::unique_ptr<txn::coordinator> txns_;
-  std::unique_ptr<txn::registry::registration> txns_registration_;
+  std::unique_ptr<txn::coordinator_registration> txns_registration_;
   std::string cluster_id_;
   std::optional<asio::posix::stream_descriptor> io_events_;
   asio::ip::tcp::acceptor acceptor_{io_};
@@ -208,7 +208,7 @@ bool shard::open_storage() {
     spdlog::error("event=startup_failed reason=txn_state_replay error=\"{}\"", ec.message());
     return false;
   }
-  txns_registration_ = std::make_unique<txn::registry::registration>(*this, *txns_);
+  txns_registration_ = std::make_unique<txn::coordinator_registration>(*this, *txns_);
   spdlog::info("event=storage_opened log_dirs=\"{}\" partitions={} topics={} cluster_id={}",
                fmt::join(cfg_.log_dirs, ","), logs_->partitions().size(),
                topics_->topic_names().size(), cluster_id_);

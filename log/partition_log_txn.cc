@@ -34,9 +34,10 @@ std::optional<end_txn_marker> read_marker(int fd, const batch_info& b) {
   return parse_end_txn_marker(buf);
 }
 
-// Replays the producer batches of [from, to) from their headers into `st`.
+// Replays the producer batches of [from, to) from their headers into `st`;
+// `now` dates the batches that carry no max timestamp.
 std::error_code scan_producers(const std::map<offset, std::unique_ptr<segment>>& segments,
-                               producer_state& st, offset from, offset to) {
+                               producer_state& st, offset from, offset to, timestamp_ms now) {
   for (const auto& [base, seg] : segments) {
     if (seg->next_offset() <= from || base >= to) continue;
     file_position start{0};
@@ -57,7 +58,8 @@ std::error_code scan_producers(const std::map<offset, std::unique_ptr<segment>>&
       m.last_offset_delta = static_cast<int32_t>(b.last_offset - b.base_offset);
       m.attributes = b.attributes;
       m.base_offset = b.base_offset;
-      m.max_timestamp = b.max_timestamp;
+      // Undated batches (max timestamp -1) count as seen now, as at append.
+      m.max_timestamp = b.max_timestamp >= 0 ? b.max_timestamp : now;
       if (m.control()) {
         m.marker = read_marker(seg->fd(), b);
         if (!m.marker) continue;  // not a transaction marker: nothing to apply
@@ -143,13 +145,13 @@ std::error_code partition_log::recover_producer_state() {
   if (!rebuild.empty() && rebuild.front() < start) {
     producer_state context;
     context.set_rebuilding(rebuild);
-    if (auto ec = scan_producers(segments_, context, first_base, start)) return ec;
+    if (auto ec = scan_producers(segments_, context, first_base, start, now_ms(cfg_))) return ec;
     for (offset base : rebuild) {
       if (base < start) producers_->set_segment_aborted(base, context.segment_aborted(base));
     }
   }
   producers_->set_rebuilding(rebuild);
-  std::error_code ec = scan_producers(segments_, *producers_, start, log_end_);
+  std::error_code ec = scan_producers(segments_, *producers_, start, log_end_, now_ms(cfg_));
   producers_->set_rebuilding(std::nullopt);
   if (ec) return ec;
   // Rebuilt sealed segments get their file back, so the next start reads it.
@@ -245,7 +247,7 @@ std::error_code partition_log::rebuild_producer_state(offset target) {
   if (!start) return start.error();
   // The aborted lists below the new end are kept: the scan adds none.
   producers_->set_rebuilding(std::vector<offset>{});
-  std::error_code ec = scan_producers(segments_, *producers_, *start, log_end_);
+  std::error_code ec = scan_producers(segments_, *producers_, *start, log_end_, now_ms(cfg_));
   producers_->set_rebuilding(std::nullopt);
   if (ec) return ec;
   producers_->on_log_start(log_start_, [this](offset base) { return segments_.count(base) > 0; });

@@ -105,7 +105,10 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
     bool first = true;
     while (pit.next(pv)) {
       if (pv.producer_id() >= 0) {
-        producer_batch_meta m = producer_meta(pv, next, cfg_.log_append_time ? now : no_timestamp);
+        // A batch without a max timestamp (Sarama 1.22 sends -1) dates its
+        // producer by the append, or producer expiry would forget it at once.
+        const bool append_dated = cfg_.log_append_time || pv.max_timestamp() < 0;
+        producer_batch_meta m = producer_meta(pv, next, append_dated ? now : no_timestamp);
         if (m.control() && !m.marker) return errc::corrupt_batch;
         // As Kafka, only the first batch is looked up: a producer sends one
         // batch per partition.

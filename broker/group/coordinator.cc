@@ -14,29 +14,12 @@
 namespace sluice::broker::group {
 namespace {
 
-std::map<shard_services*, coordinator*>& registry() {
-  static std::map<shard_services*, coordinator*> r;
-  return r;
-}
-
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
-
-coordinator* coordinator_of(shard_services& shard) {
-  auto it = registry().find(&shard);
-  return it == registry().end() ? nullptr : it->second;
-}
-
-coordinator_registration::coordinator_registration(shard_services& shard, coordinator& c)
-    : shard_(shard) {
-  registry()[&shard] = &c;
-}
-
-coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
 
 coordinator::coordinator(shard_services& shard, group_settings settings)
     : shard_(shard), settings_(settings), log_(shard, offsets_topic) {

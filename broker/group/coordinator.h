@@ -36,6 +36,7 @@
 #include "broker/group/offsets_log.h"
 #include "broker/internal_log.h"
 #include "broker/request.h"
+#include "broker/shard_registry.h"
 
 namespace sluice::broker::group {
 
@@ -171,18 +172,11 @@ class coordinator {
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
 };
 
-// The registration handlers use: nullptr when no coordinator runs on `shard`.
-coordinator* coordinator_of(shard_services& shard);
-// Registers `c` for `shard` for the life of the returned object.
-class coordinator_registration {
- public:
-  coordinator_registration(shard_services& shard, coordinator& c);
-  ~coordinator_registration();
-  coordinator_registration(const coordinator_registration&) = delete;
-  coordinator_registration& operator=(const coordinator_registration&) = delete;
-
- private:
-  shard_services& shard_;
-};
+// Handlers find the coordinator of their shard here; the shard registers it
+// (broker/shard_registry.h).
+inline coordinator* coordinator_of(shard_services& shard) {
+  return shard_registry<coordinator>::of(shard);
+}
+using coordinator_registration = shard_registry<coordinator>::registration;
 
 }  // namespace sluice::broker::group

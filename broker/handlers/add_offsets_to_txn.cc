@@ -2,10 +2,10 @@
 // transaction, so that its TxnOffsetCommit offsets commit or abort with it
 // (Kafka adds the group's __consumer_offsets partition; here the
 // transaction remembers the group, docs/transactions.md). Answered once durable.
+#include "protocol/messages/add_offsets_to_txn.h"
 #include "broker/api_table.h"
 #include "broker/txn/coordinator.h"
 #include "protocol/message.h"
-#include "protocol/messages/add_offsets_to_txn.h"
 
 namespace sluice::broker {
 

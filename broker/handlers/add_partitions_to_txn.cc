@@ -89,8 +89,8 @@ void handle_add_partitions_to_txn(shard_services& shard, request req, respond_fn
       }));
     }
     return add_one(shard, *c, body.v3_and_below_transactional_id, body.v3_and_below_producer_id,
-                   body.v3_and_below_producer_epoch, false, body.v3_and_below_topics,
-                   version >= 2, std::move(answer));
+                   body.v3_and_below_producer_epoch, false, body.v3_and_below_topics, version >= 2,
+                   std::move(answer));
   }
   if (c == nullptr) {
     resp->error_code = error_code::coordinator_not_available;

@@ -2,10 +2,10 @@
 // named transactional id, as `kafka-transactions.sh describe` shows it: state
 // name, timeout, start time, producer id and epoch, and the partitions of the
 // ongoing transaction. An unknown id answers TRANSACTIONAL_ID_NOT_FOUND.
+#include "protocol/messages/describe_transactions.h"
 #include "broker/api_table.h"
 #include "broker/txn/coordinator.h"
 #include "protocol/message.h"
-#include "protocol/messages/describe_transactions.h"
 
 namespace sluice::broker {
 

@@ -2,10 +2,10 @@
 // Answered once the decision is durable and every marker has been written
 // (broker/txn/completion.cc). v5 (transactions V2, unstable in Kafka's tree)
 // is not advertised.
+#include "protocol/messages/end_txn.h"
 #include "broker/api_table.h"
 #include "broker/txn/coordinator.h"
 #include "protocol/message.h"
-#include "protocol/messages/end_txn.h"
 
 namespace sluice::broker {
 

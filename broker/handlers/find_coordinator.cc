@@ -17,8 +17,10 @@ namespace sluice::broker {
 namespace {
 
 bool serves(shard_services& shard, int8_t key_type) {
-  if (key_type == protocol::coordinator_key_type_group) return group::coordinator_of(shard) != nullptr;
-  if (key_type == protocol::coordinator_key_type_transaction) return txn::coordinator_of(shard) != nullptr;
+  if (key_type == protocol::coordinator_key_type_group)
+    return group::coordinator_of(shard) != nullptr;
+  if (key_type == protocol::coordinator_key_type_transaction)
+    return txn::coordinator_of(shard) != nullptr;
   return false;
 }
 

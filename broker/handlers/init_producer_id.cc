@@ -3,10 +3,10 @@
 // transactional id (its id with the epoch bumped, fencing older instances).
 // The transaction coordinator decides (broker/txn/coordinator.h); the answer
 // comes once its record is durable.
+#include "protocol/messages/init_producer_id.h"
 #include "broker/api_table.h"
 #include "broker/txn/coordinator.h"
 #include "protocol/message.h"
-#include "protocol/messages/init_producer_id.h"
 
 namespace sluice::broker {
 

@@ -34,8 +34,7 @@ void handle_list_transactions(shard_services& shard, request req, respond_fn res
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   for (const auto& [id, m] : c->transactions()) {
-    if (!body.state_filters.empty() && std::ranges::find(states, m.state) == states.end())
-      continue;
+    if (!body.state_filters.empty() && std::ranges::find(states, m.state) == states.end()) continue;
     if (!body.producer_id_filters.empty() &&
         std::ranges::find(body.producer_id_filters, m.producer_id) ==
             body.producer_id_filters.end())
@@ -43,8 +42,7 @@ void handle_list_transactions(shard_services& shard, request req, respond_fn res
     // KIP-994: only transactions running for longer than the filter.
     if (body.duration_filter >= 0 && (m.start_ms < 0 || now - m.start_ms <= body.duration_filter))
       continue;
-    resp.transaction_states.push_back(
-        {id, m.producer_id, std::string(txn::state_name(m.state))});
+    resp.transaction_states.push_back({id, m.producer_id, std::string(txn::state_name(m.state))});
   }
   respond(make_response(req, resp));
 }

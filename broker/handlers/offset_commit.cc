@@ -16,6 +16,7 @@
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
 #include "broker/group/coordinator.h"
+#include "broker/handlers/commit_answer.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 #include "protocol/messages/offset_commit.h"
@@ -26,21 +27,9 @@ namespace {
 using protocol::error_code;
 using commit_request = protocol::offset_commit_request;
 
-// The answer in request order: `e` for each partition that exists (`exists`,
-// in the same order), UNKNOWN_TOPIC_OR_PARTITION for the others.
 protocol::offset_commit_response answer_of(const commit_request& body,
                                            const std::vector<bool>& exists, error_code e) {
-  protocol::offset_commit_response resp;
-  size_t i = 0;
-  for (const auto& t : body.topics) {
-    auto& rt = resp.topics.emplace_back();
-    rt.name = t.name;
-    for (const auto& p : t.partitions) {
-      rt.partitions.push_back(
-          {p.partition_index, exists[i++] ? e : error_code::unknown_topic_or_partition});
-    }
-  }
-  return resp;
+  return commit_answer<protocol::offset_commit_response>(body, exists, e);
 }
 
 }  // namespace
@@ -49,11 +38,7 @@ void handle_offset_commit(shard_services& shard, request req, respond_fn respond
   const int16_t version = req.header.api_version;
   auto body = std::make_shared<commit_request>();
   if (protocol::decode_message(req.body, version, *body)) return respond(close_connection());
-  auto exists = std::make_shared<std::vector<bool>>();
-  for (const auto& t : body->topics) {
-    for (const auto& p : t.partitions)
-      exists->push_back(shard.topics().get(t.name, p.partition_index) != nullptr);
-  }
+  auto exists = std::make_shared<std::vector<bool>>(partitions_existing(shard, *body));
   auto answer_all = [&](error_code e) {
     respond(make_response(req, answer_of(*body, *exists, e)));
   };

@@ -15,6 +15,7 @@
 
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"
+#include "broker/handlers/commit_answer.h"
 #include "broker/topic_table.h"
 #include "broker/txn/coordinator.h"
 #include "protocol/message.h"
@@ -28,17 +29,7 @@ using request_t = protocol::txn_offset_commit_request;
 
 protocol::txn_offset_commit_response answer_of(const request_t& body,
                                                const std::vector<bool>& exists, error_code e) {
-  protocol::txn_offset_commit_response resp;
-  size_t i = 0;
-  for (const auto& t : body.topics) {
-    auto& rt = resp.topics.emplace_back();
-    rt.name = t.name;
-    for (const auto& p : t.partitions) {
-      rt.partitions.push_back(
-          {p.partition_index, exists[i++] ? e : error_code::unknown_topic_or_partition});
-    }
-  }
-  return resp;
+  return commit_answer<protocol::txn_offset_commit_response>(body, exists, e);
 }
 
 }  // namespace
@@ -47,11 +38,7 @@ void handle_txn_offset_commit(shard_services& shard, request req, respond_fn res
   const int16_t version = req.header.api_version;
   auto body = std::make_shared<request_t>();
   if (protocol::decode_message(req.body, version, *body)) return respond(close_connection());
-  std::vector<bool> exists;
-  for (const auto& t : body->topics) {
-    for (const auto& p : t.partitions)
-      exists.push_back(shard.topics().get(t.name, p.partition_index) != nullptr);
-  }
+  const std::vector<bool> exists = partitions_existing(shard, *body);
   auto shared = std::make_shared<request>(std::move(req));
   auto answer_all = [shared, body, exists, respond](error_code e) {
     respond(make_response(*shared, answer_of(*body, exists, e)));
@@ -90,11 +77,11 @@ void handle_txn_offset_commit(shard_services& shard, request req, respond_fn res
     }
   }
   if (offsets.empty()) return answer_all(error_code::none);
-  groups->stage_txn_offsets(body->group_id, body->producer_id, body->producer_epoch,
-                            std::move(offsets), [answer_all](std::error_code ec) {
-                              answer_all(ec ? error_code::coordinator_not_available
-                                            : error_code::none);
-                            });
+  groups->stage_txn_offsets(
+      body->group_id, body->producer_id, body->producer_epoch, std::move(offsets),
+      [answer_all](std::error_code ec) {
+        answer_all(ec ? error_code::coordinator_not_available : error_code::none);
+      });
 }
 
 }  // namespace sluice::broker

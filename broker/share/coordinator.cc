@@ -11,14 +11,6 @@
 #include "log/errors.h"
 
 namespace sluice::broker::share {
-namespace {
-
-std::map<shard_services*, coordinator*>& registry() {
-  static std::map<shard_services*, coordinator*> r;
-  return r;
-}
-
-}  // namespace
 
 int64_t wall_clock_ms() {
   using namespace std::chrono;
@@ -31,6 +23,7 @@ share_settings settings_from(const broker_config& cfg) {
   s.partition.delivery_count_limit = static_cast<int16_t>(cfg.group_share_delivery_count_limit);
   s.partition.max_in_flight = cfg.group_share_partition_max_record_locks;
   s.partition.release_delay_ms = cfg.share_release_delay_ms;
+  s.partition.read_committed = cfg.share_isolation_read_committed;
   s.session_timeout_ms = cfg.group_share_session_timeout_ms;
   s.heartbeat_interval_ms = cfg.group_share_heartbeat_interval_ms;
   s.start_at_earliest = cfg.share_auto_offset_reset_earliest;
@@ -38,18 +31,6 @@ share_settings settings_from(const broker_config& cfg) {
   s.dlq_topic_suffix = cfg.share_dlq_topic_suffix;
   return s;
 }
-
-coordinator* coordinator_of(shard_services& shard) {
-  auto it = registry().find(&shard);
-  return it == registry().end() ? nullptr : it->second;
-}
-
-coordinator_registration::coordinator_registration(shard_services& shard, coordinator& c)
-    : shard_(shard) {
-  registry()[&shard] = &c;
-}
-
-coordinator_registration::~coordinator_registration() { registry().erase(&shard_); }
 
 coordinator::coordinator(shard_services& shard, share_settings settings)
     : shard_(shard), settings_(std::move(settings)), log_(shard, state_topic) {

@@ -32,6 +32,7 @@
 
 #include "broker/internal_log.h"
 #include "broker/request.h"
+#include "broker/shard_registry.h"
 #include "broker/share/share_group.h"
 #include "broker/share/share_metrics.h"
 #include "broker/share/state_log.h"
@@ -139,16 +140,11 @@ class coordinator {
 
 int64_t wall_clock_ms();
 
-coordinator* coordinator_of(shard_services& shard);
-class coordinator_registration {
- public:
-  coordinator_registration(shard_services& shard, coordinator& c);
-  ~coordinator_registration();
-  coordinator_registration(const coordinator_registration&) = delete;
-  coordinator_registration& operator=(const coordinator_registration&) = delete;
-
- private:
-  shard_services& shard_;
-};
+// Handlers find the coordinator of their shard here; the shard registers it
+// (broker/shard_registry.h).
+inline coordinator* coordinator_of(shard_services& shard) {
+  return shard_registry<coordinator>::of(shard);
+}
+using coordinator_registration = shard_registry<coordinator>::registration;
 
 }  // namespace sluice::broker::share

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "broker/share/aborted_records.h"
 #include "broker/topic_table.h"
 #include "log/log_reader.h"
 
@@ -79,7 +80,12 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
     return out;
   }
   if (max_records <= 0) return out;
-  const int64_t first = p->next_acquirable(now_ms, log->high_watermark().value);
+  // read_committed: nothing at or past the LSO is handed out (an open
+  // transaction holds the group back, as Kafka's does).
+  const bool committed = p->settings().read_committed;
+  const int64_t visible_end =
+      committed ? log->last_stable_offset().value : log->high_watermark().value;
+  const int64_t first = p->next_acquirable(now_ms, visible_end);
   if (first < 0) return out;
   bytes data;
   if (auto ec =
@@ -89,9 +95,18 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
     error = error_code::kafka_storage_error;
     return out;
   }
-  const auto headers = scan_batches(data);
+  auto headers = scan_batches(data);
+  std::erase_if(headers, [&](const batch_header& h) { return h.base_offset >= visible_end; });
   if (headers.empty()) return out;
-  const auto ranges = p->acquire(member, max_records, now_ms, headers.back().last_offset + 1);
+  std::vector<offset_range> aborted;
+  if (committed) {
+    aborted =
+        aborted_ranges(data, headers,
+                       log->aborted_transactions(log::offset{headers.front().base_offset},
+                                                 log::offset{headers.back().last_offset + 1}));
+  }
+  const auto ranges =
+      p->acquire(member, max_records, now_ms, headers.back().last_offset + 1, aborted);
   size_t at = 0;
   for (const batch_header& h : headers) {
     const bool wanted = std::ranges::any_of(ranges, [&](const acquired_range& r) {

@@ -41,12 +41,25 @@ int64_t share_partition::next_acquirable(int64_t now_ms, int64_t high_watermark)
   return -1;
 }
 
-std::vector<acquired_range> share_partition::acquire(const std::string& member, int32_t max_records,
-                                                     int64_t now_ms, int64_t limit) {
+std::vector<acquired_range> share_partition::acquire(
+    const std::string& member, int32_t max_records, int64_t now_ms, int64_t limit,
+    const std::vector<offset_range>& never_deliver) {
   expire_locks(now_ms);
   std::vector<acquired_range> out;
   int32_t taken = 0;
+  // Offsets are walked in increasing order, so one cursor over the sorted
+  // ranges answers "never deliver?" for each.
+  auto skip = never_deliver.begin();
+  auto excluded = [&](int64_t offset) {
+    while (skip != never_deliver.end() && skip->second < offset) ++skip;
+    return skip != never_deliver.end() && skip->first <= offset;
+  };
   auto take = [&](int64_t offset, entry& e) {
+    if (excluded(offset)) {
+      e.state = record_state::archived;  // an aborted transaction's: never delivered
+      e.member.clear();
+      return;
+    }
     e.state = record_state::acquired;
     e.delivery_count = static_cast<int16_t>(std::min<int32_t>(e.delivery_count + 1, INT16_MAX));
     e.member = member;
@@ -67,6 +80,7 @@ std::vector<acquired_range> share_partition::acquire(const std::string& member, 
     const int64_t offset = end_++;
     take(offset, window_[offset]);
   }
+  advance_start();  // over what was archived at the front
   return out;
 }
 

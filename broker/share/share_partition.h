@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "protocol/error_code.h"
@@ -42,7 +43,15 @@ struct partition_settings {
   int16_t delivery_count_limit = 5;  // group.share.delivery.count.limit
   int32_t max_in_flight = 2000;      // group.share.partition.max.record.locks
   int64_t release_delay_ms = 0;      // sluice.share.release.delay.ms (extension, 0: off)
+  // sluice.share.isolation.level (Kafka's share.isolation.level group config,
+  // here for every group): read_committed acquires only below the last
+  // stable offset and archives the records of aborted transactions.
+  bool read_committed = false;
 };
+
+// Offsets [first, last] that must never be delivered (the data batches of
+// aborted transactions under read_committed); sorted, not overlapping.
+using offset_range = std::pair<int64_t, int64_t>;
 
 struct acquired_range {
   int64_t first_offset = 0;
@@ -93,9 +102,12 @@ class share_partition {
 
   // Hands at most max_records Available offsets below `limit` (exclusive) to
   // `member`, lowest first, extending the window from end_offset while it has
-  // room. Ranges are contiguous offsets with one delivery count.
+  // room. Ranges are contiguous offsets with one delivery count. An offset in
+  // `never_deliver` that the walk meets Available is Archived instead, with
+  // no delivery and no dead letter, and does not count against max_records.
   std::vector<acquired_range> acquire(const std::string& member, int32_t max_records,
-                                      int64_t now_ms, int64_t limit);
+                                      int64_t now_ms, int64_t limit,
+                                      const std::vector<offset_range>& never_deliver = {});
 
   // One acknowledgement batch: `types` holds one type for the whole range or
   // one per offset (Kafka's AcknowledgeTypes). INVALID_REQUEST for a

@@ -110,7 +110,8 @@ std::error_code coordinator::load() {
     ++records;
     return true;
   });
-  if (ec) spdlog::error("event=txn_state_replay_stopped records={} error=\"{}\"", records, ec.message());
+  if (ec)
+    spdlog::error("event=txn_state_replay_stopped records={} error=\"{}\"", records, ec.message());
   // Ids below the last reservation may have been given out before a crash.
   next_producer_id_ = reserved_end_;
   size_t resumed = 0;

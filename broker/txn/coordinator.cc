@@ -41,9 +41,7 @@ txn_settings settings_from(const broker_config& cfg) {
 }
 
 coordinator::coordinator(shard_services& shard, txn_settings settings)
-    : shard_(shard),
-      settings_(settings),
-      log_(shard, std::string(transaction_state_topic)) {}
+    : shard_(shard), settings_(settings), log_(shard, std::string(transaction_state_topic)) {}
 
 coordinator::~coordinator() { close(); }
 
@@ -236,32 +234,28 @@ void coordinator::add_partitions(const std::string& id, int64_t producer_id, int
                                  const std::vector<topic_partition>& partitions, error_fn done) {
   if (auto e = validate(id, producer_id, epoch); e != error_code::none) return done(e);
   txn_metadata m = txns_.at(id);
-  const bool ongoing = m.state == txn_state::ongoing;
   bool added = false;
   for (const auto& tp : partitions) added |= m.partitions.insert(tp).second;
-  if (ongoing && !added) return done(error_code::none);
-  if (!ongoing) {
-    m.state = txn_state::ongoing;
-    m.start_ms = now_ms();
-  }
-  pending_[id] = true;
-  write(std::move(m), [this, id, done](std::error_code ec) {
-    pending_.erase(id);
-    done(ec ? error_code::coordinator_not_available : error_code::none);
-  });
+  write_ongoing(std::move(m), added, std::move(done));
 }
 
 void coordinator::add_group(const std::string& id, int64_t producer_id, int16_t epoch,
                             const std::string& group, error_fn done) {
   if (auto e = validate(id, producer_id, epoch); e != error_code::none) return done(e);
   txn_metadata m = txns_.at(id);
+  const bool added = m.groups.insert(group).second;
+  write_ongoing(std::move(m), added, std::move(done));
+}
+
+void coordinator::write_ongoing(txn_metadata m, bool added, error_fn done) {
   const bool ongoing = m.state == txn_state::ongoing;
-  if (ongoing && m.groups.contains(group)) return done(error_code::none);
-  m.groups.insert(group);
+  // Nothing new for a transaction already open: no write.
+  if (ongoing && !added) return done(error_code::none);
   if (!ongoing) {
     m.state = txn_state::ongoing;
     m.start_ms = now_ms();
   }
+  const std::string id = m.transactional_id;
   pending_[id] = true;
   write(std::move(m), [this, id, done](std::error_code ec) {
     pending_.erase(id);

@@ -117,6 +117,9 @@ class coordinator {
   void schedule_check();
   void maybe_compact();
   void write_init(const std::string& id, txn_metadata m, init_fn done);
+  // AddPartitionsToTxn/AddOffsetsToTxn: `m` with the additions; starts the
+  // transaction if it was not ongoing, writes only when something changed.
+  void write_ongoing(txn_metadata m, bool added, error_fn done);
 
   shard_services& shard_;
   txn_settings settings_;
@@ -142,8 +145,11 @@ inline protocol::error_code fenced_for(protocol::error_code e, bool client_knows
   return e;
 }
 
-// Handlers find the coordinator of their shard here; the shard registers it.
-using registry = shard_registry<coordinator>;
-inline coordinator* coordinator_of(shard_services& shard) { return registry::of(shard); }
+// Handlers find the coordinator of their shard here; the shard registers it
+// (broker/shard_registry.h).
+inline coordinator* coordinator_of(shard_services& shard) {
+  return shard_registry<coordinator>::of(shard);
+}
+using coordinator_registration = shard_registry<coordinator>::registration;
 
 }  // namespace sluice::broker::txn

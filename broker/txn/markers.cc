@@ -55,8 +55,8 @@ void write_marker(shard_services& shard, const std::string& topic, int32_t parti
   log::partition_log* p = shard.topics().get(topic, partition);
   if (p == nullptr) return done(log::errc::not_found);
   auto data = std::make_shared<bytes>(encode_marker(m, log::now_ms(p->config())));
-  auto r = p->append(*data, log::ack_level::flushed,
-                     [data, done](std::error_code ec) { done(ec); });
+  auto r =
+      p->append(*data, log::ack_level::flushed, [data, done](std::error_code ec) { done(ec); });
   if (!r) return done(r.error());
   shard.request_flush();
 }

@@ -10,7 +10,7 @@ namespace {
 
 constexpr int16_t value_version = 0;
 constexpr std::array<std::string_view, 8> state_names = {
-    "Empty",          "Ongoing",      "PrepareCommit", "PrepareAbort",
+    "Empty",          "Ongoing",       "PrepareCommit", "PrepareAbort",
     "CompleteCommit", "CompleteAbort", "Dead",          "PrepareEpochFence"};
 
 bytes finish(protocol::writer&& w) {

@@ -211,7 +211,8 @@ class Client:
             skip_tags(r)
         return error, out
 
-    # ---- DescribeProducers v0 (flexible): {partition: (error, [(pid, epoch, last_seq, txn_start)])}
+    # ---- DescribeProducers v0 (flexible):
+    #      {partition: (error, [(pid, epoch, last_seq, txn_start)])}
     def describe_producers(self, topic, partitions):
         body = b"\x02" + compact_string(topic) + uvarint(len(partitions) + 1)
         body += b"".join(struct.pack(">i", p) for p in partitions) + b"\x00\x00"
@@ -298,9 +299,14 @@ def reconnect(broker, limit_s=15):
             time.sleep(0.05)
 
 
+_admins = {}
+
+
 def create_topic(broker, topic, partitions):
     from confluent_kafka.admin import AdminClient, NewTopic
-    admin = AdminClient({"bootstrap.servers": broker.address})
+    admin = _admins.get(broker.address)
+    if admin is None:
+        admin = _admins[broker.address] = AdminClient({"bootstrap.servers": broker.address})
     futures = admin.create_topics([NewTopic(topic, partitions, 1)], operation_timeout=10)
     futures[topic].result(15)
 

@@ -103,6 +103,21 @@ def test(binary):
                "partition %d holds %d values, sent %d" %
                (part, len(seqs), len(range(part, COUNT, PARTITIONS))))
     print("history: %d values, duplicate=0, lost=0, per-partition order kept" % len(records))
+    # One producer id and epoch from start to end: had the broker lost its
+    # producer state across a kill, librdkafka would have had to reset (a new
+    # id or epoch, sequences from 0), and each partition's last sequence shows it.
+    c = eos_util.Client(broker)
+    if eos_util.served(c, 61):
+        got = c.describe_producers(TOPIC, list(range(PARTITIONS)))
+        for part in range(PARTITIONS):
+            error, producers = got[part]
+            expect(error == 0 and len(producers) == 1 and
+                   producers[0][2] == COUNT // PARTITIONS - 1,
+                   "DescribeProducers partition %d: error %d %s (expected one producer with "
+                   "last sequence %d)" % (part, error, producers, COUNT // PARTITIONS - 1))
+        print("DescribeProducers: one producer id, epoch %d, last sequence %d on each partition"
+              % (got[0][1][0][1], COUNT // PARTITIONS - 1))
+    c.close()
 
 
 if __name__ == "__main__":

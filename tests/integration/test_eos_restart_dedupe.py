@@ -6,10 +6,11 @@ and write nothing, its producer state rebuilt from the snapshot and the log
 after it. Small segments make the log roll (a snapshot at each roll) as the
 cycles go. Every 5th batch carries maxTimestamp -1 in its header, as Sarama
 1.22 sends them (Kafka sets the real maximum as it appends): the producer
-must not look expired after recovery because of it. Each cycle also resends a batch 4 back (inside the 5-batch
-window) and checks the log end offset; at the end every value is in the log
-exactly once, in order, and a new InitProducerId after all the restarts
-never hands out a producer id given before.
+must not look expired after recovery because of it. Each cycle also resends
+a batch 4 back (inside the 5-batch window) and checks the log end offset; at
+the end every value is in the log exactly once, in order, and a new
+InitProducerId after all the restarts never hands out a producer id given
+before.
 test_eos_restart_dedupe_slow.py runs the same with 500 cycles."""
 
 import signal

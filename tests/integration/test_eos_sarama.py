@@ -11,7 +11,6 @@ Built offline like test_sarama_group.py (GO111MODULE=off,
 GOPATH=/usr/share/gocode), cached under /tmp by the hash of its source.
 Skipped, with the reason, only when `go` is not installed."""
 
-import hashlib
 import os
 import shutil
 import signal
@@ -21,6 +20,7 @@ import sys
 import eos_util
 import harness
 from harness import expect
+from sarama_util import build_go
 
 TOPIC = "sarama-idem"
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarama", "idempotent",
@@ -28,21 +28,7 @@ SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarama", "ide
 
 
 def build():
-    with open(SOURCE, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    out_dir = "/tmp/sluice-sarama-idem-%s" % digest
-    binary = os.path.join(out_dir, "sarama_idempotent")
-    if os.path.exists(binary):
-        return binary
-    os.makedirs(out_dir, exist_ok=True)
-    env = dict(os.environ, GO111MODULE="off", GOPATH="/usr/share/gocode", GOFLAGS="",
-               GOCACHE=os.path.join(out_dir, "cache"), HOME=out_dir)
-    tmp = binary + ".tmp"
-    r = subprocess.run(["go", "build", "-o", tmp, SOURCE], env=env, cwd=out_dir,
-                       capture_output=True, text=True, timeout=60)
-    expect(r.returncode == 0, "go build of %s:\n%s" % (SOURCE, r.stderr))
-    os.rename(tmp, binary)
-    return binary
+    return build_go(SOURCE, "sarama_idempotent")
 
 
 def produce(program, broker, count, run):

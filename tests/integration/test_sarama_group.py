@@ -11,7 +11,6 @@ The Go program is built offline (GO111MODULE=off, GOPATH=/usr/share/gocode)
 and cached under /tmp by the hash of its source. Skipped, with the reason,
 only when `go` is not installed (scripts/install-deps.sh installs it)."""
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ import sys
 
 import harness
 from harness import expect
+from sarama_util import build_go
 from group_util import produce
 
 TOPIC = "sarama"
@@ -27,22 +27,7 @@ SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sarama", "mai
 
 
 def build():
-    """The program's path, building it unless this source was built before."""
-    with open(SOURCE, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    out_dir = "/tmp/sluice-sarama-%s" % digest
-    binary = os.path.join(out_dir, "sarama_group")
-    if os.path.exists(binary):
-        return binary
-    os.makedirs(out_dir, exist_ok=True)
-    env = dict(os.environ, GO111MODULE="off", GOPATH="/usr/share/gocode", GOFLAGS="",
-               GOCACHE=os.path.join(out_dir, "cache"), HOME=out_dir)
-    tmp = binary + ".tmp"
-    r = subprocess.run(["go", "build", "-o", tmp, SOURCE], env=env, cwd=out_dir,
-                       capture_output=True, text=True, timeout=60)
-    expect(r.returncode == 0, "go build of %s:\n%s" % (SOURCE, r.stderr))
-    os.rename(tmp, binary)  # a concurrent run never sees half a binary
-    return binary
+    return build_go(SOURCE, "sarama_group")
 
 
 def consume(program, broker, want, idle_ms):

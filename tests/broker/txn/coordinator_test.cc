@@ -46,10 +46,9 @@ class txn_coordinator_test : public ::testing::Test {
   init_answer init(std::optional<std::string> id, int64_t pid = -1, int16_t epoch = -1,
                    int32_t timeout_ms = 60000) {
     init_answer a;
-    txns_->init_producer_id(id, timeout_ms, pid, epoch,
-                            [&](error_code e, int64_t p, int16_t ep) {
-                              a = {true, e, p, ep};
-                            });
+    txns_->init_producer_id(id, timeout_ms, pid, epoch, [&](error_code e, int64_t p, int16_t ep) {
+      a = {true, e, p, ep};
+    });
     shard_.run_io();
     shard_.run_io();
     EXPECT_TRUE(a.called);

@@ -39,7 +39,11 @@ async function readAll(kafka, topic, want, readUncommitted) {
       got.push({ partition, offset: Number(message.offset), value: text(message.value) })
     },
   })
-  await waitFor(topic + ': ' + want + ' records (have ' + got.length + ')', () => got.length >= want, 25000)
+  await waitFor(
+    topic + ': ' + want + ' records (have ' + got.length + ')',
+    () => got.length >= want,
+    25000
+  )
   await sleep(500)
   await consumer.disconnect()
   return got
@@ -169,7 +173,10 @@ async function sendOffsets(kafka, admin) {
   await producer.connect()
   for (const end of ['abort', 'commit']) {
     const txn = await producer.transaction()
-    await txn.send({ topic: OUT, messages: got.map(m => ({ value: m.value.replace('in-', 'out-') })) })
+    await txn.send({
+      topic: OUT,
+      messages: got.map(m => ({ value: m.value.replace('in-', 'out-') })),
+    })
     await txn.sendOffsets({
       consumerGroupId: GROUP,
       topics: [{ topic: IN, partitions: [{ partition: 0, offset: next }] }],
