@@ -25,6 +25,7 @@ namespace {
 
 struct options {
   std::string mode, brokers = "127.0.0.1:9092", topic = "bench", acks = "1";
+  std::string idempotence = "false";  // enable.idempotence (librdkafka's default)
   size_t size = 1024;
   long count = 1000000;
   int partitions = 8;
@@ -71,6 +72,7 @@ int produce(const options& o) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   set(conf, "bootstrap.servers", o.brokers);
   set(conf, "acks", o.acks);
+  set(conf, "enable.idempotence", o.idempotence);
   set(conf, "linger.ms", "5");
   set(conf, "batch.num.messages", "100000");
   set(conf, "batch.size", "1000000");
@@ -164,7 +166,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s produce|consume [--brokers H:P] [--topic T] [--size N] "
-                 "[--count N] [--acks 0|1|all] [--partitions N]\n",
+                 "[--count N] [--acks 0|1|all] [--partitions N] [--idempotence true|false]\n",
                  argv[0]);
     return 2;
   }
@@ -181,6 +183,8 @@ int main(int argc, char** argv) {
       o.count = std::stol(v);
     } else if (k == "--acks") {
       o.acks = v;
+    } else if (k == "--idempotence") {
+      o.idempotence = v;
     } else if (k == "--partitions") {
       o.partitions = std::stoi(v);
     } else {

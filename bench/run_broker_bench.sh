@@ -8,7 +8,11 @@
 #
 # Cases: 1 topic x 8 partitions; produce 1 KiB and 100 B records with acks=1
 # and acks=all; consume the acks=1 topics from the start (page cache: the data
-# was just written). RECORDS_1K and RECORDS_100B override the record counts.
+# was just written); produce 1 KiB with acks=all and enable.idempotence=true
+# (the cost of the producer-state checks). RECORDS_1K and RECORDS_100B
+# override the record counts. The broker runs pinned to CPU 0 and the client
+# to CPU 1 (taskset); each case reports the broker's CPU time over the case
+# (utime + stime from /proc/<pid>/stat) as a share of one core.
 # Build first:
 #   cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_TESTS=OFF
 #   ninja -C build-release sluice-broker rdkafka_perf
@@ -49,7 +53,7 @@ loop_mbs=$(awk -v b="$loop_bps" 'BEGIN { printf "%.1f", b / 8 / 1e6 }')
 
 # 2. The broker, and a sampler for its resident memory.
 port=$(free_port)
-"$broker_bin" --port "$port" --log-level warn --set "log.dirs=$data/data" \
+taskset -c 0 "$broker_bin" --port "$port" --log-level warn --set "log.dirs=$data/data" \
   --set num.partitions=8 --set metrics.listener= >"$data/broker.log" 2>&1 &
 broker_pid=$!
 for _ in $(seq 100); do
@@ -70,15 +74,23 @@ results=()
 run() {  # name, rdkafka_perf arguments...
   local name=$1
   shift
-  local line
-  line=$("$perf_bin" "$@" --brokers "127.0.0.1:$port" --partitions 8)
-  local rss
+  local line t0 t1 cpu0 cpu1
+  cpu0=$(awk '{ print $14 + $15 }' "/proc/$broker_pid/stat")
+  t0=$(date +%s.%N)
+  line=$(taskset -c 1 "$perf_bin" "$@" --brokers "127.0.0.1:$port" --partitions 8)
+  t1=$(date +%s.%N)
+  cpu1=$(awk '{ print $14 + $15 }' "/proc/$broker_pid/stat")
+  local rss cpu
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$broker_pid/status")
-  results+=("$name $line rss_kib=$rss")
+  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$t0" -v e="$t1" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", 100 * (b - a) / hz / (e - s) }')
+  results+=("$name $line rss_kib=$rss broker_cpu_pct=$cpu")
 }
 
 run "produce_1KiB_acks=1" produce --topic p1k-a1 --size 1024 --count "$records_1k" --acks 1
 run "produce_1KiB_acks=all" produce --topic p1k-all --size 1024 --count "$records_1k" --acks all
+run "produce_1KiB_acks=all_idem" produce --topic p1k-idem --size 1024 --count "$records_1k" \
+  --acks all --idempotence true
 run "produce_100B_acks=1" produce --topic p100-a1 --size 100 --count "$records_100b" --acks 1
 run "produce_100B_acks=all" produce --topic p100-all --size 100 --count "$records_100b" --acks all
 run "consume_1KiB" consume --topic p1k-a1 --size 1024 --count "$records_1k"
@@ -88,12 +100,12 @@ hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$broker_pid/status")
 peak=$(cat "$data/rss_peak" 2>/dev/null || echo 0)
 
 echo "loopback TCP (iperf3, 3 s): $loop_mbs MB/s"
-printf '%-24s %12s %10s %10s %10s\n' case records/s MB/s xloopback rss_MiB
+printf '%-26s %12s %10s %10s %10s %11s\n' case records/s MB/s xloopback rss_MiB broker_cpu%
 for r in "${results[@]}"; do
   echo "$r" | awk -v loop="$loop_mbs" '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = substr($i, length(kv[1]) + 2) }
-    printf "%-24s %12.0f %10.1f %10.2f %10.1f\n", $1, f["records_per_s"], f["mb_per_s"],
-           f["mb_per_s"] / loop, f["rss_kib"] / 1024
+    printf "%-26s %12.0f %10.1f %10.2f %10.1f %11s\n", $1, f["records_per_s"], f["mb_per_s"],
+           f["mb_per_s"] / loop, f["rss_kib"] / 1024, f["broker_cpu_pct"]
   }'
 done
 echo "broker RSS: peak sampled $((peak / 1024)) MiB, VmHWM $((hwm / 1024)) MiB"
