@@ -170,7 +170,6 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
   }
   info.last_offset = log_end_ - 1;
   if (has_producer) producers_->apply(std::move(staged), seg->base_offset());
-  producers_->on_high_watermark(high_watermark());
 
   auto w = std::make_unique<pending_write>();
   w->log = this;
@@ -278,6 +277,8 @@ void partition_log::notify_high_watermark() {
   offset hw = high_watermark();
   if (hw <= notified_high_watermark_) return;
   notified_high_watermark_ = hw;
+  // Completed transactions whose marker the HW now covers stop holding the LSO.
+  producers_->on_high_watermark(hw);
   if (on_high_watermark_) on_high_watermark_(hw);
 }
 

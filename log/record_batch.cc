@@ -153,4 +153,13 @@ void set_log_append_time(std::span<std::byte> batch, timestamp_ms now) {
   write_be32(batch.data() + 17, static_cast<int32_t>(view.compute_crc()));
 }
 
+void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t producer_id,
+                         int16_t producer_epoch, int32_t base_sequence) {
+  write_be16(batch.data() + 21, attributes);
+  write_be64(batch.data() + 43, producer_id);
+  write_be16(batch.data() + 51, producer_epoch);
+  write_be32(batch.data() + 53, base_sequence);
+  write_be32(batch.data() + 17, static_cast<int32_t>(record_batch_view(batch).compute_crc()));
+}
+
 }  // namespace sluice::log

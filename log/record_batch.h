@@ -106,6 +106,11 @@ class batch_iterator {
 void set_base_offset(std::span<std::byte> batch, offset base);
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch);
 void set_log_append_time(std::span<std::byte> batch, timestamp_ms now);
+// Sets attributes, producerId, producerEpoch and baseSequence (what an
+// idempotent or transactional producer's batch, or a transaction marker,
+// carries) and recomputes the CRC.
+void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t producer_id,
+                         int16_t producer_epoch, int32_t base_sequence);
 
 // Zigzag varints of the record framing (Kafka's signed varint and varlong):
 // read from the front of `in`, which is advanced; false when malformed.

@@ -4,7 +4,6 @@
 
 #include "broker/leader_epoch.h"
 #include "broker/topic_table.h"
-#include "log/crc32c.h"
 #include "log/errors.h"
 #include "log/record_batch.h"
 #include "protocol/writer.h"
@@ -12,11 +11,6 @@
 namespace sluice::broker::txn {
 namespace {
 
-// Byte positions of the RecordBatch v2 header fields a marker sets.
-constexpr size_t crc_at = 17;
-constexpr size_t attributes_at = 21;
-constexpr size_t producer_id_at = 43;
-constexpr size_t producer_epoch_at = 51;
 constexpr int16_t transactional_bit = 0x10;
 constexpr int16_t control_bit = 0x20;
 
@@ -41,12 +35,9 @@ bytes encode_marker(const marker& m, int64_t now_ms) {
   r.key = two_fields(0, m.commit ? 1 : 0, false);
   r.value = two_fields(0, m.coordinator_epoch, true);
   bytes b = encode_batch({r});
-  log::write_be16(b.data() + attributes_at, transactional_bit | control_bit);
-  log::write_be64(b.data() + producer_id_at, m.producer_id);
-  log::write_be16(b.data() + producer_epoch_at, m.producer_epoch);
+  // The leader epoch lies outside the CRC; the producer fields inside it.
   log::set_partition_leader_epoch(b, current_leader_epoch);
-  const uint32_t crc = log::crc32c(std::span<const std::byte>(b).subspan(attributes_at));
-  log::write_be32(b.data() + crc_at, static_cast<int32_t>(crc));
+  log::set_producer_fields(b, transactional_bit | control_bit, m.producer_id, m.producer_epoch, -1);
   return b;
 }
 

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "log/crc32c.h"
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
 #include "log/record_batch.h"
@@ -20,15 +19,6 @@ namespace sluice::log::producer_test {
 // test::fake_clock's start: batches are as old as the clock says, so that
 // producer.id.expiration.ms does not forget their producers.
 inline constexpr timestamp_ms clock_start = 1'700'000'000'000;
-
-inline void set_producer_fields(std::vector<std::byte>& b, int16_t attributes, int64_t pid,
-                                int16_t epoch, int32_t seq) {
-  write_be16(b.data() + 21, attributes);
-  write_be64(b.data() + 43, pid);
-  write_be16(b.data() + 51, epoch);
-  write_be32(b.data() + 53, seq);
-  write_be32(b.data() + 17, static_cast<int32_t>(record_batch_view(b).compute_crc()));
-}
 
 inline std::vector<std::byte> data_batch(int64_t pid, int16_t epoch, int32_t seq, int records = 1,
                                          bool transactional = false,

@@ -249,7 +249,7 @@ TEST_F(producer_state_test, a_marker_not_yet_under_the_high_watermark_holds_the_
 TEST_F(producer_state_test, a_control_batch_that_is_no_marker_is_refused) {
   auto log = open();
   auto b = data_batch(3, 0, 0, 1, true);
-  producer_test::set_producer_fields(b, 0x30, 3, 0, -1);  // control bit, but a data record
+  set_producer_fields(b, 0x30, 3, 0, -1);  // control bit, but a data record
   EXPECT_EQ(send(*log, b).error, errc::corrupt_batch);
   EXPECT_EQ(log->log_end_offset(), offset{0});
 }

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "broker/txn/markers.h"
-#include "log/crc32c.h"
 #include "log/partition_log.h"
 #include "log/record_batch.h"
 #include "tests/support/batch_builder.h"
@@ -23,12 +22,7 @@ inline std::vector<std::byte> producer_batch(int count, int64_t pid, int16_t epo
                                              int32_t sequence, bool transactional,
                                              log::timestamp_ms ts = 1000) {
   auto b = sluice::test::build_batch(count, 20, ts);
-  log::write_be16(b.data() + 21, transactional ? 0x10 : 0);
-  log::write_be64(b.data() + 43, pid);
-  log::write_be16(b.data() + 51, epoch);
-  log::write_be32(b.data() + 53, sequence);
-  const uint32_t crc = log::crc32c(std::span<const std::byte>(b).subspan(log::batch_crc_start));
-  log::write_be32(b.data() + 17, static_cast<int32_t>(crc));
+  log::set_producer_fields(b, transactional ? 0x10 : 0, pid, epoch, sequence);
   return b;
 }
 
