@@ -1,8 +1,9 @@
 // AlterShareGroupOffsets (91), v0: moves share-partition start offsets of a
 // share group with no members (replay from an offset, or skip ahead). The
 // in-flight state of each altered partition is dropped: every record from
-// the new start offset is Available with delivery count 0. The answer waits
-// for the new state to be durable in __share_group_state. An unknown group
+// the new start offset is Available with delivery count 0. The new state
+// replaces the old one once it is durable in __share_group_state, and the
+// answer waits for that. An unknown group
 // is created, as committing offsets creates a consumer group.
 #include "protocol/messages/alter_share_group_offsets.h"
 
@@ -33,7 +34,7 @@ void handle_alter_share_group_offsets(shard_services& shard, request req, respon
   auto [busy, why] = c->require_empty(body.group_id, "offsets can be altered");
   if (busy != error_code::none) return answer(busy, std::move(why));
   share::share_group& g = c->get_or_create(body.group_id);
-  std::vector<share::topic_partition> touched;
+  std::vector<std::pair<share::topic_partition, share::share_partition>> fresh;
   for (const auto& rt : body.topics) {
     auto& t = resp->responses.emplace_back();
     t.topic_name = rt.topic_name;
@@ -60,24 +61,23 @@ void handle_alter_share_group_offsets(shard_services& shard, request req, respon
                             std::to_string(last) + "].";
         continue;
       }
-      g.add_partition({rt.topic_name, rp.partition_index},
-                      share::share_partition(c->settings().partition, rp.start_offset));
-      touched.emplace_back(rt.topic_name, rp.partition_index);
+      fresh.emplace_back(share::topic_partition{rt.topic_name, rp.partition_index},
+                         share::share_partition(c->settings().partition, rp.start_offset));
     }
   }
-  c->persist(g, touched,
-             [req = std::move(req), resp, respond = std::move(respond)](std::error_code ec) {
-               if (ec) {
-                 spdlog::warn("event=share_state_write_failed error=\"{}\"", ec.message());
-                 for (auto& t : resp->responses) {
-                   for (auto& p : t.partitions) {
-                     if (p.error_code == error_code::none)
-                       p.error_code = error_code::kafka_storage_error;
-                   }
+  c->reset(g, std::move(fresh),
+           [req = std::move(req), resp, respond = std::move(respond)](std::error_code ec) {
+             if (ec) {
+               spdlog::warn("event=share_state_write_failed error=\"{}\"", ec.message());
+               for (auto& t : resp->responses) {
+                 for (auto& p : t.partitions) {
+                   if (p.error_code == error_code::none)
+                     p.error_code = error_code::kafka_storage_error;
                  }
                }
-               respond(make_response(req, *resp));
-             });
+             }
+             respond(make_response(req, *resp));
+           });
 }
 
 }  // namespace sluice::broker

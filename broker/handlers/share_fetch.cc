@@ -189,11 +189,7 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
     buffers_.clear();
     // Records an expired lock archived at the delivery limit: durable (and
     // dead-lettered) before the answer, like an acknowledgement.
-    std::vector<share::topic_partition> archived;
-    for (const auto& [tp, p] : g.partitions()) {
-      if (p.has_dead_letters()) archived.push_back(tp);
-    }
-    c->persist(g, archived, [respond = respond_, answer](std::error_code ec) {
+    c->persist(g, {}, [respond = respond_, answer](std::error_code ec) {
       if (ec) spdlog::warn("event=share_state_write_failed error=\"{}\"", ec.message());
       respond(std::move(*answer));
     });

@@ -6,7 +6,7 @@
 // The machinery (when, and why moving the log start is safe) is
 // broker/internal_log.h's. What is particular here: the snapshot is taken
 // from memory, which is at least as new as every record already appended
-// (the delivery state changes in memory before its record is written; the
+// (share_partition::snapshot() shows pending changes as done, and the
 // internal log takes the snapshot only when no append is in flight), and a
 // deleted partition is absent from memory, so dropping its tombstone
 // together with its older values loses nothing.

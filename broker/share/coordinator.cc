@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "broker/config.h"
@@ -111,13 +112,13 @@ void coordinator::start_sweeping(std::chrono::milliseconds every) {
 void coordinator::sweep(int64_t now_ms) {
   for (auto& [id, g] : groups_) {
     expire_members(*g, now_ms);
-    std::vector<topic_partition> archived;
+    bool unwritten = false;
     for (auto& [tp, p] : g->partitions()) {
       p.expire_locks(now_ms);
-      if (p.has_dead_letters()) archived.push_back(tp);
+      unwritten = unwritten || p.has_unwritten();
     }
-    if (archived.empty()) continue;
-    persist(*g, archived, [group = id](std::error_code ec) {
+    if (!unwritten) continue;
+    persist(*g, {}, [group = id](std::error_code ec) {
       if (ec) {
         spdlog::warn("event=share_state_write_failed group={} error=\"{}\"", group, ec.message());
       }
@@ -161,15 +162,29 @@ void coordinator::delete_group(const std::string& group_id,
 
 void coordinator::persist(share_group& g, const std::vector<topic_partition>& touched,
                           std::function<void(std::error_code)> done) {
+  // The partitions to write: those the caller changed, and any with a
+  // pending change no write carries yet (a lock that expired at the delivery
+  // limit, a member that left).
+  std::vector<topic_partition> written;
+  for (const auto& tp : touched) {
+    if (g.find_partition(tp) != nullptr) written.push_back(tp);
+  }
+  for (const auto& [tp, p] : g.partitions()) {
+    if (p.has_unwritten() && std::ranges::find(written, tp) == written.end()) {
+      written.push_back(tp);
+    }
+  }
+  if (written.empty()) return done({});
+  const uint64_t write_id = ++last_write_id_;
   std::vector<state_record> records;
   struct letters {
     topic_partition tp;
     std::vector<dead_letter> list;
   };
   auto pending = std::make_shared<std::vector<letters>>();
-  for (const auto& tp : touched) {
+  for (const auto& tp : written) {
     share_partition* p = g.find_partition(tp);
-    if (p == nullptr) continue;
+    p->claim_pending(write_id);
     records.push_back({g.id(), tp.first, tp.second, p->snapshot()});
     auto dead = p->take_dead_letters();
     for (const dead_letter& d : dead) {
@@ -180,11 +195,22 @@ void coordinator::persist(share_group& g, const std::vector<topic_partition>& to
       pending->push_back({tp, std::move(dead)});
     }
   }
-  if (records.empty()) return done({});
+  // Once the write is over, its pending changes apply (durable) or are
+  // dropped (failed); only then is the caller told.
+  auto finish = [this, group = g.id(), written, write_id,
+                 done = std::move(done)](std::error_code ec) {
+    if (share_group* still = find(group)) {
+      for (const auto& tp : written) {
+        if (share_partition* p = still->find_partition(tp)) p->complete_write(write_id, !ec);
+      }
+    }
+    done(ec);
+  };
   // Dead letters first: once the state says "archived", the copy must exist.
-  auto write_state = [this, records = std::move(records), done](std::error_code ec) mutable {
-    if (ec) return done(ec);
-    append_state(std::move(records), std::move(done));
+  auto write_state = [this, records = std::move(records),
+                      finish = std::move(finish)](std::error_code ec) mutable {
+    if (ec) return finish(ec);
+    append_state(std::move(records), std::move(finish));
   };
   if (pending->empty()) return write_state({});
   auto remaining = std::make_shared<size_t>(pending->size());
@@ -205,6 +231,22 @@ void coordinator::persist(share_group& g, const std::vector<topic_partition>& to
   }
 }
 
+void coordinator::reset(share_group& g,
+                        std::vector<std::pair<topic_partition, share_partition>> fresh,
+                        std::function<void(std::error_code)> done) {
+  if (fresh.empty()) return done({});
+  std::vector<state_record> records;
+  for (const auto& [tp, p] : fresh) records.push_back({g.id(), tp.first, tp.second, p.snapshot()});
+  append_state(std::move(records), [this, group = g.id(), fresh = std::move(fresh),
+                                    done = std::move(done)](std::error_code ec) mutable {
+    if (!ec) {
+      share_group& still = get_or_create(group);
+      for (auto& [tp, p] : fresh) still.add_partition(tp, std::move(p));
+    }
+    done(ec);
+  });
+}
+
 void coordinator::append_state(std::vector<state_record> records,
                                std::function<void(std::error_code)> done) {
   std::vector<batch_record> batch;
@@ -220,7 +262,7 @@ void coordinator::forget(share_group& g, const std::vector<topic_partition>& tps
                          std::function<void(std::error_code)> done) {
   std::vector<state_record> records;
   for (const auto& tp : tps) {
-    if (g.partitions().erase(tp) == 0) continue;
+    if (g.find_partition(tp) == nullptr) continue;
     state_record r;
     r.group = g.id();
     r.topic = tp.first;
@@ -229,7 +271,14 @@ void coordinator::forget(share_group& g, const std::vector<topic_partition>& tps
     records.push_back(std::move(r));
   }
   if (records.empty()) return done({});
-  append_state(std::move(records), std::move(done));
+  // The state goes from memory only once its tombstones are durable.
+  append_state(std::move(records),
+               [this, group = g.id(), tps, done = std::move(done)](std::error_code ec) {
+                 if (share_group* still = find(group); still != nullptr && !ec) {
+                   for (const auto& tp : tps) still->partitions().erase(tp);
+                 }
+                 done(ec);
+               });
 }
 
 }  // namespace sluice::broker::share

@@ -8,8 +8,10 @@
 //
 // What is durable: each acknowledgement (and each archive by the delivery
 // limit) writes a snapshot of the partitions it touched with
-// ack_level::flushed, and the request is answered only after that write is
-// on disk, so an ACCEPTed record is never delivered again after a crash.
+// ack_level::flushed, the change applies in memory only after that write is
+// on disk (until then it is pending: share_partition.h), and the request is
+// answered after that, so an ACCEPTed record is never delivered again after
+// a crash and no request sees a change before it is durable.
 // Locks are not written: after a restart every record that was Acquired is
 // Available again (its delivery count as of the last snapshot).
 //
@@ -86,13 +88,22 @@ class coordinator {
   std::pair<protocol::error_code, std::string> require_empty(const std::string& group_id,
                                                              std::string_view change);
 
-  // Makes the state of `touched` durable (and sends their dead letters to
-  // the group's dead-letter topic first, if configured), then calls `done`.
+  // Makes the state of `touched`, and of every partition of `g` with
+  // pending changes no write carries yet, durable (dead letters first, to
+  // the group's dead-letter topic if configured); then applies those pending
+  // changes (or drops them if the write failed: share_partition.h) and calls
+  // `done`. Write, durable, apply, answer.
   void persist(share_group& g, const std::vector<topic_partition>& touched,
                std::function<void(std::error_code)> done);
 
-  // Drops the group's state for `tps` and writes tombstones for them
-  // (DeleteShareGroupOffsets); a later member starts them afresh.
+  // AlterShareGroupOffsets: writes the snapshots of `fresh` and, once they
+  // are durable, puts them in place of the group's state for those
+  // partitions.
+  void reset(share_group& g, std::vector<std::pair<topic_partition, share_partition>> fresh,
+             std::function<void(std::error_code)> done);
+
+  // Writes tombstones for `tps` and, once durable, drops the group's state
+  // for them (DeleteShareGroupOffsets); a later member starts them afresh.
   void forget(share_group& g, const std::vector<topic_partition>& tps,
               std::function<void(std::error_code)> done);
 
@@ -133,6 +144,7 @@ class coordinator {
   internal_log log_;
   std::map<std::string, std::unique_ptr<share_group>, std::less<>> groups_;
   bool closed_ = false;
+  uint64_t last_write_id_ = 0;  // persist()'s writes, numbered from 1
   std::unique_ptr<timer_handle> sweep_timer_;
   share_counters counters_;
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);

@@ -101,7 +101,7 @@ protocol::error_code share_partition::acknowledge(const std::string& member, int
   if (first < start_ || last >= end_) return error_code::invalid_record_state;
   for (int64_t o = first; o <= last; ++o) {
     const entry& e = window_.at(o);
-    if (e.state != record_state::acquired || e.member != member) {
+    if (e.state != record_state::acquired || e.member != member || e.pending) {
       return error_code::invalid_record_state;
     }
   }
@@ -110,32 +110,36 @@ protocol::error_code share_partition::acknowledge(const std::string& member, int
     const int8_t type = types.size() == 1 ? types[0] : types[static_cast<size_t>(o - first)];
     switch (type) {
       case 0:  // GAP: no record there; nothing to dead-letter
-        e.state = record_state::archived;
-        e.member.clear();
+        make_pending(o, e, record_state::archived, 0, nullptr);
         break;
       case 1:  // ACCEPT
-        e.state = record_state::acknowledged;
-        e.member.clear();
+        make_pending(o, e, record_state::acknowledged, 0, nullptr);
         break;
       case 2:  // RELEASE
-        give_back(o, e, now_ms + settings_.release_delay_ms);
+        if (e.delivery_count >= settings_.delivery_count_limit) {
+          const archive_reason why = archive_reason::delivery_limit;
+          make_pending(o, e, record_state::archived, 0, &why);
+        } else {
+          make_pending(o, e, record_state::available, now_ms + settings_.release_delay_ms, nullptr);
+        }
         break;
-      case 3:  // REJECT
-        archive(o, e, archive_reason::rejected);
+      case 3: {  // REJECT
+        const archive_reason why = archive_reason::rejected;
+        make_pending(o, e, record_state::archived, 0, &why);
         break;
+      }
       case 4:  // RENEW (KIP-1222): a fresh lock, same delivery
         e.lock_deadline_ms = now_ms + settings_.lock_duration_ms;
         break;
     }
   }
-  advance_start();
   return error_code::none;
 }
 
 bool share_partition::expire_locks(int64_t now_ms) {
   bool any = false;
   for (auto& [offset, e] : window_) {
-    if (e.state == record_state::acquired && e.lock_deadline_ms <= now_ms) {
+    if (e.state == record_state::acquired && !e.pending && e.lock_deadline_ms <= now_ms) {
       give_back(offset, e, now_ms);
       any = true;
     }
@@ -146,14 +150,21 @@ bool share_partition::expire_locks(int64_t now_ms) {
 
 void share_partition::release_member(const std::string& member, int64_t now_ms) {
   for (auto& [offset, e] : window_) {
-    if (e.state == record_state::acquired && e.member == member) give_back(offset, e, now_ms);
+    // A record with a pending change is settled by its write.
+    if (e.state == record_state::acquired && e.member == member && !e.pending) {
+      give_back(offset, e, now_ms);
+    }
   }
   advance_start();
 }
 
 void share_partition::advance_log_start(int64_t log_start_offset) {
   if (log_start_offset <= start_) return;
-  window_.erase(window_.begin(), window_.lower_bound(log_start_offset));
+  const auto gone = window_.lower_bound(log_start_offset);
+  for (auto it = window_.begin(); it != gone; ++it) {
+    unwritten_ -= it->second.pending && it->second.write_id == 0;
+  }
+  window_.erase(window_.begin(), gone);
   start_ = log_start_offset;
   end_ = std::max(end_, start_);
 }
@@ -183,6 +194,27 @@ int64_t share_partition::lag(int64_t high_watermark) const {
   return std::max<int64_t>(0, high_watermark - start_ - finished);
 }
 
+void share_partition::claim_pending(uint64_t write_id) {
+  if (unwritten_ == 0) return;
+  for (auto& [offset, e] : window_) {
+    if (e.pending && e.write_id == 0) e.write_id = write_id;
+  }
+  unwritten_ = 0;
+}
+
+void share_partition::complete_write(uint64_t write_id, bool durable) {
+  for (auto& [offset, e] : window_) {
+    if (!e.pending || e.write_id != write_id) continue;
+    e.pending = false;
+    e.write_id = 0;
+    if (!durable) continue;  // still Acquired, under the lock it had
+    e.state = e.target;
+    e.member.clear();
+    e.available_at_ms = e.target == record_state::available ? e.target_available_at_ms : 0;
+  }
+  advance_start();
+}
+
 std::vector<dead_letter> share_partition::take_dead_letters() {
   return std::exchange(dead_letters_, {});
 }
@@ -192,9 +224,11 @@ partition_snapshot share_partition::snapshot() const {
   s.start_offset = start_;
   s.end_offset = end_;
   for (const auto& [offset, e] : window_) {
-    const record_state state =
-        e.state == record_state::acquired ? record_state::available : e.state;
-    const int64_t at = state == record_state::available ? e.available_at_ms : 0;
+    // What is durable once this snapshot is: pending changes as done.
+    record_state state = e.pending ? e.target : e.state;
+    if (state == record_state::acquired) state = record_state::available;
+    const int64_t available_at = e.pending ? e.target_available_at_ms : e.available_at_ms;
+    const int64_t at = state == record_state::available ? available_at : 0;
     if (!s.runs.empty()) {
       state_run& r = s.runs.back();
       if (r.last_offset + 1 == offset && r.state == state && r.delivery_count == e.delivery_count &&
@@ -210,7 +244,8 @@ partition_snapshot share_partition::snapshot() const {
 
 void share_partition::give_back(int64_t offset, entry& e, int64_t available_at_ms) {
   if (e.delivery_count >= settings_.delivery_count_limit) {
-    archive(offset, e, archive_reason::delivery_limit);
+    const archive_reason why = archive_reason::delivery_limit;
+    make_pending(offset, e, record_state::archived, 0, &why);
     return;
   }
   e.state = record_state::available;
@@ -218,10 +253,17 @@ void share_partition::give_back(int64_t offset, entry& e, int64_t available_at_m
   e.member.clear();
 }
 
-void share_partition::archive(int64_t offset, entry& e, archive_reason reason) {
-  e.state = record_state::archived;
-  e.member.clear();
-  dead_letters_.push_back({offset, e.delivery_count, reason});
+void share_partition::make_pending(int64_t offset, entry& e, record_state target,
+                                   int64_t available_at_ms,
+                                   const archive_reason* dead_letter_reason) {
+  e.pending = true;
+  e.target = target;
+  e.target_available_at_ms = available_at_ms;
+  e.write_id = 0;
+  ++unwritten_;
+  if (dead_letter_reason != nullptr) {
+    dead_letters_.push_back({offset, e.delivery_count, *dead_letter_reason});
+  }
 }
 
 void share_partition::advance_start() {

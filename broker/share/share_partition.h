@@ -23,6 +23,17 @@
 // Available: locks do not survive a restart), which is what the coordinator
 // persists (state_log.h).
 //
+// Write before apply: a change the coordinator must make durable (an
+// acknowledgement, or an archive at the delivery limit when a lock expires
+// or a member leaves) is first only *pending*. The record keeps its current
+// state (still Acquired: nobody else gets it, its lock does not expire, a
+// second acknowledgement is INVALID_RECORD_STATE, start_offset does not move)
+// while snapshot() already shows the new state. The coordinator claims the
+// pending changes for one write (claim_pending) and, once that write is on
+// disk, applies them (complete_write with durable = true) or, when it
+// failed, drops them (the record stays Acquired until its lock expires).
+// So no request sees an acknowledgement before it is durable.
+//
 // Ownership: a value owned by its share_group. Thread: the shard's.
 
 #include <cstdint>
@@ -112,12 +123,14 @@ class share_partition {
   // One acknowledgement batch: `types` holds one type for the whole range or
   // one per offset (Kafka's AcknowledgeTypes). INVALID_REQUEST for a
   // malformed batch, INVALID_RECORD_STATE when an offset is not held by
-  // `member` under a live lock; nothing changes then.
+  // `member` under a live lock (or already has a pending change); nothing
+  // changes then. Otherwise the changes are pending (RENEW applies at once:
+  // a lock is never written).
   protocol::error_code acknowledge(const std::string& member, int64_t first, int64_t last,
                                    const std::vector<int8_t>& types, int64_t now_ms);
 
-  // Locks past their deadline give their records back (or archive them);
-  // whether any did.
+  // Locks past their deadline give their records back (or, at the delivery
+  // limit, a pending archive); whether any did.
   bool expire_locks(int64_t now_ms);
   // Everything `member` holds goes back, as if its locks expired now.
   void release_member(const std::string& member, int64_t now_ms);
@@ -132,6 +145,15 @@ class share_partition {
   // the high watermark that still need a delivery, i.e. not yet Acknowledged
   // or Archived.
   int64_t lag(int64_t high_watermark) const;
+  // Pending changes no write has claimed yet.
+  bool has_unwritten() const { return unwritten_ > 0; }
+  // Every unclaimed pending change now belongs to write `write_id` (unique
+  // per coordinator, never 0).
+  void claim_pending(uint64_t write_id);
+  // Write `write_id` finished: its changes apply when it is durable, and are
+  // dropped otherwise.
+  void complete_write(uint64_t write_id, bool durable);
+
   // Records archived by REJECT or the delivery limit since the last call.
   std::vector<dead_letter> take_dead_letters();
   bool has_dead_letters() const { return !dead_letters_.empty(); }
@@ -146,11 +168,22 @@ class share_partition {
     int64_t lock_deadline_ms = 0;  // when acquired
     int64_t available_at_ms = 0;   // when available
     std::string member;            // when acquired
+    // A change waiting for its write: the state it takes once durable
+    // (available_at_ms with it for a RELEASE), and the write that carries it
+    // (0: none yet).
+    bool pending = false;
+    record_state target = record_state::available;
+    int64_t target_available_at_ms = 0;
+    uint64_t write_id = 0;
   };
 
-  // Back to Available, or Archived at the delivery limit.
+  // Back to Available at once (the durable state already says Available),
+  // or a pending archive at the delivery limit.
   void give_back(int64_t offset, entry& e, int64_t available_at_ms);
-  void archive(int64_t offset, entry& e, archive_reason reason);
+  // A pending change to `target`; the dead letter (if any) is queued now so
+  // the coordinator writes it before the state that archives the record.
+  void make_pending(int64_t offset, entry& e, record_state target, int64_t available_at_ms,
+                    const archive_reason* dead_letter_reason);
   void advance_start();
 
   partition_settings settings_;
@@ -158,6 +191,7 @@ class share_partition {
   int64_t end_;
   std::map<int64_t, entry> window_;  // keys are exactly [start_, end_)
   std::vector<dead_letter> dead_letters_;
+  int32_t unwritten_ = 0;  // pending entries with write_id 0
 };
 
 }  // namespace sluice::broker::share

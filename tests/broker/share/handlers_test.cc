@@ -43,6 +43,7 @@ TEST(share_handlers, a_deleted_topics_share_state_is_dropped) {
   protocol::delete_topics_request del;
   del.topic_names = {"t"};
   call<protocol::delete_topics_response>(shard, &handle_delete_topics, del, 5);
+  shard.run_io();  // the tombstones are durable: then the state goes
   EXPECT_TRUE(c.find("g")->partitions().empty());
 }
 

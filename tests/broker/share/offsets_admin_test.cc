@@ -32,13 +32,19 @@ protocol::share_group_heartbeat_response heartbeat(test::fake_shard& shard, int3
                                                         1);
 }
 
-error_code acknowledge(test::fake_shard& shard, int32_t epoch, int64_t first, int64_t last,
-                       int8_t type) {
+protocol::share_acknowledge_request ack_request(test::fake_shard& shard, int32_t epoch,
+                                                int64_t first, int64_t last, int8_t type) {
   protocol::share_acknowledge_request ack;
   ack.group_id = "g";
   ack.member_id = "m";
   ack.share_session_epoch = epoch;
   ack.topics.push_back({topic_id_of(shard, "t"), {{0, {{first, last, {type}}}}}});
+  return ack;
+}
+
+error_code acknowledge(test::fake_shard& shard, int32_t epoch, int64_t first, int64_t last,
+                       int8_t type) {
+  const auto ack = ack_request(shard, epoch, first, last, type);
   auto r = call<protocol::share_acknowledge_response>(shard, &handle_share_acknowledge, ack, 1);
   if (r.error_code != error_code::none) return r.error_code;
   return r.responses.empty() ? error_code::none : r.responses[0].partitions[0].error_code;
@@ -72,6 +78,26 @@ protocol::delete_share_group_offsets_response forget(test::fake_shard& shard,
   d.topic_names = {"t", "missing"};
   return call<protocol::delete_share_group_offsets_response>(
       shard, &handle_delete_share_group_offsets, d, 0);
+}
+
+TEST(share_offsets_admin, an_acknowledgement_is_seen_only_once_durable) {
+  test::fake_shard shard;
+  produce(shard, "t", 5);
+  coordinator c(shard, earliest());
+  coordinator_registration reg(shard, c);
+  ASSERT_EQ(heartbeat(shard, 0).error_code, error_code::none);
+  call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
+  auto answer = std::make_shared<test::answer>();
+  handle_share_acknowledge(shard, test::make_request(ack_request(shard, 1, 0, 1, 1), 1),
+                           test::capture(answer));
+  // The state write is not on disk yet: no answer, and nobody sees it.
+  EXPECT_FALSE(answer->called);
+  EXPECT_EQ(describe(shard, "g", std::nullopt).groups[0].topics[0].partitions.at(0).start_offset,
+            0);
+  shard.run_io();
+  EXPECT_TRUE(answer->called);
+  EXPECT_EQ(describe(shard, "g", std::nullopt).groups[0].topics[0].partitions.at(0).start_offset,
+            2);
 }
 
 TEST(share_offsets_admin, describe_reports_start_end_lag_and_acquired) {
