@@ -110,24 +110,17 @@ protocol::error_code share_partition::acknowledge(const std::string& member, int
     const int8_t type = types.size() == 1 ? types[0] : types[static_cast<size_t>(o - first)];
     switch (type) {
       case 0:  // GAP: no record there; nothing to dead-letter
-        make_pending(o, e, record_state::archived, 0, nullptr);
+        make_pending(o, e, record_state::archived, 0);
         break;
       case 1:  // ACCEPT
-        make_pending(o, e, record_state::acknowledged, 0, nullptr);
+        make_pending(o, e, record_state::acknowledged, 0);
         break;
       case 2:  // RELEASE
-        if (e.delivery_count >= settings_.delivery_count_limit) {
-          const archive_reason why = archive_reason::delivery_limit;
-          make_pending(o, e, record_state::archived, 0, &why);
-        } else {
-          make_pending(o, e, record_state::available, now_ms + settings_.release_delay_ms, nullptr);
-        }
+        give_back(o, e, now_ms + settings_.release_delay_ms, /*wait_for_write=*/true);
         break;
-      case 3: {  // REJECT
-        const archive_reason why = archive_reason::rejected;
-        make_pending(o, e, record_state::archived, 0, &why);
+      case 3:  // REJECT
+        make_pending(o, e, record_state::archived, 0, archive_reason::rejected);
         break;
-      }
       case 4:  // RENEW (KIP-1222): a fresh lock, same delivery
         e.lock_deadline_ms = now_ms + settings_.lock_duration_ms;
         break;
@@ -140,7 +133,7 @@ bool share_partition::expire_locks(int64_t now_ms) {
   bool any = false;
   for (auto& [offset, e] : window_) {
     if (e.state == record_state::acquired && !e.pending && e.lock_deadline_ms <= now_ms) {
-      give_back(offset, e, now_ms);
+      give_back(offset, e, now_ms, /*wait_for_write=*/false);
       any = true;
     }
   }
@@ -152,7 +145,7 @@ void share_partition::release_member(const std::string& member, int64_t now_ms) 
   for (auto& [offset, e] : window_) {
     // A record with a pending change is settled by its write.
     if (e.state == record_state::acquired && e.member == member && !e.pending) {
-      give_back(offset, e, now_ms);
+      give_back(offset, e, now_ms, /*wait_for_write=*/false);
     }
   }
   advance_start();
@@ -242,28 +235,28 @@ partition_snapshot share_partition::snapshot() const {
   return s;
 }
 
-void share_partition::give_back(int64_t offset, entry& e, int64_t available_at_ms) {
+void share_partition::give_back(int64_t offset, entry& e, int64_t available_at_ms,
+                                bool wait_for_write) {
   if (e.delivery_count >= settings_.delivery_count_limit) {
-    const archive_reason why = archive_reason::delivery_limit;
-    make_pending(offset, e, record_state::archived, 0, &why);
-    return;
+    make_pending(offset, e, record_state::archived, 0, archive_reason::delivery_limit);
+  } else if (wait_for_write) {
+    make_pending(offset, e, record_state::available, available_at_ms);
+  } else {
+    e.state = record_state::available;
+    e.available_at_ms = available_at_ms;
+    e.member.clear();
   }
-  e.state = record_state::available;
-  e.available_at_ms = available_at_ms;
-  e.member.clear();
 }
 
 void share_partition::make_pending(int64_t offset, entry& e, record_state target,
                                    int64_t available_at_ms,
-                                   const archive_reason* dead_letter_reason) {
+                                   std::optional<archive_reason> dead_letter) {
   e.pending = true;
   e.target = target;
   e.target_available_at_ms = available_at_ms;
   e.write_id = 0;
   ++unwritten_;
-  if (dead_letter_reason != nullptr) {
-    dead_letters_.push_back({offset, e.delivery_count, *dead_letter_reason});
-  }
+  if (dead_letter) dead_letters_.push_back({offset, e.delivery_count, *dead_letter});
 }
 
 void share_partition::advance_start() {

@@ -38,6 +38,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -177,13 +178,15 @@ class share_partition {
     uint64_t write_id = 0;
   };
 
-  // Back to Available at once (the durable state already says Available),
-  // or a pending archive at the delivery limit.
-  void give_back(int64_t offset, entry& e, int64_t available_at_ms);
+  // Back to Available, or a pending archive at the delivery limit. Back to
+  // Available is itself pending for a RELEASE (`wait_for_write`), and at
+  // once for an expired lock or a departed member: the durable state
+  // already says Available, since locks are never written.
+  void give_back(int64_t offset, entry& e, int64_t available_at_ms, bool wait_for_write);
   // A pending change to `target`; the dead letter (if any) is queued now so
   // the coordinator writes it before the state that archives the record.
   void make_pending(int64_t offset, entry& e, record_state target, int64_t available_at_ms,
-                    const archive_reason* dead_letter_reason);
+                    std::optional<archive_reason> dead_letter = std::nullopt);
   void advance_start();
 
   partition_settings settings_;
