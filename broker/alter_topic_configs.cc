@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/error_mapping.h"
+#include "broker/internal_topics.h"
 #include "broker/request.h"
 #include "broker/topic_table.h"
 #include "protocol/messages/describe_configs.h"
@@ -34,6 +35,12 @@ void alter_resource(shard_services& shard, int8_t resource_type, const std::stri
     return;
   }
   const std::string& topic = resource_name;
+  if (is_internal_topic(topic)) {
+    // retention.ms=1 on __consumer_offsets would delete every commit; the
+    // shape of an internal topic is fixed (broker/internal_topics.h).
+    (void)fail_resource(out, error_code::topic_authorization_failed, internal_topic_refusal(topic));
+    return;
+  }
   if (!shard.topics().partitions(topic)) {
     (void)fail_resource(out, error_code::unknown_topic_or_partition,
                         "unknown topic '" + topic + "'");

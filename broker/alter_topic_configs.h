@@ -3,7 +3,8 @@
 // topic's new set of overrides is worked out from a request entry. One
 // resource at a time: a broker resource is refused (POLICY_VIOLATION: broker
 // configs come from the properties file and --set), another type is
-// INVALID_REQUEST, an unknown topic UNKNOWN_TOPIC_OR_PARTITION; otherwise
+// INVALID_REQUEST, an internal topic TOPIC_AUTHORIZATION_FAILED
+// (broker/internal_topics.h), an unknown topic UNKNOWN_TOPIC_OR_PARTITION; otherwise
 // `new_overrides` computes the topic's complete new set (or fails the answer
 // and returns nullopt, changing nothing), which is then stored
 // (topic_config_store: durable before the answer) and applied to every

@@ -95,6 +95,12 @@ const std::vector<key_setter>& setters() {
       // Kafka's minimum segment is 1 MiB; tests use smaller ones to roll often.
       {"log.segment.bytes", int_setter<uint64_t>(&broker_config::log_segment_bytes, 4096,
                                                  std::numeric_limits<int32_t>::max())},
+      // Kafka accepts >= 4; an index under 1 KiB would roll a segment every few
+      // batches, so Sluice asks for 1 KiB, as for segment.index.bytes.
+      {"log.index.size.max.bytes",
+       int_setter<uint32_t>(&broker_config::log_index_size_max_bytes, 1024, INT32_MAX)},
+      {"log.index.interval.bytes",
+       int_setter<uint32_t>(&broker_config::log_index_interval_bytes, 0, INT32_MAX)},
       {"log.roll.ms", ms_setter(&broker_config::log_roll_ms, 1)},
       {"log.retention.ms", ms_setter(&broker_config::log_retention_ms, -1)},
       {"log.retention.bytes", ms_setter(&broker_config::log_retention_bytes, -1)},
@@ -104,10 +110,40 @@ const std::vector<key_setter>& setters() {
       {"log.flush.interval.ms", ms_setter(&broker_config::log_flush_interval_ms, 0)},
       {"message.max.bytes", int_setter<uint32_t>(&broker_config::message_max_bytes, 0, INT32_MAX)},
       {"producer.id.expiration.ms", ms_setter(&broker_config::producer_id_expiration_ms, 1)},
+      {"log.cleanup.policy",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         log::log_config probe;
+         if (!log::apply_cleanup_policy(v, probe))
+           return bad_value(k, v, "delete, compact or both");
+         c.log_cleanup_policy = std::string(v);
+         return std::nullopt;
+       }},
+      {"log.cleaner.enable",
+       [](broker_config& c, std::string_view k, std::string_view v) {
+         return parse_bool(k, v, c.log_cleaner_enable);
+       }},
+      {"log.cleaner.backoff.ms", ms_setter(&broker_config::log_cleaner_backoff_ms, 0)},
+      {"log.cleaner.min.cleanable.ratio",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         double d = -1;
+         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+         if (ec != std::errc{} || end != v.data() + v.size() || !(d >= 0 && d <= 1)) {
+           return bad_value(k, v, "a number in [0, 1]");
+         }
+         c.log_cleaner_min_cleanable_ratio = d;
+         return std::nullopt;
+       }},
+      {"log.cleaner.delete.retention.ms",
+       ms_setter(&broker_config::log_cleaner_delete_retention_ms, 0)},
+      {"log.cleaner.min.compaction.lag.ms",
+       ms_setter(&broker_config::log_cleaner_min_compaction_lag_ms, 0)},
+      {"log.cleaner.max.compaction.lag.ms",
+       ms_setter(&broker_config::log_cleaner_max_compaction_lag_ms, 1)},
       {"socket.request.max.bytes",
        int_setter<int32_t>(&broker_config::socket_request_max_bytes, 8, INT32_MAX)},
       {"fetch.max.bytes", int_setter<int32_t>(&broker_config::fetch_max_bytes, 1024, INT32_MAX)},
       {"sluice.request.read.timeout.ms", ms_setter(&broker_config::request_read_timeout_ms, 1)},
+      {"sluice.request.stall.timeout.ms", ms_setter(&broker_config::request_stall_timeout_ms, 1)},
       {"sluice.connection.max.inflight.requests",
        int_setter<int32_t>(&broker_config::max_inflight_requests, 1, 1 << 20)},
       {"group.initial.rebalance.delay.ms",
@@ -197,6 +233,8 @@ endpoint broker_config::advertised_endpoint() const {
 log::log_config broker_config::topic_log_config() const {
   log::log_config c;
   c.segment_bytes = log_segment_bytes;
+  c.max_index_bytes = log_index_size_max_bytes;
+  c.index_interval_bytes = log_index_interval_bytes;
   c.roll_ms = log_roll_ms;
   c.retention_ms = log_retention_ms;
   c.retention_bytes = log_retention_bytes;
@@ -204,6 +242,11 @@ log::log_config broker_config::topic_log_config() const {
   c.flush_interval_ms = log_flush_interval_ms;
   c.max_message_bytes = message_max_bytes;
   c.producer_id_expiration_ms = producer_id_expiration_ms;
+  (void)log::apply_cleanup_policy(log_cleanup_policy, c);
+  c.min_cleanable_dirty_ratio = log_cleaner_min_cleanable_ratio;
+  c.delete_retention_ms = log_cleaner_delete_retention_ms;
+  c.min_compaction_lag_ms = log_cleaner_min_compaction_lag_ms;
+  c.max_compaction_lag_ms = log_cleaner_max_compaction_lag_ms;
   return c;
 }
 

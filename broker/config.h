@@ -35,6 +35,8 @@ struct broker_config {
   int32_t num_partitions = 1;                          // num.partitions
   bool auto_create_topics = true;                      // auto.create.topics.enable
   uint64_t log_segment_bytes = 1ull << 30;             // log.segment.bytes
+  uint32_t log_index_size_max_bytes = 10485760;        // log.index.size.max.bytes
+  uint32_t log_index_interval_bytes = 4096;            // log.index.interval.bytes
   int64_t log_roll_ms = 7 * 24 * 3600 * 1000ll;        // log.roll.ms
   int64_t log_retention_ms = 7 * 24 * 3600 * 1000ll;   // log.retention.ms
   int64_t log_retention_bytes = -1;                    // log.retention.bytes
@@ -43,13 +45,24 @@ struct broker_config {
   int64_t log_flush_interval_ms = INT64_MAX;           // log.flush.interval.ms
   uint32_t message_max_bytes = 1048588;                // message.max.bytes
   int64_t producer_id_expiration_ms = 86400000;        // producer.id.expiration.ms
-  int32_t socket_request_max_bytes = 104857600;        // socket.request.max.bytes
-  int32_t fetch_max_bytes = 57671680;                  // fetch.max.bytes: caps a Fetch's max_bytes
+  // Log compaction (log/cleaner.h, broker/log_cleaner.h).
+  std::string log_cleanup_policy = "delete";              // log.cleanup.policy
+  bool log_cleaner_enable = true;                         // log.cleaner.enable
+  int64_t log_cleaner_backoff_ms = 15000;                 // log.cleaner.backoff.ms
+  double log_cleaner_min_cleanable_ratio = 0.5;           // log.cleaner.min.cleanable.ratio
+  int64_t log_cleaner_delete_retention_ms = 86400000;     // log.cleaner.delete.retention.ms
+  int64_t log_cleaner_min_compaction_lag_ms = 0;          // log.cleaner.min.compaction.lag.ms
+  int64_t log_cleaner_max_compaction_lag_ms = INT64_MAX;  // log.cleaner.max.compaction.lag.ms
+  int32_t socket_request_max_bytes = 104857600;           // socket.request.max.bytes
+  int32_t fetch_max_bytes = 57671680;  // fetch.max.bytes: caps a Fetch's max_bytes
   // Sluice's own keys (no Kafka equivalent).
   int64_t request_read_timeout_ms = 30000;  // sluice.request.read.timeout.ms: whole-frame deadline
-  int32_t max_inflight_requests = 64;       // sluice.connection.max.inflight.requests
-  int64_t shutdown_timeout_ms = 10000;      // sluice.shutdown.timeout.ms
-  int64_t checkpoint_interval_ms = 60000;   // sluice.checkpoint.interval.ms
+  // sluice.request.stall.timeout.ms: a frame being read that gets no byte for
+  // this long is refused (the connection closes), releasing its budget.
+  int64_t request_stall_timeout_ms = 5000;
+  int32_t max_inflight_requests = 64;      // sluice.connection.max.inflight.requests
+  int64_t shutdown_timeout_ms = 10000;     // sluice.shutdown.timeout.ms
+  int64_t checkpoint_interval_ms = 60000;  // sluice.checkpoint.interval.ms
 
   // Limits (RELIABILITY.md F). Kafka's keys where Kafka has one.
   int64_t queued_max_request_bytes = 512ll << 20;  // queued.max.request.bytes (<= 0: unlimited)

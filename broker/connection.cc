@@ -25,11 +25,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// A client that does not read its answers may have this many request bytes
-// queued before the connection stops reading (one request is always allowed,
-// up to socket.request.max.bytes). The shared budget across connections is
-// queued.max.request.bytes (memory_budget).
-constexpr size_t max_queued_bytes = 64u << 20;
 
 std::string peer_name(const asio::ip::tcp::socket& s) {
   boost::system::error_code ec;
@@ -49,6 +44,7 @@ connection::connection(shard_services& shard, memory_budget& budget, asio::ip::t
       peer_(peer_name(socket_)),
       on_closed_(std::move(on_closed)),
       deadline_(socket_.get_executor()),
+      stall_(socket_.get_executor()),
       read_gate_(socket_.get_executor()),
       write_wake_(socket_.get_executor()) {
   limits_.max_bytes = shard_.config().socket_request_max_bytes;
@@ -82,11 +78,13 @@ void connection::close() {
   boost::system::error_code ec;
   socket_.close(ec);
   deadline_.cancel();
+  stall_.cancel();
   read_gate_.cancel();
   write_wake_.cancel();
   shard_.metrics().requests_in_flight -= static_cast<int64_t>(slots_.size());
   slots_.clear();
   if (budget_wait_id_ != 0) budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
+  if (frame_ticket_ != 0) budget_.end_frame(std::exchange(frame_ticket_, 0));
   if (held_bytes_ > 0) budget_.release(std::exchange(held_bytes_, 0));
   spdlog::debug("event=connection_closed conn={} peer={}", id_, peer_);
   if (on_closed_) on_closed_(id_);
@@ -103,7 +101,7 @@ bool connection::idle_since(std::chrono::steady_clock::time_point cutoff) const 
 
 asio::awaitable<bool> connection::reserve(uint64_t bytes) {
   bool paused = false;
-  while (!budget_.try_reserve(bytes)) {
+  while (!budget_.try_reserve(bytes, frame_ticket_, frame_size_)) {
     if (closed_ || stopping_) co_return false;
     if (!paused) {
       // The client is not slow: the broker is. No frame deadline meanwhile.
@@ -134,8 +132,64 @@ asio::awaitable<bool> connection::reserve(uint64_t bytes) {
 
 bool connection::over_budget() const {
   if (slots_.empty()) return false;
+  // A connection over its share of the shared budget waits for its own
+  // answers to be written: one request is always allowed, so its share
+  // bounds what it holds to share + the frame being read.
   return slots_.size() >= static_cast<size_t>(shard_.config().max_inflight_requests) ||
-         queued_bytes_ >= max_queued_bytes;
+         queued_bytes_ >= budget_.share();
+}
+
+void connection::arm_stall(std::chrono::steady_clock::duration after) {
+  stall_.expires_after(after);
+  stall_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    auto self = weak.lock();
+    if (!self || self->closed_) return;
+    const auto limit = std::chrono::milliseconds(self->shard_.config().request_stall_timeout_ms);
+    const auto quiet = std::chrono::steady_clock::now() - self->last_frame_byte_;
+    // Paused on the budget is the broker's doing, not a stall.
+    if (!self->awaiting_bytes_ || quiet < limit) {
+      return self->arm_stall(self->awaiting_bytes_ ? limit - quiet : limit);
+    }
+    spdlog::warn("event=connection_refused conn={} peer={} reason=frame_stalled held={}", self->id_,
+                 self->peer_, self->held_bytes_);
+    self->close();
+  });
+}
+
+void connection::frame_progress(bool awaiting_bytes) {
+  awaiting_bytes_ = awaiting_bytes;
+  last_frame_byte_ = std::chrono::steady_clock::now();
+}
+
+asio::awaitable<bool> connection::read_body(frame_buffer& frame) {
+  // Pay as you read: each step is reserved before it is read, so a frame
+  // that is declared and not sent holds one step of the budget, not its
+  // declared size, and other connections' requests are not held behind it.
+  const size_t size = frame.size();
+  size_t got = 0;
+  size_t paid = 0;
+  frame_size_ = size;
+  while (got < size) {
+    if (got == paid) {
+      const size_t step = std::min<size_t>(memory_budget::reservation_step, size - got);
+      frame_progress(false);
+      if (!co_await reserve(step)) break;
+      frame_progress(true);
+      // Only a frame under way may go past the limit (memory_budget).
+      if (frame_ticket_ == 0) frame_ticket_ = budget_.begin_frame();
+      paid += step;
+    }
+    auto [ec, n] =
+        co_await socket_.async_read_some(asio::buffer(frame.data() + got, paid - got), use_tuple);
+    if (ec) break;
+    got += n;
+    frame_progress(true);
+  }
+  // A frame that ends unread gives up being the oldest at once, so that it
+  // does not hold back the others until its connection closes.
+  if (frame_ticket_ != 0) budget_.end_frame(std::exchange(frame_ticket_, 0));
+  co_return got == size;
 }
 
 void connection::arm_deadline() {
@@ -164,6 +218,8 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
     mid_frame_ = true;
     last_active_ = std::chrono::steady_clock::now();
     arm_deadline();
+    frame_progress(true);
+    arm_stall(std::chrono::milliseconds(shard_.config().request_stall_timeout_ms));
     if (n < prefix.size()) {
       auto [ec2, m] = co_await asio::async_read(
           socket_, asio::buffer(prefix.data() + n, prefix.size() - n), use_tuple);
@@ -176,14 +232,14 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
       close();
       co_return;
     }
-    // Allocated only now that the size is known to be acceptable and fits
-    // the shared budget.
-    if (!co_await reserve(static_cast<uint64_t>(size))) break;
+    // Allocated only now that the size is known to be acceptable, and left
+    // uninitialized (frame_buffer): its pages become memory as bytes arrive.
     auto frame = std::make_shared<frame_buffer>(static_cast<size_t>(size));
-    auto [ec3, m] =
-        co_await asio::async_read(socket_, asio::buffer(frame->data(), frame->size()), use_tuple);
+    const bool whole = co_await read_body(*frame);
     deadline_.cancel();
-    if (ec3) break;
+    stall_.cancel();
+    awaiting_bytes_ = false;
+    if (!whole) break;
     last_active_ = std::chrono::steady_clock::now();
     mid_frame_ = false;
     if (!dispatch(std::move(frame))) {
@@ -192,6 +248,7 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
     }
   }
   deadline_.cancel();
+  stall_.cancel();
   read_done_ = true;
   write_wake_.cancel();
 }

@@ -13,15 +13,20 @@
 //               pieces with one gathered write, file slices with sendfile(2)),
 //               and repeats. A slot answered with nothing (acks=0) is skipped.
 //
-// Limits: before a frame is allocated its size is reserved against the
-// shard-wide memory_budget (queued.max.request.bytes); while it does not fit,
-// reading pauses (without the frame-read deadline running) until another
-// connection's answers are written. The shard closes connections idle for
-// connections.max.idle.ms (idle_since()).
+// Limits: a frame's body is reserved against the shard-wide memory_budget
+// (queued.max.request.bytes) one step at a time, before each step is read
+// (pay as you read); while a step does not fit, reading pauses (without the
+// frame-read deadline or the stall timer running) until another
+// connection's answers are written. A connection holding its share of the
+// budget (memory_budget::share) in unanswered requests reads no new frame.
+// The shard closes connections idle for connections.max.idle.ms
+// (idle_since()).
 //
 // Frames are refused before any allocation when the size prefix is negative,
 // below the smallest header or above socket.request.max.bytes; a frame must
-// arrive whole within sluice.request.read.timeout.ms of its first byte.
+// arrive whole within sluice.request.read.timeout.ms of its first byte, and
+// a frame that gets no byte for sluice.request.stall.timeout.ms closes the
+// connection, releasing what it held.
 // An unknown API key, an unserved version (except ApiVersions, which answers
 // UNSUPPORTED_VERSION) or an undecodable header closes the connection.
 //
@@ -87,6 +92,12 @@ class connection : public std::enable_shared_from_this<connection> {
   void complete(uint64_t seq, std::optional<response> answer);
   bool over_budget() const;
   void arm_deadline();
+  // Reads the frame's body, reserving it step by step; false means stop.
+  boost::asio::awaitable<bool> read_body(frame_buffer& frame);
+  // The stall timer: closes the connection once a frame being read has had
+  // no byte for sluice.request.stall.timeout.ms while waiting for bytes.
+  void arm_stall(std::chrono::steady_clock::duration after);
+  void frame_progress(bool awaiting_bytes);
 
   shard_services& shard_;
   memory_budget& budget_;
@@ -96,6 +107,7 @@ class connection : public std::enable_shared_from_this<connection> {
   closed_fn on_closed_;
   protocol::frame_limits limits_;
   boost::asio::steady_timer deadline_;    // whole-frame read deadline
+  boost::asio::steady_timer stall_;       // no-progress deadline of the frame being read
   boost::asio::steady_timer read_gate_;   // wakes read_loop when the budget frees
   boost::asio::steady_timer write_wake_;  // wakes write_loop when the head slot is answered
   std::deque<slot> slots_;                // in request order; front is first_seq_
@@ -109,6 +121,10 @@ class connection : public std::enable_shared_from_this<connection> {
   uint64_t budget_wait_id_ = 0;  // a pending budget_.wait(), 0 if none
   bool mid_frame_ = false;       // a frame's first byte is read, its handler not yet called
   std::chrono::steady_clock::time_point last_active_;  // last bytes read or written
+  uint64_t frame_ticket_ = 0;    // memory_budget::begin_frame of the frame being read
+  uint64_t frame_size_ = 0;      // its declared size
+  bool awaiting_bytes_ = false;  // mid-frame and reading the socket (not paused on the budget)
+  std::chrono::steady_clock::time_point last_frame_byte_;  // of the frame being read
 };
 
 }  // namespace sluice::broker

@@ -20,7 +20,9 @@ protocol::error_code to_kafka_error(std::error_code ec) noexcept {
     case log::errc::offset_out_of_range:
       return error_code::offset_out_of_range;
     // A failed disk takes its log dir offline (RELIABILITY.md principle 5);
-    // clients see KAFKA_STORAGE_ERROR, which they treat as retriable.
+    // clients see KAFKA_STORAGE_ERROR, which they treat as retriable. A full
+    // disk (no_space) does not go offline: the same code makes producers
+    // retry until space is back (docs/decisions.md D22).
     case log::errc::storage_offline:
     case log::errc::io_error:
     case log::errc::no_space:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "log/crc32c.h"
+#include "log/record_batch.h"
 
 namespace sluice::broker {
 namespace {
@@ -17,14 +18,7 @@ struct out {
   void be(uint64_t v, int n) {
     for (int i = n - 1; i >= 0; --i) u8(static_cast<uint8_t>(v >> (8 * i)));
   }
-  void varint(int64_t v) {
-    uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-    while (z >= 0x80) {
-      u8(static_cast<uint8_t>(z | 0x80));
-      z >>= 7;
-    }
-    u8(static_cast<uint8_t>(z));
-  }
+  void varint(int64_t v) { log::append_varlong(b, v); }
   void blob(const std::optional<bytes>& v) {
     if (!v) return varint(-1);
     varint(static_cast<int64_t>(v->size()));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "broker/internal_topics.h"
+#include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
 #include "log/log_reader.h"
@@ -21,9 +23,23 @@ int64_t internal_log::held_records() const {
   return p == nullptr ? 0 : p->high_watermark().value - p->log_start_offset().value;
 }
 
+void internal_log::keep_shape() {
+  // A topic created by an older broker, or a config file edited by hand, gets
+  // the fixed overrides back before anything of it is read or retained.
+  const topic_overrides want = internal_topic_overrides();
+  if (shard_.topics().configs().get(topic_) == want) return;
+  if (auto ec = shard_.topics().configs().put(topic_, want)) {
+    spdlog::warn("event=internal_topic_shape_failed topic={} error=\"{}\"", topic_, ec.message());
+    return;
+  }
+  apply_topic_config(shard_.topics(), shard_.config(), topic_);
+  spdlog::info("event=internal_topic_shape_restored topic={}", topic_);
+}
+
 std::error_code internal_log::replay(const std::function<bool(const batch_record&)>& apply) {
   const log::partition_log* p = partition();
   if (p == nullptr) return {};
+  keep_shape();
   log::log_reader reader(*p, p->log_start_offset());
   std::span<const std::byte> batch;
   while (reader.next(batch)) {
@@ -52,7 +68,15 @@ void internal_log::append(std::vector<batch_record> records,
   log::partition_log* p = partition();
   if (p == nullptr) {
     if (!shard_.topics().partitions(topic_)) {
-      if (auto ec = shard_.topics().create_topic(topic_, 1)) return done(ec);
+      // The fixed shape (broker/internal_topics.h): overrides stored first,
+      // so the partition opens with them, as CreateTopics does.
+      if (auto ec = shard_.topics().configs().put(topic_, internal_topic_overrides())) {
+        return done(ec);
+      }
+      if (auto ec = shard_.topics().create_topic(topic_, internal_topic_partitions)) {
+        return done(ec);
+      }
+      apply_topic_config(shard_.topics(), shard_.config(), topic_);
       spdlog::info("event=internal_topic_created topic={}", topic_);
     }
     p = partition();

@@ -56,6 +56,12 @@ class internal_log {
   // there with an error; what was applied before it stays applied.
   std::error_code replay(const std::function<bool(const batch_record&)>& apply);
 
+ private:
+  // Stores and applies internal_topic_overrides() when the topic's stored
+  // overrides differ (replay calls it at start).
+  void keep_shape();
+
+ public:
   // Writes `records` as one batch and makes it durable, then calls
   // `done({})`; the caller applies the records to memory inside `done`, and
   // only when there is no error. On an error nothing is applied and the

@@ -1,13 +1,35 @@
 #include "broker/limits.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace sluice::broker {
 
-bool memory_budget::try_reserve(uint64_t bytes) {
-  if (limit_ >= 0 && used_ > 0 && used_ + bytes > static_cast<uint64_t>(limit_)) return false;
+bool memory_budget::try_reserve(uint64_t bytes, uint64_t frame, uint64_t frame_size) {
+  const auto limit = static_cast<uint64_t>(limit_);
+  const bool fits = limit_ < 0 || used_ == 0 || used_ + bytes <= limit;
+  const bool oldest = frame != 0 && !frames_.empty() && *frames_.begin() == frame &&
+                      used_ + bytes <= limit + frame_size;
+  if (!fits && !oldest) return false;
   used_ += bytes;
   return true;
+}
+
+uint64_t memory_budget::begin_frame() {
+  const uint64_t ticket = next_frame_++;
+  frames_.insert(ticket);
+  return ticket;
+}
+
+void memory_budget::end_frame(uint64_t frame) {
+  const bool was_oldest = !frames_.empty() && *frames_.begin() == frame;
+  frames_.erase(frame);
+  if (was_oldest) release(0);
+}
+
+uint64_t memory_budget::share() const {
+  if (limit_ < 0) return max_share;
+  return std::clamp<uint64_t>(static_cast<uint64_t>(limit_) / 4, reservation_step, max_share);
 }
 
 void memory_budget::release(uint64_t bytes) {

@@ -4,12 +4,21 @@
 //
 //   memory_budget      queued.max.request.bytes: request bytes held by every
 //                      connection together (read, not yet answered and
-//                      written). A connection reserves a frame's size after
-//                      reading its 4-byte prefix and before allocating it;
-//                      when the budget is full its reads pause until bytes
-//                      are released. One request is always admitted when
-//                      nothing is held, so a frame larger than the budget
-//                      cannot stall forever.
+//                      written). A connection pays as it reads: a frame's
+//                      body is reserved one step (reservation_step) at a
+//                      time, before that step is read, so a frame declared
+//                      and never sent holds at most one step, not its
+//                      declared size (docs/decisions.md D20). When the budget is full reads
+//                      pause until bytes are released. Progress: the oldest
+//                      frame being read (begin_frame, taken once its first
+//                      step fits) may reserve its next steps beyond the
+//                      limit, up to limit + its own size, so frames that
+//                      each hold part of the budget cannot wait on each
+//                      other forever; what is held never exceeds the limit
+//                      by more than one frame (socket.request.max.bytes),
+//                      and a frame's first step must fit. share(): what one
+//                      connection may hold before it stops reading further
+//                      frames.
 //   connection_limits  max.connections and max.connections.per.ip, checked
 //                      at accept.
 //
@@ -18,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,8 +40,15 @@ class memory_budget {
   memory_budget(const memory_budget&) = delete;
   memory_budget& operator=(const memory_budget&) = delete;
 
-  // Reserves `bytes` if they fit (or nothing is held); false means wait.
-  bool try_reserve(uint64_t bytes);
+  // Reserves `bytes` if they fit or nothing is held, or if `frame` is the
+  // oldest frame begun and used + bytes <= limit + frame_size (its declared
+  // size); false means wait.
+  bool try_reserve(uint64_t bytes, uint64_t frame = 0, uint64_t frame_size = 0);
+  // A frame whose first step was reserved: returns its ticket (never 0).
+  uint64_t begin_frame();
+  // The frame is read whole, or its connection is gone. Wakes the waiters
+  // when the oldest frame ends, since another is now the oldest.
+  void end_frame(uint64_t frame);
   // Gives bytes back and wakes every waiter (each retries try_reserve).
   void release(uint64_t bytes);
   // Calls `wake` once, at the next release. Returns an id for cancel_wait.
@@ -40,6 +57,17 @@ class memory_budget {
 
   uint64_t used() const { return used_; }
   int64_t limit() const { return limit_; }
+  // One connection's share: a quarter of the limit (at least one step, and
+  // never more than max_share), so no three connections can hold it all
+  // with answers they do not read. A connection over its share reads no
+  // new frame until its own answers are written.
+  uint64_t share() const;
+
+  // Bytes of a frame reserved (and read) at a time.
+  static constexpr uint64_t reservation_step = 1u << 20;
+  // A client that does not read its answers may queue this much at most
+  // even with an unlimited budget.
+  static constexpr uint64_t max_share = 64u << 20;
   size_t waiters() const { return waiters_.size(); }
   // How many times a reservation had to wait (a metric).
   uint64_t pauses() const { return pauses_; }
@@ -50,7 +78,9 @@ class memory_budget {
   uint64_t used_ = 0;
   uint64_t pauses_ = 0;
   uint64_t next_waiter_ = 1;
+  uint64_t next_frame_ = 1;
   std::map<uint64_t, std::function<void()>> waiters_;
+  std::set<uint64_t> frames_;  // frames being read, by ticket (oldest first)
 };
 
 class connection_limits {

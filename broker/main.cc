@@ -3,11 +3,46 @@
 // ./sluice-data, topics auto-created.
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include "broker/broker.h"
 #include "broker/config.h"
+
+namespace {
+
+// mkdir -p of `dir`, fsyncing the parent of every directory it creates.
+std::optional<std::string> create_log_dir_parents(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path p = fs::absolute(dir, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (!fs::create_directory(*it, ec) && ec) {
+      return "cannot create log dir " + it->string() + ": " + ec.message();
+    }
+    const int fd = ::open(it->parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      (void)::fsync(fd);
+      ::close(fd);
+    }
+  }
+  if (!fs::is_directory(dir, ec)) return "log dir " + dir + " is not a directory";
+  return std::nullopt;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"sluice-broker: a Kafka-compatible log broker"};
@@ -47,5 +82,12 @@ int main(int argc, char** argv) {
     if (auto err = sluice::broker::apply_override(cfg, kv, warnings)) return fail(*err);
   }
   for (const auto& w : warnings) spdlog::warn("event=config_warning detail=\"{}\"", w);
+  // Kafka creates log.dirs and their missing parents at start. The storage
+  // engine creates (and syncs) the last level itself; the parents made here
+  // are synced too, so that a power loss right after the first start cannot
+  // take the new tree away under data written into it.
+  for (const auto& dir : cfg.log_dirs) {
+    if (auto err = create_log_dir_parents(dir)) return fail(*err);
+  }
   return sluice::broker::run_broker(cfg);
 }

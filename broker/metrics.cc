@@ -84,6 +84,13 @@ std::string broker_metrics::render(const topic_table* topics) const {
                        escape_label_value(protocol::api_name(static_cast<protocol::api_key>(key))));
   };
 
+  // A family with one unlabelled sample.
+  auto single = [&](std::string_view name, std::string_view type, std::string_view help,
+                    auto value) {
+    family(out, name, type, help);
+    line(name, "", value);
+  };
+
   family(out, "sluice_requests_total", "counter", "Requests received, by API.");
   for (const auto& [key, s] : apis_) line("sluice_requests_total", api_label(key), s.requests);
 
@@ -103,22 +110,26 @@ std::string broker_metrics::render(const topic_table* topics) const {
     line("sluice_request_duration_seconds_count", api, s.latency.count);
   }
 
-  family(out, "sluice_requests_in_flight", "gauge",
-         "Requests read and not yet answered and written, all connections.");
-  line("sluice_requests_in_flight", "", requests_in_flight);
-  family(out, "sluice_request_bytes_in_flight", "gauge",
-         "Request bytes held against queued.max.request.bytes.");
-  line("sluice_request_bytes_in_flight", "", request_bytes_in_flight);
-  family(out, "sluice_request_bytes_budget", "gauge", "queued.max.request.bytes (-1: unlimited).");
-  line("sluice_request_bytes_budget", "", request_bytes_budget);
-  family(out, "sluice_read_pauses_total", "counter",
-         "Times a connection's reading paused because the shared request-bytes budget was full.");
-  line("sluice_read_pauses_total", "", read_pauses);
+  single("sluice_requests_in_flight", "gauge",
+         "Requests read and not yet answered and written, all connections.", requests_in_flight);
+  single("sluice_request_bytes_in_flight", "gauge",
+         "Request bytes held against queued.max.request.bytes.", request_bytes_in_flight);
+  single("sluice_request_bytes_budget", "gauge", "queued.max.request.bytes (-1: unlimited).",
+         request_bytes_budget);
+  single("sluice_read_pauses_total", "counter",
+         "Times a connection's reading paused because the shared request-bytes budget was full.",
+         read_pauses);
+  single("sluice_fetch_scan_bytes_total", "counter",
+         "Bytes Fetch read into user space to find batch boundaries (headers only).",
+         fetch_scan_bytes);
+  single("sluice_fetch_scan_reads_total", "counter", "preads Fetch made to find batch boundaries.",
+         fetch_scan_reads);
+  single("sluice_fetch_record_bytes_total", "counter",
+         "Record bytes Fetch answered (sent from the page cache by sendfile).", fetch_bytes_sent);
 
-  family(out, "sluice_connections_open", "gauge", "Client connections open.");
-  line("sluice_connections_open", "", connections_open);
-  family(out, "sluice_connections_accepted_total", "counter", "Client connections accepted.");
-  line("sluice_connections_accepted_total", "", connections_accepted_);
+  single("sluice_connections_open", "gauge", "Client connections open.", connections_open);
+  single("sluice_connections_accepted_total", "counter", "Client connections accepted.",
+         connections_accepted_);
   family(out, "sluice_connections_refused_total", "counter",
          "Connections refused at accept, by limit.");
   for (std::string_view reason : {"max_connections", "max_connections_per_ip"}) {
@@ -126,9 +137,9 @@ std::string broker_metrics::render(const topic_table* topics) const {
     line("sluice_connections_refused_total", fmt::format("reason=\"{}\"", reason),
          it == connections_refused_.end() ? 0 : it->second);
   }
-  family(out, "sluice_connections_idle_closed_total", "counter",
-         "Connections closed after connections.max.idle.ms without traffic.");
-  line("sluice_connections_idle_closed_total", "", connections_idle_closed_);
+  single("sluice_connections_idle_closed_total", "counter",
+         "Connections closed after connections.max.idle.ms without traffic.",
+         connections_idle_closed_);
 
   family(out, "sluice_topic_bytes_in_total", "counter",
          "Record batch bytes appended by Produce, by topic.");
@@ -143,17 +154,15 @@ std::string broker_metrics::render(const topic_table* topics) const {
          t.bytes_out);
   }
 
-  family(out, "sluice_topics_refused_total", "counter",
-         "Topic auto-creations refused because sluice.max.topics was reached.");
-  line("sluice_topics_refused_total", "", topics_refused_);
+  single("sluice_topics_refused_total", "counter",
+         "Topic auto-creations refused because sluice.max.topics was reached.", topics_refused_);
   for (const auto& s : sources_) {
     if (auto alive = s.owner.lock()) s.fn(out);
   }
   if (topics == nullptr) return out;
 
   const auto names = topics->topic_names();
-  family(out, "sluice_topics", "gauge", "Topics hosted.");
-  line("sluice_topics", "", names.size());
+  single("sluice_topics", "gauge", "Topics hosted.", names.size());
   struct gauge {
     std::string_view name;
     std::string_view help;

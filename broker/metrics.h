@@ -66,6 +66,12 @@ class broker_metrics {
   uint64_t request_bytes_in_flight = 0;  // held against queued.max.request.bytes
   int64_t request_bytes_budget = -1;     // queued.max.request.bytes (-1: unlimited)
   uint64_t read_pauses = 0;              // reads paused on the shared budget
+  // Counters Fetch adds to: bytes its batch scans read into user space and
+  // the preads that read them, and the record bytes it answered (sent by
+  // sendfile). The first over the last is the read path's promise: headers only.
+  uint64_t fetch_scan_bytes = 0;
+  uint64_t fetch_scan_reads = 0;
+  uint64_t fetch_bytes_sent = 0;
 
   // The whole page. `topics` may be null (no partition metrics).
   std::string render(const topic_table* topics) const;

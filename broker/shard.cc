@@ -36,6 +36,7 @@
 #include "broker/connection.h"
 #include "broker/group/coordinator.h"
 #include "broker/limits.h"
+#include "broker/log_cleaner.h"
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
 #include "broker/share/coordinator.h"
@@ -409,6 +410,13 @@ int shard::run() {
                          }
                        }),
                  asio::detached);
+  if (cfg_.log_cleaner_enable) {
+    // Compaction in bounded slices on this thread (broker/log_cleaner.h).
+    auto cleaner = std::make_shared<log_cleaner>(*logs_, cfg_);
+    asio::co_spawn(io_,
+                   every(log_cleaner::tick_ms, [this, cleaner] { cleaner->tick(wall_clock_ms()); }),
+                   asio::detached);
+  }
   if (cfg_.connections_max_idle_ms > 0) {
     // Checked a few times per idle period: a connection is closed at most
     // about a tenth of the period late (at most 1 s).

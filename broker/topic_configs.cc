@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 #include "broker/config.h"
@@ -66,10 +67,10 @@ constexpr key_spec stored(key_spec s, std::string_view kafka_default) {
 // ServerTopicConfigSynonyms), except segment.index.bytes: an index smaller
 // than 1 KiB would roll a segment every few batches, so Sluice refuses it.
 constexpr std::array kSpecs = {
-    only(spec("cleanup.policy", config_type::list, handling::one_value, {"log.cleanup.policy"},
-              {"delete"}, "delete: old segments are deleted (compact is not available in Sluice)",
-              check::word_list, 0, 0, "compact,delete"),
-         "delete", "Sluice has no log compaction yet; only cleanup.policy=delete is supported"),
+    spec("cleanup.policy", config_type::list, handling::applied, {"log.cleanup.policy"}, {"delete"},
+         "delete: old segments are deleted by retention; compact: the log cleaner keeps the "
+         "latest record of each key",
+         check::word_list, 0, 0, "compact,delete"),
     only(spec("compression.type", config_type::string, handling::one_value, {"compression.type"},
               {"producer"}, "producer: batches are kept as the producer compressed them",
               check::word, 0, 0, "uncompressed,zstd,lz4,snappy,gzip,producer"),
@@ -91,11 +92,10 @@ constexpr std::array kSpecs = {
                 "zstd level for broker-side recompression (inert: compression.type=producer)",
                 check::integer, -131072, 22),
            "3"),
-    stored(spec("delete.retention.ms", config_type::long_, handling::stored,
-                {"log.cleaner.delete.retention.ms"}, {"86400000"},
-                "how long compaction keeps tombstones (inert: no compaction)", check::integer, 0,
-                kInt64Max),
-           "86400000"),
+    spec("delete.retention.ms", config_type::long_, handling::applied,
+         {"log.cleaner.delete.retention.ms"}, {"86400000"},
+         "how long compaction keeps a tombstone after the round that first kept it", check::integer,
+         0, kInt64Max),
     stored(spec("file.delete.delay.ms", config_type::long_, handling::stored,
                 {"log.segment.delete.delay.ms"}, {"60000"},
                 "delay before a deleted segment's files are removed (Sluice removes them at once; "
@@ -130,11 +130,9 @@ constexpr std::array kSpecs = {
              {"-2"}, "local retention with tiered storage (inert: no tiered storage)",
              check::integer, -2, kInt64Max),
         "-2"),
-    stored(spec("max.compaction.lag.ms", config_type::long_, handling::stored,
-                {"log.cleaner.max.compaction.lag.ms"}, {kLongMax},
-                "longest time a record stays uncompacted (inert: no compaction)", check::integer, 1,
-                kInt64Max),
-           kLongMax),
+    spec("max.compaction.lag.ms", config_type::long_, handling::applied,
+         {"log.cleaner.max.compaction.lag.ms"}, {kLongMax},
+         "longest time a record stays uncompacted", check::integer, 1, kInt64Max),
     spec("max.message.bytes", config_type::int_, handling::applied, {"message.max.bytes"},
          {"1048588"}, "largest record batch accepted", check::integer, 0, kInt32Max),
     stored(spec("message.downconversion.enable", config_type::boolean, handling::stored,
@@ -165,15 +163,12 @@ constexpr std::array kSpecs = {
          {"log.message.timestamp.type"}, {"CreateTime"},
          "CreateTime keeps the producer's timestamps, LogAppendTime stamps the broker's",
          check::word, 0, 0, "CreateTime,LogAppendTime"),
-    stored(spec("min.cleanable.dirty.ratio", config_type::double_, handling::stored,
-                {"log.cleaner.min.cleanable.ratio"}, {"0.5"},
-                "dirty ratio that triggers compaction (inert: no compaction)", check::ratio),
-           "0.5"),
-    stored(spec("min.compaction.lag.ms", config_type::long_, handling::stored,
-                {"log.cleaner.min.compaction.lag.ms"}, {"0"},
-                "shortest time a record stays uncompacted (inert: no compaction)", check::integer,
-                0, kInt64Max),
-           "0"),
+    spec("min.cleanable.dirty.ratio", config_type::double_, handling::applied,
+         {"log.cleaner.min.cleanable.ratio"}, {"0.5"}, "dirty ratio that triggers compaction",
+         check::ratio),
+    spec("min.compaction.lag.ms", config_type::long_, handling::applied,
+         {"log.cleaner.min.compaction.lag.ms"}, {"0"}, "shortest time a record stays uncompacted",
+         check::integer, 0, kInt64Max),
     only(
         spec("min.insync.replicas", config_type::int_, handling::one_value, {"min.insync.replicas"},
              {"1"}, "replicas that must have an acks=all write (one node: always 1)",
@@ -334,6 +329,13 @@ std::optional<std::string> normalise(const key_spec& s, std::string_view value,
   return std::nullopt;
 }
 
+// Shortest text that reads back as the same double ("0.5").
+std::string format_ratio(double d) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc{} ? std::string(buf, end) : std::to_string(d);
+}
+
 }  // namespace
 
 std::span<const topic_config_key> topic_config_keys() { return kKeys; }
@@ -378,6 +380,11 @@ std::string topic_config_default(const broker_config& cfg, std::string_view name
   if (name == "segment.bytes") return std::to_string(d.segment_bytes);
   if (name == "segment.index.bytes") return std::to_string(d.max_index_bytes);
   if (name == "segment.ms") return std::to_string(d.roll_ms);
+  if (name == "cleanup.policy") return log::cleanup_policy_name(d);
+  if (name == "delete.retention.ms") return std::to_string(d.delete_retention_ms);
+  if (name == "max.compaction.lag.ms") return std::to_string(d.max_compaction_lag_ms);
+  if (name == "min.compaction.lag.ms") return std::to_string(d.min_compaction_lag_ms);
+  if (name == "min.cleanable.dirty.ratio") return format_ratio(d.min_cleanable_dirty_ratio);
   const key_spec* s = find_spec(name);
   return s != nullptr ? std::string(s->fallback) : std::string();
 }
@@ -423,6 +430,19 @@ log::log_config effective_log_config(const broker_config& cfg, const topic_overr
     if (name == "message.timestamp.type") {
       c.log_append_time = value == "LogAppendTime";
       continue;
+    }
+    if (name == "cleanup.policy") {
+      log::apply_cleanup_policy(value, c);
+      continue;
+    }
+    if (name == "min.cleanable.dirty.ratio") {
+      c.min_cleanable_dirty_ratio = std::strtod(value.c_str(), nullptr);
+      continue;
+    }
+    if (name == "delete.retention.ms") c.delete_retention_ms = parse_int(value).value_or(0);
+    if (name == "min.compaction.lag.ms") c.min_compaction_lag_ms = parse_int(value).value_or(0);
+    if (name == "max.compaction.lag.ms") {
+      c.max_compaction_lag_ms = parse_int(value).value_or(INT64_MAX);
     }
     const int64_t v = parse_int(value).value_or(0);
     if (name == "flush.messages") c.flush_interval_messages = v;

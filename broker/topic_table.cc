@@ -86,24 +86,67 @@ std::vector<std::string> topic_table::topic_names() const {
 }
 
 std::error_code topic_table::create_topic(const std::string& topic, int32_t count) {
+  if (auto ec = begin_create(topic, count)) return ec;
+  auto done = create_some(topic, std::chrono::steady_clock::time_point::max());
+  return done ? std::error_code{} : done.error();
+}
+
+std::error_code topic_table::begin_create(const std::string& topic, int32_t count) {
   if (!is_valid_topic_name(topic) || count < 1) return log::errc::invalid_argument;
-  if (topics_.find(topic) != topics_.end()) return log::errc::already_exists;
+  if (topics_.find(topic) != topics_.end() || being_created(topic)) {
+    return log::errc::already_exists;
+  }
   // The id first: a crash after this and before the first partition leaves
   // an id without a topic, dropped at start.
   if (auto ec = assign_id(topic)) return ec;
+  creating_[topic] = creation{count, 0};
+  return {};
+}
+
+log::result<bool> topic_table::create_some(const std::string& topic,
+                                           std::chrono::steady_clock::time_point until) {
+  auto it = creating_.find(topic);
+  if (it == creating_.end()) return log::errc::not_found;
+  creation& c = it->second;
+  // The log dirs' entries are synced once per slice, not once per partition.
+  const int32_t first = c.made;
+  while (c.made < c.count) {
+    auto p = logs_.create({topic, c.made}, /*sync_parent=*/false);
+    if (!p) {
+      const std::error_code ec = p.error();
+      undo_create(topic, c.made);
+      return ec;
+    }
+    ++c.made;
+    if (c.made < c.count && std::chrono::steady_clock::now() >= until) break;
+  }
+  if (c.made > first) {
+    if (auto ec = logs_.sync_log_dirs()) {
+      undo_create(topic, c.made);
+      return ec;
+    }
+  }
+  if (c.made < c.count) return false;
+  const int32_t count = c.count;
+  creating_.erase(it);
   for (int32_t i = 0; i < count; ++i) {
     log::topic_partition tp{topic, i};
-    auto p = logs_.create(tp);
-    // Partitions created so far stay: they are real directories, and the
-    // topic then simply has fewer partitions (what a restart would see).
-    // Without any, the topic does not exist and neither does its id.
-    if (!p) {
-      if (i == 0) (void)forget_id(topic);
-      return p.error();
-    }
-    attach(tp, *p);
+    attach(tp, logs_.get(tp));
   }
-  return {};
+  return true;
+}
+
+void topic_table::abandon_create(const std::string& topic) {
+  auto it = creating_.find(topic);
+  if (it != creating_.end()) undo_create(topic, it->second.made);
+}
+
+void topic_table::undo_create(const std::string& topic, int32_t made) {
+  // Best effort: what cannot be removed now (the dir went offline) is found
+  // at the next start as a topic with fewer partitions, as before.
+  for (int32_t i = 0; i < made; ++i) (void)logs_.remove({topic, i});
+  creating_.erase(topic);
+  (void)forget_id(topic);
 }
 
 std::error_code topic_table::forget_id(const std::string& topic) {
@@ -122,7 +165,7 @@ std::error_code topic_table::add_partitions(const std::string& topic, int32_t co
   for (int32_t i = have; i < count; ++i) {
     log::topic_partition tp{topic, i};
     auto p = logs_.create(tp);
-    if (!p) return p.error();  // as in create_topic, the partitions made so far stay
+    if (!p) return p.error();  // the partitions made so far stay: they are usable
     attach(tp, *p);
   }
   return {};

@@ -24,6 +24,7 @@
 // topic_config_store (shared with log_manager's config_for). Thread: the shard's.
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -68,8 +69,24 @@ class topic_table {
   const std::string* topic_name(const protocol::uuid& id) const;
 
   // Creates partitions 0..count-1 of a new topic. log::errc::invalid_argument
-  // for an illegal name, already_exists if the topic exists.
+  // for an illegal name, already_exists if the topic exists or is being
+  // created. All or nothing: a failure (a full disk) removes the partitions
+  // made so far and the id, so no client ever sees part of the topic.
   std::error_code create_topic(const std::string& topic, int32_t count);
+
+  // The same in slices, so that a topic of thousands of partitions does not
+  // hold the event loop (CreateTopics): begin_create reserves the name (from
+  // then on create_topic and begin_create of it answer already_exists, while
+  // partitions() still answers nullopt) and persists the id; create_some
+  // creates partitions in order until all exist or `until` passes, and
+  // answers true once the topic is complete, which is when it appears in the
+  // table. An error from create_some has undone everything, as has
+  // abandon_create.
+  std::error_code begin_create(const std::string& topic, int32_t count);
+  log::result<bool> create_some(const std::string& topic,
+                                std::chrono::steady_clock::time_point until);
+  void abandon_create(const std::string& topic);
+  bool being_created(std::string_view topic) const { return creating_.count(topic) != 0; }
   // Adds partitions up to `count` in total. invalid_argument unless count is
   // above the current count; not_found for an unknown topic.
   std::error_code add_partitions(const std::string& topic, int32_t count);
@@ -94,10 +111,18 @@ class topic_table {
   // Drops the id from memory, then its file.
   std::error_code forget_id(const std::string& topic);
   void notify(log::partition_log* p);
+  // Removes partitions [0, made) of a topic being created, and its id.
+  void undo_create(const std::string& topic, int32_t made);
+
+  struct creation {
+    int32_t count = 0;
+    int32_t made = 0;  // partitions 0..made-1 exist in the log_manager
+  };
 
   log::log_manager& logs_;
   std::shared_ptr<topic_config_store> configs_;
   std::map<std::string, std::vector<int32_t>, std::less<>> topics_;
+  std::map<std::string, creation, std::less<>> creating_;
   std::map<std::string, protocol::uuid, std::less<>> ids_;
   std::map<std::array<std::byte, 16>, std::string> names_by_id_;
   std::map<log::partition_log*, std::map<uint64_t, std::function<void()>>> watchers_;

@@ -18,6 +18,39 @@ batch_scanner::batch_scanner(int fd, file_position start, uint64_t end, bool ver
   buf_start_ = start.value;
 }
 
+batch_scanner batch_scanner::headers(int fd, file_position start, uint64_t end,
+                                     scan_counter* counter) {
+  batch_scanner s(fd, start, end, /*verify=*/false);
+  s.headers_only_ = true;
+  s.counter_ = counter;
+  return s;
+}
+
+std::optional<size_t> batch_scanner::pread_counted(std::byte* into, size_t want, uint64_t at) {
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = ::pread(fd_, into + got, want - got, static_cast<off_t>(at + got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      stop_ = scan_stop::io_error;
+      return std::nullopt;
+    }
+    if (n == 0) break;  // end of file: the caller decides whether that is short
+    got += static_cast<size_t>(n);
+  }
+  if (counter_ != nullptr) {
+    counter_->bytes += got;
+    ++counter_->reads;
+  }
+  return got;
+}
+
+bool batch_scanner::read_header() {
+  static_assert(sizeof(header_) == batch_header_size);
+  auto got = pread_counted(header_.data(), batch_header_size, pos_.value);
+  return got && *got == batch_header_size;
+}
+
 // Makes bytes [pos_, pos_ + need) available in buf_. False on EOF-before-need or error.
 bool batch_scanner::fill(uint64_t need) {
   uint64_t have_from = pos_.value;
@@ -26,31 +59,22 @@ bool batch_scanner::fill(uint64_t need) {
   want = static_cast<size_t>(std::min<uint64_t>(want, end_ - have_from));
   if (want < need) return false;
   if (buf_.size() < want) buf_.resize(want);
-  size_t got = 0;
-  while (got < want) {
-    ssize_t n = ::pread(fd_, buf_.data() + got, want - got, static_cast<off_t>(have_from + got));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      stop_ = scan_stop::io_error;
-      return false;
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
+  auto got = pread_counted(buf_.data(), want, have_from);
+  if (!got) return false;
   buf_start_ = have_from;
-  buf_len_ = got;
-  return got >= need;
+  buf_len_ = *got;
+  return *got >= need;
 }
 
 bool batch_scanner::next(batch_info& out) {
   if (stop_ != scan_stop::end) return false;
   if (pos_.value >= end_) return false;
   uint64_t left = end_ - pos_.value;
-  if (left < batch_header_size || !fill(batch_header_size)) {
+  if (left < batch_header_size || !(headers_only_ ? read_header() : fill(batch_header_size))) {
     if (stop_ == scan_stop::end) stop_ = scan_stop::incomplete;
     return false;
   }
-  const std::byte* p = buf_.data() + (pos_.value - buf_start_);
+  const std::byte* p = headers_only_ ? header_.data() : buf_.data() + (pos_.value - buf_start_);
   int32_t batch_length = read_be32(p + 8);
   if (batch_length < static_cast<int32_t>(batch_header_size - batch_length_field_end)) {
     stop_ = scan_stop::corrupt;
@@ -76,7 +100,9 @@ bool batch_scanner::next(batch_info& out) {
   record_batch_view view(std::span<const std::byte>(p, batch_header_size));
   // baseOffset is outside the CRC: without a gap-free check a flipped bit in
   // it would pass (a high bit turns the batch into one far in the future).
-  if (verify_ && view.base_offset() != expected_offset_) {
+  const bool cleaned_gap =
+      view.base_offset() > expected_offset_ && view.base_offset() < gaps_before_;
+  if (verify_ && view.base_offset() != expected_offset_ && !cleaned_gap) {
     stop_ = scan_stop::corrupt;
     return false;
   }

@@ -9,6 +9,9 @@
 //   <offset, 20 digits>.snapshot                       producer state below that offset
 //   <name>.tmp                                         being written; never trusted at open
 //   <name>.deleted                                     being removed; removed at open
+//   <base>.log.cleaned                                 compaction output being written; removed at open
+//   <base>.log.swap                                    compaction output committed; replaces <base>.log at open
+//   cleaner-offset-checkpoint                          per partition dir: the cleaner's offsets
 //   <log.dirs>/recovery-point-offset-checkpoint        per-partition recovery points
 //   <log.dirs>/log-start-offset-checkpoint             per-partition log start offsets
 //   <log.dirs>/.sluice_clean_shutdown                  present only after a clean close
@@ -29,6 +32,9 @@ inline constexpr std::string_view txn_index_suffix = ".txnindex";
 inline constexpr std::string_view snapshot_suffix = ".snapshot";
 inline constexpr std::string_view tmp_suffix = ".tmp";
 inline constexpr std::string_view deleted_suffix = ".deleted";
+inline constexpr std::string_view cleaned_suffix = ".cleaned";
+inline constexpr std::string_view swap_suffix = ".swap";
+inline constexpr std::string_view cleaner_checkpoint = "cleaner-offset-checkpoint";
 
 inline constexpr std::string_view recovery_point_checkpoint = "recovery-point-offset-checkpoint";
 inline constexpr std::string_view log_start_offset_checkpoint = "log-start-offset-checkpoint";

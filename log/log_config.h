@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
 
 namespace sluice::log {
 
@@ -31,10 +33,25 @@ struct log_config {
   bool log_append_time = false;  // message.timestamp.type=LogAppendTime
   // producer.id.expiration.ms: an idle producer's state is forgotten after it.
   int64_t producer_id_expiration_ms = 86400000;
+  // cleanup.policy: "delete" (time/size retention), "compact" (the log
+  // cleaner, log/cleaner.h), or both.
+  bool cleanup_delete = true;
+  bool cleanup_compact = false;
+  double min_cleanable_dirty_ratio = 0.5;     // min.cleanable.dirty.ratio
+  int64_t min_compaction_lag_ms = 0;          // min.compaction.lag.ms
+  int64_t max_compaction_lag_ms = INT64_MAX;  // max.compaction.lag.ms
+  int64_t delete_retention_ms = 86400000;     // delete.retention.ms (tombstones)
   // Wall clock in ms; replaced by a fake clock in tests.
   std::function<int64_t()> clock;
 };
 
 int64_t now_ms(const log_config& cfg);
+
+// cleanup.policy: a comma-separated list of "delete" and "compact" (either
+// order, spaces allowed) sets cleanup_delete and cleanup_compact; false (and
+// nothing set) for anything else or an empty list.
+bool apply_cleanup_policy(std::string_view value, log_config& cfg);
+// "delete", "compact" or "compact,delete".
+std::string cleanup_policy_name(const log_config& cfg);
 
 }  // namespace sluice::log

@@ -139,7 +139,7 @@ void log_manager::take_dir_offline(size_t dir_index, std::error_code ec) {
   }
 }
 
-result<partition_log*> log_manager::create(const topic_partition& tp) {
+result<partition_log*> log_manager::create(const topic_partition& tp, bool sync_parent) {
   if (partitions_.count(tp) != 0) return errc::already_exists;
   if (!file_names::is_valid_topic_name(tp.topic) || tp.partition < 0) return errc::invalid_argument;
   // The online dir with the fewest partitions.
@@ -152,15 +152,34 @@ result<partition_log*> log_manager::create(const topic_partition& tp) {
   if (best == SIZE_MAX) return errc::storage_offline;
   const std::string& dir = cfg_.log_dirs[best];
   std::string path = dir + "/" + key(tp.topic, tp.partition);
+  const bool existed = file_exists(path);
   auto log = partition_log::open(io_, path, cfg_.config_for(tp.topic), {});
-  if (!log) return log.error();
+  if (!log) {
+    // Half a partition (the disk filled up while its files were made) would
+    // be found at the next start as a partition of the topic: remove it.
+    if (!existed) (void)io_.remove_all(path);
+    return log.error();
+  }
   // The partition directory's entry must survive a crash before any ack.
-  if (auto ec = io_.sync_dir(dir)) return ec;
+  if (sync_parent) {
+    if (auto ec = io_.sync_dir(dir); ec) {
+      (void)log->get()->remove_all();
+      return ec;
+    }
+  }
   entry& e = partitions_[tp];
   e.log = std::move(*log);
   e.dir_index = best;
   attach(tp, e);
   return e.log.get();
+}
+
+std::error_code log_manager::sync_log_dirs() {
+  for (size_t i = 0; i < cfg_.log_dirs.size(); ++i) {
+    if (offline_[i]) continue;
+    if (auto ec = io_.sync_dir(cfg_.log_dirs[i])) return ec;
+  }
+  return {};
 }
 
 partition_log* log_manager::get(const topic_partition& tp) const {

@@ -57,7 +57,12 @@ class log_manager {
   log_manager& operator=(const log_manager&) = delete;
 
   // Creates an empty partition in the log dir holding the fewest partitions.
-  result<partition_log*> create(const topic_partition& tp);
+  // With sync_parent false the log dir's entry for it is not yet durable: the
+  // caller creates a batch, then calls sync_log_dirs() once before anything
+  // can be acknowledged on them (many partitions at one fsync per dir).
+  result<partition_log*> create(const topic_partition& tp, bool sync_parent = true);
+  // fsync of every online log dir (see create).
+  std::error_code sync_log_dirs();
   // nullptr if absent.
   partition_log* get(const topic_partition& tp) const;
   std::error_code remove(const topic_partition& tp);

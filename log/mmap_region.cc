@@ -86,8 +86,9 @@ abstract_index::abstract_index(io::io_backend& io, std::string path, offset base
 
 std::error_code abstract_index::open_and_map() {
   if (base_offset_.value < 0 || max_index_size_ == 0) return errc::invalid_argument;
-  // create_exclusive tells a new file (allocate it) from an existing one (keep
-  // its length: a rolled segment's trimmed index must not grow back).
+  // create_exclusive tells a new file (allocate its first step) from an
+  // existing one (keep its length: a rolled segment's trimmed index must not
+  // grow back).
   bool created = true;
   auto f = io_->open(path_, io::open_mode::create_exclusive);
   if (!f && f.error() == errc::already_exists) {
@@ -97,16 +98,19 @@ std::error_code abstract_index::open_and_map() {
   if (!f) return f.error();
   file_ = std::move(*f);
   if (created) {
-    if (auto ec = io_->allocate(file_.get(), max_index_size_)) {
+    const size_t first = std::min(max_index_size_, round_down(initial_bytes, entry_size_));
+    if (auto ec = io_->allocate(file_.get(), first)) {
       file_.reset();
       io_->remove(path_);  // best effort: an empty leftover would only open as full
       return ec;
     }
-    file_size_ = max_index_size_;
+    file_size_ = first;
+    limit_bytes_ = max_index_size_;
   } else {
     struct stat st {};
     if (::fstat(file_.get(), &st) != 0) return last_errno();
     file_size_ = static_cast<uint64_t>(st.st_size);
+    limit_bytes_ = std::min(max_index_size_, round_down(file_size_, entry_size_));
   }
   // A length that is not a whole number of entries is mapped rounded down;
   // check_entries reports it.
@@ -117,20 +121,48 @@ std::error_code abstract_index::open_and_map() {
   return {};
 }
 
+std::error_code abstract_index::grow_to(size_t bytes) {
+  // The file first, so the larger mapping never reaches past its end.
+  if (auto ec = io_->allocate(file_.get(), bytes)) return ec;
+  file_size_ = bytes;
+  return region_.remap(file_.get(), bytes);
+}
+
+bool abstract_index::reserve_slot() {
+  if (entries_ < mapped_entries()) return true;
+  if (entries_ >= max_entries()) return false;
+  // Doubling keeps the number of growths logarithmic in the index size.
+  size_t want = std::max(file_size_ * 2, static_cast<uint64_t>(initial_bytes));
+  want = round_down(std::min<uint64_t>(want, limit_bytes_), entry_size_);
+  if (want <= file_size_ || grow_to(want)) return false;
+  return entries_ < mapped_entries();
+}
+
 std::error_code abstract_index::resize(size_t new_size_bytes) {
   size_t rounded = round_down(new_size_bytes, entry_size_);
   if (rounded < size_in_bytes()) return errc::invalid_argument;
-  if (rounded == file_size_ && rounded == region_.size()) return {};
-  // Shrink: cut the file first, then the mapping (nothing touches the pages in
-  // between). Grow: extend the file first, so the larger mapping never reaches
-  // past its end. Either way a failure leaves a consistent index.
+  limit_bytes_ = rounded;
   if (rounded < file_size_) {
+    // Cut the file first, then the mapping (nothing touches the pages in between).
     if (auto ec = io_->truncate(file_.get(), rounded)) return ec;
-  } else if (rounded > file_size_) {
-    if (auto ec = io_->allocate(file_.get(), rounded)) return ec;
+    file_size_ = rounded;
+    return region_.remap(file_.get(), rounded);
   }
-  file_size_ = rounded;
-  return region_.remap(file_.get(), rounded);
+  if (round_down(file_size_, entry_size_) != region_.size()) {
+    // A length that is not whole entries (found at open): cut it to whole ones.
+    size_t whole = round_down(file_size_, entry_size_);
+    if (auto ec = io_->truncate(file_.get(), whole)) return ec;
+    file_size_ = whole;
+    if (auto ec = region_.remap(file_.get(), whole)) return ec;
+  }
+  if (entries_ < mapped_entries() || entries_ >= max_entries()) return {};
+  // No free slot: take one step now, as a new index has (its first append
+  // would otherwise pay for it). A full disk is left to that append.
+  size_t want = round_down(
+      std::min<uint64_t>(limit_bytes_, file_size_ + round_down(initial_bytes, entry_size_)),
+      entry_size_);
+  if (auto ec = grow_to(want); ec && ec != errc::no_space) return ec;
+  return {};
 }
 
 std::error_code abstract_index::reset() {

@@ -68,21 +68,30 @@ class mmap_region {
   access mode_ = access::read_only;
 };
 
-// The common part of offset_index and time_index (Kafka's AbstractIndex): a file
-// of `entry_size`-byte entries, preallocated when created, mapped read/write in
-// full, of which the first entries() are in use and the rest are zero.
+// The common part of offset_index and time_index (Kafka's AbstractIndex): a
+// file of `entry_size`-byte entries, mapped read/write in full, of which the
+// first entries() are in use and the rest are zero.
 //
-// Sizing, as in Kafka: a newly created file is allocated to max_index_size_bytes
-// (rounded down to whole entries). An existing file is mapped at its current
-// length, so a rolled segment's trimmed index stays small; the segment that
-// reopens one as its active segment calls resize(max_index_size_bytes()) to
-// make room again (Kafka's LogSegment.resizeIndexes). trim() shrinks the file to
-// its entries on roll and on clean close; after it the index is full.
+// Sizing. Kafka sizes a new index to its maximum at once (a sparse file on most
+// file systems). Here the maximum is a limit, not an allocation: a new file is
+// allocated (fallocate, so the pages written through the mapping never need a
+// block the disk may not have: a write fault on a full disk would be SIGBUS)
+// to initial_bytes, and grows by doubling, up to the limit, when an append
+// finds no free slot. An idle partition's two indexes then cost two pages of
+// disk instead of 2 x log.index.size.max.bytes. The limit is
+// max_index_size_bytes (rounded down to whole entries) for an index that takes
+// appends (new, reset, or resize(max) by the active segment: Kafka's
+// LogSegment.resizeIndexes), and the file length for an existing file opened
+// as it is (a rolled segment's trimmed index must not grow back). trim()
+// shrinks the file to its entries and sets the limit there: the index is then
+// full. A growth that fails (the disk is full) only refuses the append; the
+// segment then scans further on lookups, which stays correct.
 //
-// Invariant: the slots past entries() are zero (appends fill the next slot,
-// truncation zeroes what it drops, growing the file adds zeros), so an
-// index left untrimmed by a crash reads back as its entries plus zero padding,
-// and anything else found there is corruption (see check_entries).
+// Invariants: the mapping never reaches past the end of the file; the slots
+// past entries() are zero (appends fill the next slot, truncation zeroes what
+// it drops, growing the file adds zeros), so an index left untrimmed by a crash
+// reads back as its entries plus zero padding, and anything else found there
+// is corruption (see check_entries).
 //
 // Ownership: owns the fd and the mapping; refers to the io_backend, which must
 // outlive it. Thread: the partition's shard thread; no locking.
@@ -95,22 +104,28 @@ class abstract_index {
   const std::string& path() const { return path_; }
   offset base_offset() const { return base_offset_; }
   size_t entries() const { return entries_; }
-  // Entries the current mapping holds (file length / entry size).
-  size_t max_entries() const { return region_.size() / entry_size_; }
+  // Entries the index may hold before it is full (limit / entry size); the
+  // file itself may still be smaller, and grows on append.
+  size_t max_entries() const { return limit_bytes_ / entry_size_; }
+  // Bytes a new index file is allocated with, and the least step it grows by.
+  static constexpr size_t initial_bytes = 4096;
   // The configured maximum (log.index.size.max.bytes), rounded down to whole entries.
   size_t max_index_size_bytes() const { return max_index_size_; }
   // Bytes in use: entries() * entry size (Kafka's sizeInBytes).
   size_t size_in_bytes() const { return entries_ * entry_size_; }
   uint64_t file_size_bytes() const { return file_size_; }
 
-  // Sets the file length to `new_size_bytes` rounded down to whole entries, and
-  // remaps. invalid_argument if that would drop entries.
+  // Sets the limit to `new_size_bytes` rounded down to whole entries: shrinks
+  // the file (and mapping) to it when longer; when shorter, grows the file now
+  // only if no slot is free (to at most initial_bytes more; a full disk is not
+  // an error here: the next append tries again). invalid_argument if that
+  // would drop entries.
   std::error_code resize(size_t new_size_bytes);
   // resize(size_in_bytes()): on roll and on clean close (Kafka's trimToValidSize).
   std::error_code trim() { return resize(size_in_bytes()); }
   // Drops every entry, empties the file (so nothing of a damaged one stays
-  // behind the new entries) and re-expands it to max_index_size_bytes(), ready
-  // for a rebuild (Kafka's reset).
+  // behind the new entries) and sets the limit back to max_index_size_bytes(),
+  // ready for a rebuild (Kafka's reset).
   std::error_code reset();
   // msync of the mapping, then fdatasync of the file (its length may have changed).
   std::error_code flush();
@@ -127,7 +142,7 @@ class abstract_index {
   template <class Index, class Follows>
   static result<Index> open_index(Index idx, Follows follows) {
     if (auto ec = idx.open_and_map()) return ec;
-    idx.entries_ = idx.valid_run(follows, idx.max_entries());
+    idx.entries_ = idx.valid_run(follows, idx.mapped_entries());
     // A lone all-zero first slot is the padding of an empty preallocated file,
     // not an entry; reading it as empty loses nothing (a lookup answers {base
     // offset, position 0} either way).
@@ -193,6 +208,9 @@ class abstract_index {
 
   std::byte* slot(size_t n) { return region_.data() + n * entry_size_; }
   const std::byte* slot(size_t n) const { return region_.data() + n * entry_size_; }
+  // Makes slot(entries()) writable, growing the file if needed; false when the
+  // index is full (entries() == max_entries()) or the file cannot grow.
+  bool reserve_slot();
   // The derived append has written slot(entries()); counts it.
   void commit_slot() { ++entries_; }
   // Keeps the first n entries and zeroes the slots it drops.
@@ -204,6 +222,10 @@ class abstract_index {
   static constexpr size_t warm_section_bytes = 8192;
 
   std::error_code open_and_map();
+  // Slots the mapping (and the file) holds now.
+  size_t mapped_entries() const { return region_.size() / entry_size_; }
+  // Grows the file and the mapping to `bytes` (whole entries, above the file length).
+  std::error_code grow_to(size_t bytes);
 
   io::io_backend* io_;
   std::string path_;
@@ -213,6 +235,7 @@ class abstract_index {
   io::file_handle file_;
   mmap_region region_;
   uint64_t file_size_ = 0;
+  size_t limit_bytes_ = 0;  // see "Sizing" above
   size_t entries_ = 0;
 };
 

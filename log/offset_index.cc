@@ -33,6 +33,7 @@ bool offset_index::append(offset o, file_position p) {
     index_entry last = last_entry();
     if (o <= last.offset || p < last.position) return false;
   }
+  if (!reserve_slot()) return false;
   std::byte* s = slot(entries());
   write_be32(s, *rel);
   write_be32(s + 4, static_cast<int32_t>(p.value));

@@ -12,11 +12,11 @@
 //        4     4  position          byte position in the .log, int32 >= 0
 //
 // Entry i lives at byte 8 * i. Relative offsets strictly increase from entry to
-// entry, positions never decrease. The file is preallocated with zeros when
-// created, and trimmed to 8 * entries on roll and on clean close; after a crash
-// it may be followed by zero padding. Nothing is checksummed: the segment checks
-// the index with sanity_check() and rebuilds it from the .log when it fails, and
-// after an unclean shutdown rebuilds it for every segment it recovers. See
+// entry, positions never decrease. The file is allocated with zeros in steps
+// as entries are added (abstract_index, "Sizing"), and trimmed to 8 * entries on roll and on clean
+// close; after a crash it may be followed by zero padding. Nothing is checksummed: the segment
+// checks the index with sanity_check() and rebuilds it from the .log when it fails, and after an
+// unclean shutdown rebuilds it for every segment it recovers. See
 // docs/index-and-checkpoint-format.md.
 //
 // Ownership: see abstract_index (owns fd and mapping, refers to the backend).
@@ -47,8 +47,9 @@ class offset_index : public abstract_index {
  public:
   static constexpr size_t entry_size = 8;
 
-  // Opens `path`, creating and preallocating it (max_index_size_bytes rounded
-  // down to a multiple of 8) if missing. An existing file is mapped at its
+  // Opens `path`, creating it if missing with its first step allocated (see
+  // abstract_index: it grows on append up to max_index_size_bytes rounded down
+  // to a multiple of 8). An existing file is mapped at its
   // length; its entries are the leading run that is well formed (see the layout
   // above), so zero padding left by a crash is not read as entries. A trimmed
   // file is full until resize(max_index_size_bytes()), which the segment calls
@@ -57,7 +58,8 @@ class offset_index : public abstract_index {
   static result<offset_index> open(io::io_backend& io, std::string path, offset base_offset,
                                    size_t max_index_size_bytes);
 
-  // Adds {o, p}. False, and nothing changes, when the index is full, o is not
+  // Adds {o, p}. False, and nothing changes, when the index is full (or its
+  // file cannot grow: the disk is full), o is not
   // above the last entry's offset (or below the base offset), o - base offset
   // does not fit 31 bits, or p is below the last position or above INT32_MAX.
   bool append(offset o, file_position p);

@@ -58,6 +58,8 @@ result<std::unique_ptr<partition_log>> partition_log::open(io::io_backend& io, s
 //      same way, but the later segments stay.
 //   4. Set log start, log end, written and durable offsets.
 std::error_code partition_log::recover(const open_options& opts) {
+  // An interrupted compaction swap is finished or dropped first (log/cleaner.h).
+  if (auto ec = recover_clean_state()) return ec;
   auto names = list_dir(dir_);
   if (!names) return names.error();
   std::vector<offset> bases;
@@ -100,6 +102,7 @@ std::error_code partition_log::recover(const open_options& opts) {
     }
     auto seg = segment::open(io_, dir_, base, scfg);
     if (!seg) return seg.error();
+    (*seg)->allow_gaps_before(clean_gap_end_);
     auto next_it = std::upper_bound(bases.begin(), bases.end(), base);
     bool past_recovery_point = !opts.clean_shutdown;
     if (past_recovery_point) {
@@ -113,6 +116,11 @@ std::error_code partition_log::recover(const open_options& opts) {
       // Cut, or ending short of the next segment (its unsynced tail was lost
       // whole, on a batch boundary): what follows would leave a hole.
       bool short_of_next = next_it != bases.end() && (*seg)->next_offset() != *next_it;
+      // A cleaned segment may end before the next one begins (its last records
+      // were compacted away); it was synced whole before it was swapped in.
+      if (short_of_next && (*seg)->next_offset() < *next_it && *next_it <= clean_gap_end_) {
+        short_of_next = false;
+      }
       if (r->truncated_bytes > 0 || short_of_next) drop_rest = true;
       if (auto ec = io_.sync((*seg)->fd())) return ec;
       synced_any = true;
@@ -194,8 +202,8 @@ uint64_t partition_log::readable_end(const segment& s) const {
   return 0;
 }
 
-result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes,
-                                        offset upper_bound) const {
+result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes, offset upper_bound,
+                                        scan_counter* scanned) const {
   read_result r;
   r.high_watermark = high_watermark();
   r.log_start_offset = log_start_;
@@ -215,26 +223,17 @@ result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes,
       if (seg.base_offset() < written_segment_) continue;
       break;
     }
-    auto first = seg.find_batch(fetch_offset, end);
-    if (!first) continue;
-    batch_scanner scan(seg.fd(), first->position, end, /*verify=*/false);
-    batch_info b;
-    file_slice slice{seg.file(), first->position, 0};
-    bool full = false;
-    while (scan.next(b)) {
-      if (b.base_offset >= limit) {
-        full = true;  // reached the high watermark
-        break;
-      }
-      if (r.bytes > 0 && r.bytes + b.size > max_bytes) {
-        full = true;
-        break;
-      }
-      slice.length += b.size;
-      r.bytes += b.size;
+    // Only the first batch may overflow max_bytes (Kafka's rule), and only
+    // when nothing was taken before it; `limit` is the high watermark or the
+    // last stable offset. Headers only (segment::read_run).
+    const uint64_t budget = max_bytes > r.bytes ? max_bytes - r.bytes : 0;
+    auto run = seg.read_run(fetch_offset, end, limit, budget, r.bytes == 0, scanned);
+    if (!run) continue;
+    if (run->length > 0) {
+      r.slices.push_back(file_slice{seg.file(), run->position, static_cast<uint32_t>(run->length)});
+      r.bytes += run->length;
     }
-    if (slice.length > 0) r.slices.push_back(std::move(slice));
-    if (full || r.bytes >= max_bytes) break;
+    if (run->cut || r.bytes >= max_bytes) break;
   }
   return r;
 }
@@ -282,14 +281,18 @@ size_t partition_log::enforce_retention(int64_t now) {
   while (segments_.size() > 1) {
     auto& [base, seg] = *segments_.begin();
     if (seg->next_offset() > hw) break;  // never delete what readers cannot see yet
-    bool by_time = cfg_.retention_ms >= 0 && seg->max_timestamp() != no_timestamp &&
-                   now - seg->max_timestamp() > cfg_.retention_ms;
-    bool by_size = cfg_.retention_bytes >= 0 &&
+    // cleanup.policy=compact alone keeps everything the cleaner keeps; an
+    // empty sealed segment (compacted away) has no timestamp and goes by time.
+    bool by_time = cfg_.cleanup_delete && cfg_.retention_ms >= 0 &&
+                   (seg->empty() || (seg->max_timestamp() != no_timestamp &&
+                                     now - seg->max_timestamp() > cfg_.retention_ms));
+    bool by_size = cfg_.cleanup_delete && cfg_.retention_bytes >= 0 &&
                    total - seg->size() >= static_cast<uint64_t>(cfg_.retention_bytes);
     bool below_start = seg->next_offset() <= log_start_;
     if (!by_time && !by_size && !below_start) break;
     total -= seg->size();
-    offset next = seg->next_offset();
+    // The next segment's base: a cleaned segment may end short of it.
+    offset next = std::max(seg->next_offset(), std::next(segments_.begin())->first);
     if (auto ec = delete_segment(base)) {
       go_offline(ec);
       break;

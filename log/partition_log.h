@@ -17,8 +17,16 @@
 // fdatasync per segment is in flight; appends that complete meanwhile are all
 // covered by the next one.
 //
-// Errors: a failed write or fdatasync takes the partition (and, via the
-// callback, its log directory) offline; it is never retried and acknowledged.
+// Errors: a failed fdatasync, or a write that fails for any reason but a full
+// disk, takes the partition (and, via the callback, its log directory)
+// offline; it is never retried and acknowledged. A write that fails with
+// ENOSPC/EDQUOT does not: it and every write after it are answered no_space,
+// and once none is in flight the tail they occupied (a partial batch
+// included) is cut back to the last completed write, the producer state is
+// rebuilt to match, and the partition takes appends again. Reads are not
+// affected. While the disk stays full, an append is refused with no_space
+// before anything is written when the file system reports too little free
+// space for it (docs/broker.md, "Disk full").
 //
 // Ownership: created and owned by log_manager. Holds its segments. Borrows the
 // io_backend, which must outlive it. Thread: not thread-safe; every call is
@@ -45,6 +53,9 @@ namespace io {
 class io_backend;
 }
 class producer_state;
+struct cleaner_state;
+struct clean_options;
+class cleaner;
 
 // A byte range of a segment file, cut at batch boundaries; sent with sendfile.
 // Holding it keeps the file open even if retention deletes the segment.
@@ -128,8 +139,11 @@ class partition_log {
 
   // Reads from `fetch_offset` up to max_bytes (at least one whole batch if any
   // is readable), never past the high watermark (or `upper_bound` if lower).
+  // Reads batch headers only, index-guided, into `scanned` if given
+  // (segment::read_run): the records leave as file slices.
   result<read_result> read(offset fetch_offset, uint64_t max_bytes,
-                           offset upper_bound = offset{INT64_MAX}) const;
+                           offset upper_bound = offset{INT64_MAX},
+                           scan_counter* scanned = nullptr) const;
 
   // The first offset whose batch has max timestamp >= ts; nullopt if none (the
   // caller answers with the log end offset, as Kafka does).
@@ -169,6 +183,11 @@ class partition_log {
   bool offline() const { return static_cast<bool>(offline_error_); }
   const std::string& dir() const { return dir_; }
   size_t pending_writes() const { return writes_.size(); }
+
+  // Log compaction (cleanup.policy=compact; log/cleaner.h, partition_log_clean.cc):
+  // one bounded slice of the log cleaner's work, at most about `budget` bytes
+  // read. True while a cleaning round is under way (call again soon).
+  bool clean_step(const clean_options& opts, int64_t now_ms, uint64_t budget);
 
   // Called when an I/O error takes this partition offline (log_manager marks
   // the whole log dir offline).
@@ -213,6 +232,10 @@ class partition_log {
   void advance_written();
   void maybe_start_sync();
   void go_offline(std::error_code ec);
+  // Disk full (partition_log_write.cc).
+  void fail_no_space(pending_write* w);
+  std::error_code roll_back_unwritten();
+  bool space_for(size_t bytes) const;
   void notify_high_watermark();
   void fail_waiters(std::error_code ec);
 
@@ -237,10 +260,25 @@ class partition_log {
   // segment, and a just-rolled one whose tail is not yet synced).
   std::vector<std::shared_ptr<segment_file>> dirty_files_;
   std::error_code offline_error_;
+  // A write failed for lack of space: the writes after it fail too, and the
+  // tail is rolled back once none is in flight (before any new append).
+  bool no_space_ = false;
+  bool no_space_producers_ = false;  // a failed write carried producer batches
+  bool space_low_ = false;           // since the last no-space failure: check first
   std::function<void(std::error_code)> on_offline_;
   std::function<void(offset)> on_high_watermark_;
   offset notified_high_watermark_{0};
   std::unique_ptr<producer_state> producers_;
+
+  // Log compaction (partition_log_clean.cc). The cleaner reads the segments
+  // and swaps cleaned ones in on this thread.
+  friend class cleaner;
+  // Start-up: finishes or drops an interrupted swap (*.swap, *.cleaned) and
+  // reads cleaner-offset-checkpoint. Before the segments are opened.
+  std::error_code recover_clean_state();
+  std::shared_ptr<cleaner_state> clean_;
+  // Below it a segment may have offset gaps (segment::allow_gaps_before).
+  offset clean_gap_end_{0};
 };
 
 }  // namespace sluice::log

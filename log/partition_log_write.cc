@@ -1,5 +1,7 @@
 // partition_log's write path: offset assignment, io_uring submission, ordered
 // completion, group-committed fdatasync and the offline transition.
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -40,6 +42,7 @@ struct partition_log::pending_write final : io::io_op {
   // Carries no data: answers a duplicate once the writes before it completed
   // (end_offset is then the original batch's end, not a new write end).
   bool no_data = false;
+  bool producer = false;  // carries batches that changed the producer state
   std::error_code error;
 
   void complete(int32_t res) override { log->on_write_complete(this, res); }
@@ -77,6 +80,17 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
                                           append_callback done) {
   if (offline_error_) return errc::storage_offline;
   if (batches.empty()) return errc::invalid_argument;
+  if (no_space_) {
+    // The tail of a failed write is still to be cut (writes are in flight).
+    if (!writes_.empty()) return errc::no_space;
+    if (auto ec = roll_back_unwritten()) {
+      go_offline(ec);
+      return errc::storage_offline;
+    }
+  }
+  // While the disk is full, refuse before writing: a write that fails costs a
+  // roll-back (and a producer-state rebuild) each time a producer retries.
+  if (space_low_ && !space_for(batches.size())) return errc::no_space;
 
   // Count and bound the batches first so nothing is written for a bad request.
   uint32_t count = 0;
@@ -138,6 +152,13 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
   if (too_big || too_old || seg->index().is_full() || seg->timeindex().is_full() ||
       (offsets_overflow && !seg->empty())) {
     if (auto ec = roll(log_end_)) {
+      // A full disk refuses the append and leaves the log as it was: roll()
+      // created nothing it could not complete, and the old segment, now
+      // trimmed, makes the next append try to roll again.
+      if (ec == errc::no_space) {
+        space_low_ = true;
+        return errc::no_space;
+      }
       go_offline(ec);
       return errc::storage_offline;
     }
@@ -182,6 +203,7 @@ result<append_info> partition_log::append(std::span<std::byte> batches, ack_leve
   w->messages = messages;
   w->level = level;
   w->done = std::move(done);
+  w->producer = has_producer;
   pending_write* raw = w.get();
   writes_.push_back(std::move(w));
   submit(raw);
@@ -216,11 +238,18 @@ void partition_log::submit(pending_write* w) {
 }
 
 void partition_log::on_write_complete(pending_write* w, int32_t res) {
+  if (w->error) {
+    // Already failed (it follows a write that found the disk full): whatever
+    // landed is cut by the roll-back; only its completion was awaited.
+    w->completed = true;
+    advance_written();
+    return;
+  }
   if (res == -EINTR || res == -EAGAIN) {
     submit(w);  // nothing was written: resubmit as is
     return;
   }
-  if (res >= 0 && static_cast<size_t>(res) < w->iov.iov_len && !offline_error_) {
+  if (res >= 0 && static_cast<size_t>(res) < w->iov.iov_len && !offline_error_ && !w->error) {
     // Short write: resubmit the remainder at the advanced position.
     w->iov.iov_base = static_cast<std::byte*>(w->iov.iov_base) + res;
     w->iov.iov_len -= static_cast<size_t>(res);
@@ -232,8 +261,10 @@ void partition_log::on_write_complete(pending_write* w, int32_t res) {
     res = -EIO;  // a zero-byte write makes no progress: treat as an I/O error
   }
   w->completed = true;
-  if (res < 0) {
-    w->error = res == -ENOSPC ? make_error_code(errc::no_space) : make_error_code(errc::io_error);
+  if (res == -ENOSPC || res == -EDQUOT) {
+    fail_no_space(w);
+  } else if (res < 0 && !w->error) {
+    w->error = make_error_code(errc::io_error);
     go_offline(w->error);
   }
   advance_written();
@@ -249,6 +280,13 @@ void partition_log::advance_written() {
       calls.emplace_back(std::move(w->done), errc::storage_offline);
       continue;
     }
+    if (w->error) {
+      // Failed for lack of space (fail_no_space): written_* stay at the last
+      // good write, which is where roll_back_unwritten cuts.
+      calls.emplace_back(std::move(w->done), w->error);
+      continue;
+    }
+    space_low_ = false;  // a write went through: space is back
     if (!w->no_data) {
       written_end_ = w->end_offset;
       written_segment_ = w->segment_base;
@@ -264,6 +302,11 @@ void partition_log::advance_written() {
     } else {
       calls.emplace_back(std::move(w->done), std::error_code{});
     }
+  }
+  if (no_space_ && writes_.empty() && !offline_error_) {
+    // Cut before anyone hears of the failure, so that an answer's retry finds
+    // the log as it was before the failed writes.
+    if (auto ec = roll_back_unwritten()) go_offline(ec);
   }
   if (!offline_error_) maybe_start_sync();
   for (auto& [cb, ec] : calls) {
@@ -348,6 +391,76 @@ void partition_log::flush(append_callback done) {
   insert_by_end(flush_waiters_, waiter{log_end_, std::move(done)});
   sync_requested_ = true;
   maybe_start_sync();
+}
+
+// `w` failed for lack of space. It and every write queued after it are
+// answered no_space whatever their own result: their offsets follow the hole.
+// The writes before it complete as usual. Nothing goes offline: a full disk
+// is fixed by freeing space, and what the disk already holds stays readable.
+void partition_log::fail_no_space(pending_write* w) {
+  no_space_ = true;
+  space_low_ = true;
+  bool after = false;
+  for (auto& q : writes_) {
+    after = after || q.get() == w;
+    if (!after || q->error) continue;
+    q->error = make_error_code(errc::no_space);
+    no_space_producers_ = no_space_producers_ || q->producer;
+  }
+}
+
+// Cuts the log back to the end of the last completed write: the segments
+// rolled after it go, the segment holding it is cut at its end (a torn batch
+// included), and the producer state forgets the failed batches. Runs with no
+// write in flight. Durable data is never touched: durable_end_ <= written_end_.
+std::error_code partition_log::roll_back_unwritten() {
+  const offset target = written_end_;
+  bool deleted = false;
+  while (segments_.size() > 1 && segments_.rbegin()->first > target) {
+    if (auto ec = delete_segment(segments_.rbegin()->first)) return ec;
+    deleted = true;
+  }
+  segment& seg = active();
+  uint64_t position = 0;
+  if (seg.base_offset() == written_segment_) {
+    position = written_pos_;
+  } else if (seg.base_offset() != target) {
+    return errc::corrupt_file;  // the written end is in no segment: cannot happen
+  }
+  if (auto ec = seg.truncate_at(target, position)) return ec;
+  if (auto ec = seg.make_active()) return ec;
+  // The deleted segments must not come back after a crash beside new data.
+  if (deleted) {
+    if (auto ec = io_.sync_dir(dir_)) return ec;
+  }
+  log_end_ = target;
+  written_segment_ = seg.base_offset();
+  written_pos_ = position;
+  durable_end_ = std::min(durable_end_, target);
+  notified_high_watermark_ = std::min(notified_high_watermark_, target);
+  sync_barrier_ = offset{-1};
+  // A flush() asked for the old log end: what exists of it ends here. The
+  // next fdatasync (of the cut file, which also makes the cut durable)
+  // answers it.
+  for (auto& fw : flush_waiters_) fw.end = std::min(fw.end, target);
+  if (!flush_waiters_.empty()) sync_requested_ = true;
+  if (std::find(dirty_files_.begin(), dirty_files_.end(), seg.file()) == dirty_files_.end()) {
+    dirty_files_.push_back(seg.file());
+  }
+  no_space_ = false;
+  if (std::exchange(no_space_producers_, false)) return rebuild_producer_state(target);
+  return {};
+}
+
+// Whether the file system of the active segment reports room for `bytes`
+// (plus a margin for the indexes and metadata). An fstatvfs that fails says yes:
+// the write itself will tell.
+bool partition_log::space_for(size_t bytes) const {
+  struct statvfs st {};
+  const auto& segs = segments_;
+  if (segs.empty() || ::fstatvfs(segs.rbegin()->second->fd(), &st) != 0) return true;
+  constexpr uint64_t margin = 64 * 1024;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize >= bytes + margin;
 }
 
 void partition_log::go_offline(std::error_code ec) {

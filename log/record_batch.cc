@@ -89,6 +89,25 @@ bool read_varlong(std::span<const std::byte>& in, int64_t& out) {
   return false;
 }
 
+void append_varlong(std::vector<std::byte>& out, int64_t v) {
+  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  while (z >= 0x80) {
+    out.push_back(static_cast<std::byte>((z & 0x7f) | 0x80));
+    z >>= 7;
+  }
+  out.push_back(static_cast<std::byte>(z));
+}
+
+size_t varlong_size(int64_t v) {
+  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  size_t n = 1;
+  while (z >= 0x80) {
+    z >>= 7;
+    ++n;
+  }
+  return n;
+}
+
 namespace {
 
 // Uncompressed records are each a varint length followed by that many bytes; the

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <span>
 #include <system_error>
+#include <vector>
 
 #include "log/types.h"
 
@@ -116,6 +117,10 @@ void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t
 // read from the front of `in`, which is advanced; false when malformed.
 bool read_varint(std::span<const std::byte>& in, int32_t& out);
 bool read_varlong(std::span<const std::byte>& in, int64_t& out);
+// Appends `v` as a zigzag varlong (a varint is the same bytes for an int32);
+// varlong_size is how many bytes that takes.
+void append_varlong(std::vector<std::byte>& out, int64_t v);
+size_t varlong_size(int64_t v);
 
 // Big-endian helpers shared by the batch, index and checkpoint code.
 int64_t read_be64(const std::byte* p);

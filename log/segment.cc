@@ -43,12 +43,23 @@ result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const s
   if (!fh) return fh.error();
   struct stat st {};
   if (::fstat(fh->get(), &st) != 0) return errc::io_error;
+  // A new segment that cannot be completed (the disk is full) leaves nothing
+  // behind, so that the next roll can create it again.
+  auto abandon = [&](std::error_code ec) {
+    if (create) {
+      for (const auto& n : {file_names::log_file(base), file_names::index_file(base),
+                            file_names::time_index_file(base)}) {
+        (void)io.remove(join(dir, n));
+      }
+    }
+    return ec;
+  };
   auto idx =
       offset_index::open(io, join(dir, file_names::index_file(base)), base, cfg.max_index_bytes);
-  if (!idx) return idx.error();
+  if (!idx) return abandon(idx.error());
   auto tidx =
       time_index::open(io, join(dir, file_names::time_index_file(base)), base, cfg.max_index_bytes);
-  if (!tidx) return tidx.error();
+  if (!tidx) return abandon(tidx.error());
   auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
   return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file), std::move(*idx),
                                               std::move(*tidx), static_cast<uint64_t>(st.st_size)));
@@ -98,7 +109,7 @@ std::error_code segment::rebuild_indexes(uint64_t end) {
   while (scan.next(b)) {
     // Offsets that do not continue mean a damaged header (baseOffset is not
     // covered by the CRC): the caller validates the segment instead.
-    if (b.base_offset != next_offset_) return errc::corrupt_file;
+    if (!continues(next_offset_, b.base_offset)) return errc::corrupt_file;
     index_batch(b);
     next_offset_ = b.next_offset();
   }
@@ -136,12 +147,12 @@ std::error_code segment::load() {
       if (first) {
         // An entry names its batch by the batch's last offset; with no entry
         // the scan starts at the first batch, whose base is the segment's.
-        if (indexed ? b.last_offset != last.offset : b.base_offset != base_) return false;
+        if (indexed ? b.last_offset != last.offset : !continues(base_, b.base_offset)) return false;
         // A time-index entry is added with each offset-index entry and holds
         // the largest timestamp so far, which includes this batch's.
         if (indexed && !time_full && tlast.timestamp < b.max_timestamp) return false;
       } else {
-        if (b.base_offset != next_offset_) return false;
+        if (!continues(next_offset_, b.base_offset)) return false;
         // An entry is added once more than index.interval.bytes precede a batch.
         if (!index_full && bytes_since_index_entry_ > cfg_.index_interval_bytes) return false;
       }
@@ -173,6 +184,7 @@ std::error_code segment::load() {
 result<segment::recovery_result> segment::recover(offset first_offset) {
   recovery_result r;
   batch_scanner scan(fd(), file_position{0}, size_, /*verify=*/true, first_offset);
+  scan.allow_gaps_before(gaps_before_);
   batch_info b;
   while (scan.next(b)) {
   }
@@ -189,10 +201,13 @@ result<segment::recovery_result> segment::recover(offset first_offset) {
   return r;
 }
 
-std::optional<batch_info> segment::find_batch(offset target, uint64_t readable_end) const {
+std::optional<batch_info> segment::find_batch(offset target, uint64_t readable_end,
+                                              scan_counter* counter) const {
+  // The entry names its batch by the batch's last offset: when that is below
+  // target, its header is read only to step over the batch.
   index_entry start = index_.lookup(target);
   if (start.position.value >= readable_end) start = index_entry{base_, file_position{0}};
-  batch_scanner scan(fd(), start.position, std::min(readable_end, size_), /*verify=*/false);
+  auto scan = batch_scanner::headers(fd(), start.position, std::min(readable_end, size_), counter);
   batch_info b;
   while (scan.next(b)) {
     if (b.last_offset >= target) return b;
@@ -200,12 +215,64 @@ std::optional<batch_info> segment::find_batch(offset target, uint64_t readable_e
   return std::nullopt;
 }
 
+std::optional<segment::batch_run> segment::read_run(offset target, uint64_t readable_end,
+                                                    offset limit, uint64_t budget,
+                                                    bool first_always,
+                                                    scan_counter* counter) const {
+  const uint64_t end = std::min(readable_end, size_);
+  auto first = find_batch(target, end, counter);
+  if (!first) return std::nullopt;
+  batch_run run{first->position, 0, false};
+  auto take = [&](const batch_info& b) {
+    if (b.base_offset >= limit) return false;
+    if (run.length + b.size > budget && !(first_always && run.length == 0)) return false;
+    run.length += b.size;
+    return true;
+  };
+  if (!take(*first)) {
+    run.cut = true;
+    return run;
+  }
+  // Every batch before an index entry's position P ends at or before P, and
+  // has a base offset below the entry's batch's, which is at most the entry's
+  // offset: with P within the budget and the readable end and the offset at
+  // most limit, the whole stretch up to P is taken without reading it. The
+  // entries' positions and offsets both grow, so the usable ones are a prefix.
+  const uint64_t reach = budget >= end - run.position.value ? end : run.position.value + budget;
+  size_t lo = 0, hi = index_.entries();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    const index_entry e = index_.entry(mid);
+    if (e.position.value <= reach && e.offset <= limit) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  auto scan = batch_scanner::headers(fd(), first->position + first->size, end, counter);
+  if (lo > 0) {
+    const index_entry e = index_.entry(lo - 1);
+    if (e.position.value > run.position.value + run.length) {
+      run.length = e.position.value - run.position.value;
+      scan.seek(e.position);
+    }
+  }
+  batch_info b;
+  while (scan.next(b)) {
+    if (!take(b)) {
+      run.cut = true;
+      break;
+    }
+  }
+  return run;
+}
+
 std::optional<batch_info> segment::find_batch_by_timestamp(timestamp_ms ts,
                                                            uint64_t readable_end) const {
   auto t = time_index_.lookup(ts);
   index_entry start = index_.lookup(t.offset);
   if (start.position.value >= readable_end) start = index_entry{base_, file_position{0}};
-  batch_scanner scan(fd(), start.position, std::min(readable_end, size_), /*verify=*/false);
+  auto scan = batch_scanner::headers(fd(), start.position, std::min(readable_end, size_));
   batch_info b;
   while (scan.next(b)) {
     if (b.max_timestamp >= ts) return b;
@@ -224,6 +291,36 @@ std::error_code segment::truncate_to(offset target) {
   if (auto ec = io_.truncate(fd(), cut)) return ec;
   size_ = cut;
   return rebuild_indexes(size_);
+}
+
+std::error_code segment::truncate_at(offset target, uint64_t position) {
+  if (position > size_ || target < base_) return errc::invalid_argument;
+  if (auto ec = io_.truncate(fd(), position)) return ec;
+  size_ = position;
+  index_.truncate_to(target);
+  time_index_.truncate_to(target);
+  // What index_batch would hold after appending the batches that remain.
+  const timestamp_offset tlast = time_index_.last_entry();
+  max_timestamp_ = tlast.timestamp;
+  offset_of_max_timestamp_ = time_index_.entries() > 0 ? tlast.offset : base_;
+  next_offset_ = base_;
+  bytes_since_index_entry_ = 0;
+  const index_entry last = index_.last_entry();
+  batch_scanner scan(fd(), last.position, size_, /*verify=*/false);
+  batch_info b;
+  while (scan.next(b)) {
+    if (b.max_timestamp > max_timestamp_) {
+      max_timestamp_ = b.max_timestamp;
+      offset_of_max_timestamp_ = b.last_offset;
+    }
+    bytes_since_index_entry_ += b.size;
+    next_offset_ = b.next_offset();
+  }
+  if (scan.stop() != scan_stop::end || next_offset_ != (size_ > 0 ? target : base_)) {
+    return errc::corrupt_file;
+  }
+  next_offset_ = target;
+  return {};
 }
 
 std::error_code segment::trim_indexes() {

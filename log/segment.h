@@ -74,14 +74,38 @@ class segment {
   void record_append(const batch_info& batch, int64_t now_ms);
 
   // The first batch whose last offset >= target, among batches that end at or
-  // before readable_end; nullopt if none.
-  std::optional<batch_info> find_batch(offset target, uint64_t readable_end) const;
+  // before readable_end; nullopt if none. Reads batch headers only, from the
+  // offset-index entry at or below target.
+  std::optional<batch_info> find_batch(offset target, uint64_t readable_end,
+                                       scan_counter* counter = nullptr) const;
+
+  // What a read takes from this segment: the run of whole batches from the
+  // one holding `target` on, each with base offset < limit, while the run
+  // fits in `budget` bytes (its first batch always when `first_always`).
+  // Found from the offset index and batch headers only: the headers from the
+  // index entry at or below target up to target's batch, then from the last
+  // index entry the run can include whole up to the run's end, one pread
+  // each; the record bytes are never read. nullopt: no batch holds target.
+  struct batch_run {
+    file_position position;
+    uint64_t length = 0;
+    bool cut = false;  // a batch was left out for `limit` or `budget`
+  };
+  std::optional<batch_run> read_run(offset target, uint64_t readable_end, offset limit,
+                                    uint64_t budget, bool first_always,
+                                    scan_counter* counter) const;
   // The first batch whose max timestamp >= ts (below readable_end).
   std::optional<batch_info> find_batch_by_timestamp(timestamp_ms ts, uint64_t readable_end) const;
 
   // Drops every batch with base offset >= target (target must be a batch
   // boundary or past the end): truncates the file and both indexes.
   std::error_code truncate_to(offset target);
+  // Cuts the segment at a batch boundary the caller knows (`target` starts at
+  // byte `position`; the bytes from there on may be a torn batch that no scan
+  // could parse). Keeps the index entries below target and rescans only the
+  // stretch after the last one, so the cost does not grow with the segment.
+  // The partition's roll-back after a failed write (disk full).
+  std::error_code truncate_at(offset target, uint64_t position);
   // On roll and on clean close: shrink the indexes to their entries and msync.
   std::error_code trim_indexes();
   // msync + fdatasync of both indexes (clean close).
@@ -91,6 +115,10 @@ class segment {
   std::error_code make_active();
   // Renames the files to *.deleted and unlinks them. Open readers keep the fd.
   std::error_code remove();
+  // Batches below `o` may leave offset gaps (the log cleaner removed records
+  // there; docs/storage-format.md, "Log compaction"): the offset-continuity
+  // checks of load, recover and index rebuilds accept a forward jump below it.
+  void allow_gaps_before(offset o) { gaps_before_ = o; }
 
   offset base_offset() const { return base_; }
   offset next_offset() const { return next_offset_; }
@@ -131,6 +159,10 @@ class segment {
   offset offset_of_max_timestamp_;
   uint64_t bytes_since_index_entry_ = 0;
   int64_t created_ms_ = 0;
+  offset gaps_before_{0};
+  bool continues(offset expected, offset base) const {
+    return base == expected || (base > expected && base < gaps_before_);
+  }
 };
 
 }  // namespace sluice::log

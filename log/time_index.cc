@@ -32,6 +32,7 @@ bool time_index::maybe_append(timestamp_ms ts, offset o, bool skip_full_check) {
   std::optional<int32_t> rel = to_relative(o);
   timestamp_offset last = last_entry();
   if (!rel || ts <= last.timestamp || o < last.offset) return false;
+  if (!reserve_slot()) return false;
   std::byte* s = slot(entries());
   write_be64(s, ts);
   write_be32(s + 8, *rel);

@@ -47,8 +47,8 @@ class time_index : public abstract_index {
  public:
   static constexpr size_t entry_size = 12;
 
-  // As offset_index::open: creates and preallocates (max_index_size_bytes
-  // rounded down to a multiple of 12) if missing; an existing file's entries are
+  // As offset_index::open: creates it if missing (growing on append up to
+  // max_index_size_bytes rounded down to a multiple of 12); an existing file's entries are
   // its well-formed leading run.
   static result<time_index> open(io::io_backend& io, std::string path, offset base_offset,
                                  size_t max_index_size_bytes);

@@ -4,6 +4,8 @@
 // null (kafkajs, most clients): the broker places them; when given, one per
 // new partition and each naming only this node. validate_only runs the checks
 // and changes nothing. New partitions get the topic's config overrides.
+// Internal topics keep their fixed shape (broker/internal_topics.h):
+// TOPIC_AUTHORIZATION_FAILED, before any other check.
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -11,6 +13,7 @@
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
+#include "broker/internal_topics.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -37,6 +40,12 @@ void handle_create_partitions(shard_services& shard, request req, respond_fn res
     };
     if (names.count(t.name) > 1) {
       fail(protocol::error_code::invalid_request, "topic named more than once in the request");
+      continue;
+    }
+    if (is_internal_topic(t.name)) {
+      // Each coordinator reads partition 0 only: a new partition would hold
+      // nothing it replays.
+      fail(protocol::error_code::topic_authorization_failed, internal_topic_refusal(t.name));
       continue;
     }
     auto ids = shard.topics().partitions(t.name);

@@ -3,19 +3,25 @@
 // -1 means num.partitions (v4, KIP-464). Configs are validated against the
 // topic keys Sluice supports (topic_configs.h) and stored before the
 // partitions are created, so log_manager opens them with the overrides.
-// validate_only (v1+) runs every check and changes nothing. timeout_ms is not
-// used: creation is synchronous (partition directories are synced before the
-// answer). v5+ answers each created (or validated) topic's partition count,
-// replication factor and every config with its value and source, as
-// DescribeConfigs would; v7 its topic id (zero for validate_only: nothing was
-// created).
+// validate_only (v1+) runs every check and changes nothing. Partitions are
+// created in slices on the event loop (creation_job) so that thousands of them
+// do not stall other clients; the answer comes when all are created, or at
+// timeout_ms (if > 0) with REQUEST_TIMED_OUT for the topics still in progress
+// (they are completed afterwards, as in Kafka). A topic the broker cannot
+// create whole (a full disk) is removed whole: no partial topic. v5+ answers each created (or
+// validated) topic's partition count, replication factor and every config with its value and
+// source, as DescribeConfigs would; v7 its topic id (zero for validate_only: nothing was created).
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "broker/api_table.h"
 #include "broker/config.h"
 #include "broker/error_mapping.h"
+#include "broker/internal_topics.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -39,10 +45,16 @@ std::variant<int32_t, failure> check(shard_services& shard,
                                      const create_topics_request::creatable_topic& t,
                                      topic_overrides& overrides) {
   const broker_config& cfg = shard.config();
+  if (is_internal_topic(t.name)) {
+    // Only the coordinators create these, with their fixed shape
+    // (broker/internal_topics.h); Kafka answers a client that is not a super
+    // user so, before any other check.
+    return failure{error_code::topic_authorization_failed, internal_topic_refusal(t.name)};
+  }
   if (!is_valid_topic_name(t.name)) {
     return failure{error_code::invalid_topic_exception, "illegal topic name '" + t.name + "'"};
   }
-  if (shard.topics().partitions(t.name)) {
+  if (shard.topics().partitions(t.name) || shard.topics().being_created(t.name)) {
     return failure{error_code::topic_already_exists, "topic '" + t.name + "' already exists"};
   }
   int32_t count = t.num_partitions == -1 ? cfg.num_partitions : t.num_partitions;
@@ -93,6 +105,105 @@ void describe_result(const broker_config& cfg, int32_t count, const topic_overri
 
 }  // namespace
 
+// Creates the request's topics in slices of at most slice_time on the event
+// loop, yielding between slices (a zero-delay timer), so that a topic of
+// thousands of partitions does not stall other clients. Answers once every
+// topic is created or failed, or at timeout_ms (> 0) with REQUEST_TIMED_OUT
+// for the topics not yet complete, which are still completed afterwards, as
+// in Kafka. A topic that fails (a full disk) is removed whole, with its
+// configs: no partial topic.
+// Lifetime: shared by the handler and its pending timer. Thread: the shard's.
+class creation_job : public std::enable_shared_from_this<creation_job> {
+ public:
+  static constexpr auto slice_time = std::chrono::milliseconds(5);
+
+  struct pending {
+    size_t result_index = 0;
+    std::string name;
+    int32_t count = 0;
+    size_t overrides = 0;
+  };
+
+  creation_job(shard_services& shard, request req, respond_fn respond, create_topics_response resp,
+               std::vector<pending> todo, int32_t timeout_ms)
+      : shard_(shard),
+        req_(std::move(req)),
+        respond_(std::move(respond)),
+        resp_(std::move(resp)),
+        todo_(std::move(todo)) {
+    if (timeout_ms > 0) deadline_ = clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+
+  void run() {
+    const auto slice_end = clock::now() + slice_time;
+    while (next_ < todo_.size()) {
+      const pending& t = todo_[next_];
+      auto done = shard_.topics().create_some(t.name, slice_end);
+      if (!done) {
+        fail(t, done.error());
+      } else if (*done) {
+        created(t);
+      } else {
+        break;  // the slice is over
+      }
+      ++next_;
+      if (clock::now() >= slice_end) break;
+    }
+    if (next_ == todo_.size()) return answer();
+    if (deadline_ && clock::now() >= *deadline_ && respond_) {
+      for (size_t i = next_; i < todo_.size(); ++i) {
+        set_error(resp_.topics[todo_[i].result_index], error_code::request_timed_out,
+                  "topic creation is still in progress");
+      }
+      answer();
+    }
+    timer_ = shard_.start_timer(std::chrono::milliseconds(0),
+                                [self = shared_from_this()] { self->run(); });
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  static void set_error(result& r, error_code code, std::string message) {
+    std::string name = std::move(r.name);
+    r = result{};
+    r.name = std::move(name);
+    r.error_code = code;
+    r.error_message = std::move(message);
+  }
+
+  void fail(const pending& t, std::error_code ec) {
+    spdlog::warn("event=create_topic_failed topic={} partitions={} error=\"{}\"", t.name, t.count,
+                 ec.message());
+    // create_some removed every partition it had made: the configs go too.
+    if (!shard_.topics().partitions(t.name)) (void)shard_.topics().configs().erase(t.name);
+    if (respond_) set_error(resp_.topics[t.result_index], to_kafka_error(ec), ec.message());
+  }
+
+  void created(const pending& t) {
+    apply_topic_config(shard_.topics(), shard_.config(), t.name);
+    if (respond_) resp_.topics[t.result_index].topic_id = shard_.topics().topic_id_or_zero(t.name);
+    spdlog::info("event=topic_created topic={} partitions={} overrides={} reason=create_topics",
+                 t.name, t.count, t.overrides);
+  }
+
+  void answer() {
+    if (!respond_) return;
+    auto respond = std::move(respond_);
+    respond_ = nullptr;
+    respond(make_response(req_, resp_));
+  }
+
+  shard_services& shard_;
+  request req_;
+  respond_fn respond_;  // empty once answered
+  create_topics_response resp_;
+  std::vector<pending> todo_;
+  size_t next_ = 0;
+  std::optional<clock::time_point> deadline_;
+  std::unique_ptr<timer_handle> timer_;
+};
+
 void handle_create_topics(shard_services& shard, request req, respond_fn respond) {
   const int16_t version = req.header.api_version;
   create_topics_request body;
@@ -102,6 +213,7 @@ void handle_create_topics(shard_services& shard, request req, respond_fn respond
   for (const auto& t : body.topics) names.insert(t.name);
 
   create_topics_response resp;
+  std::vector<creation_job::pending> todo;
   for (const auto& t : body.topics) {
     auto& r = resp.topics.emplace_back();
     r.name = t.name;
@@ -128,18 +240,18 @@ void handle_create_topics(shard_services& shard, request req, respond_fn respond
       fail(to_kafka_error(ec), "storing the topic's configs failed: " + ec.message());
       continue;
     }
-    if (auto ec = shard.topics().create_topic(t.name, count)) {
+    if (auto ec = shard.topics().begin_create(t.name, count)) {
       spdlog::warn("event=create_topic_failed topic={} error=\"{}\"", t.name, ec.message());
       if (!shard.topics().partitions(t.name)) (void)shard.topics().configs().erase(t.name);
       fail(to_kafka_error(ec), ec.message());
       continue;
     }
-    apply_topic_config(shard.topics(), shard.config(), t.name);
-    r.topic_id = shard.topics().topic_id_or_zero(t.name);
-    spdlog::info("event=topic_created topic={} partitions={} overrides={} reason=create_topics",
-                 t.name, count, overrides.size());
+    todo.push_back({resp.topics.size() - 1, t.name, count, overrides.size()});
   }
-  respond(make_response(req, resp));
+  // The first slice runs now: a small request is answered before this returns.
+  auto job = std::make_shared<creation_job>(shard, std::move(req), std::move(respond),
+                                            std::move(resp), std::move(todo), body.timeout_ms);
+  job->run();
 }
 
 }  // namespace sluice::broker

@@ -3,11 +3,15 @@
 // segments wholly below it; answers the new low watermark (log start offset). An offset above the
 // high watermark is OFFSET_OUT_OF_RANGE; one at or below the log start offset
 // changes nothing. The log-start checkpoint is written before answering, so
-// an acknowledged deletion survives a crash.
+// an acknowledged deletion survives a crash. Internal topics
+// (broker/internal_topics.h) answer INVALID_TOPIC_EXCEPTION, as Kafka's
+// ReplicaManager does for every client: their coordinators alone move their
+// log start.
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
+#include "broker/internal_topics.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
 #include "protocol/messages/delete_records.h"
@@ -28,6 +32,10 @@ void handle_delete_records(shard_services& shard, request req, respond_fn respon
       auto& pr = tr.partitions.emplace_back();
       pr.partition_index = rq.partition_index;
       pr.low_watermark = -1;
+      if (is_internal_topic(topic.name)) {
+        pr.error_code = protocol::error_code::invalid_topic_exception;
+        continue;
+      }
       log::partition_log* p = shard.topics().get(topic.name, rq.partition_index);
       if (p == nullptr) {
         pr.error_code = protocol::error_code::unknown_topic_or_partition;

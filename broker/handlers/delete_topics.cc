@@ -3,7 +3,8 @@
 // waiting on a deleted partition are woken and answer
 // UNKNOWN_TOPIC_OR_PARTITION (topic_table::delete_topic). Deletion is
 // synchronous; timeout_ms is unused. Internal topics
-// (broker/internal_topics.h) are refused with INVALID_TOPIC_EXCEPTION.
+// (broker/internal_topics.h) are refused with TOPIC_AUTHORIZATION_FAILED, as
+// a Kafka cluster answers a client that is not a super user.
 // Groups' committed offsets and share state of a deleted topic are then
 // tombstoned (broker/topic_deletion.h). A name or id given twice deletes
 // nothing and answers INVALID_REQUEST for each copy.
@@ -43,7 +44,8 @@ void delete_one(shard_services& shard, const std::string& name,
   if (is_internal_topic(name)) {
     // The coordinator's offsets live there; deleting it would lose every
     // commit at the next restart.
-    return fail(error_code::invalid_topic_exception, "internal topic '" + name + "'");
+    r.topic_id = shard.topics().topic_id_or_zero(name);
+    return fail(error_code::topic_authorization_failed, internal_topic_refusal(name));
   }
   if (!shard.topics().partitions(name)) {
     return fail(error_code::unknown_topic_or_partition, "unknown topic '" + name + "'");

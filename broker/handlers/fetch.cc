@@ -25,8 +25,12 @@
 // until max_wait_ms passes (the only timer). The LSO moves only with the HW:
 // a transaction's first offset stops holding it back once the HW passes the
 // transaction's marker, so the same listener wakes read_committed fetches.
-// Records are never copied: each partition's data is one file slice, sent by
-// the connection with sendfile(2).
+// A wakeup that still finds too few bytes encodes nothing; the answer is
+// encoded once, when it goes. Records are never copied: each partition's
+// data is one file slice, found from the offset index and batch headers only
+// (one 61-byte pread per batch visited, partition_log::read; counted in
+// sluice_fetch_scan_bytes_total), and sent by the connection with
+// sendfile(2).
 //
 // Sizes (KIP-74): the first partition with data returns at least one whole
 // batch even beyond partition_max_bytes or max_bytes; later partitions get
@@ -63,7 +67,8 @@ constexpr int8_t read_committed = 1;
 // case of no aborted transaction in range.
 std::vector<fetch_response::aborted_transaction> aborted_in(const log::partition_log& p,
                                                             log::offset from, log::offset upper,
-                                                            const log::file_slice& slice) {
+                                                            const log::file_slice& slice,
+                                                            log::scan_counter& scanned) {
   std::vector<fetch_response::aborted_transaction> out;
   std::vector<log::aborted_txn> candidates = p.aborted_transactions(from, upper);
   if (candidates.empty()) return out;
@@ -71,8 +76,8 @@ std::vector<fetch_response::aborted_transaction> aborted_in(const log::partition
   for (const auto& a : candidates) last_first = std::max(last_first, a.first_offset);
   log::offset end = from;  // the data returned lies in [from, end)
   if (last_first > from) {
-    log::batch_scanner scan(slice.fd(), slice.position, slice.position.value + slice.length,
-                            /*verify=*/false);
+    auto scan = log::batch_scanner::headers(slice.fd(), slice.position,
+                                            slice.position.value + slice.length, &scanned);
     log::batch_info b;
     while (end <= last_first && scan.next(b)) end = b.next_offset();
   } else {
@@ -91,16 +96,23 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
 
   // Answers now if the data (or an error, or the deadline) says so;
   // otherwise starts waiting the first time.
+  // A wakeup that finds too few bytes only reads batch headers: the answer is
+  // encoded once, when it is sent.
   void try_complete(bool deadline) {
     if (done_) return;
     response r;
-    read_result got = build(r);
+    fetch_response resp;
+    read_result got = build(resp, r);
+    shard_.metrics().fetch_scan_bytes += got.scanned.bytes;
+    shard_.metrics().fetch_scan_reads += got.scanned.reads;
     if (!deadline && body_.max_wait_ms > 0 && !got.any_error &&
         got.bytes < static_cast<uint64_t>(std::max(body_.min_bytes, 1))) {
       if (!waiting_) start_waiting();
       return;
     }
     done_ = true;
+    encode(resp, r);
+    shard_.metrics().fetch_bytes_sent += got.bytes;
     for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(*topic, bytes);
     timer_.reset();
     for (auto [p, id] : watches_) shard_.topics().unwatch(p, id);
@@ -115,6 +127,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
     // Record bytes sent. The names are the request's or the topic table's,
     // both alive until try_complete, which uses them, returns.
     std::vector<std::pair<const std::string*, uint64_t>> per_topic;
+    log::scan_counter scanned;  // what finding the batch boundaries read
   };
 
   bool by_id() const { return req_.header.api_version >= protocol::fetch_first_topic_id_version; }
@@ -143,13 +156,12 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
                                 [self = shared_from_this()] { self->try_complete(true); });
   }
 
-  read_result build(response& out) {
+  // The answer in `resp`, its file slices in `out`; encoded by the caller.
+  read_result build(fetch_response& resp, response& out) {
     read_result got;
-    fetch_response resp;
     if (req_.header.api_version >= 7 && body_.session_id != 0) {
       resp.error_code = error_code::fetch_session_id_not_found;
       got.any_error = true;
-      encode(resp, out);
       return got;
     }
     // The broker's fetch.max.bytes caps what a client asks for (Kafka's
@@ -194,7 +206,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         if (got.bytes > 0 && limit <= 0) continue;
         const bool committed = body_.isolation_level == read_committed;
         auto r = p->read(log::offset{fp.fetch_offset}, static_cast<uint64_t>(limit),
-                         committed ? lso : log::offset{INT64_MAX});
+                         committed ? lso : log::offset{INT64_MAX}, &got.scanned);
         if (!r) {
           pd.error_code = to_kafka_error(r.error());
           got.any_error = true;
@@ -204,7 +216,8 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         log::file_slice& slice = r->slices.front();
         if (got.bytes > 0 && slice.length > remaining) continue;  // only the first may overflow
         if (committed)
-          pd.aborted_transactions = aborted_in(*p, log::offset{fp.fetch_offset}, lso, slice);
+          pd.aborted_transactions =
+              aborted_in(*p, log::offset{fp.fetch_offset}, lso, slice, got.scanned);
         pd.records = protocol::record_set::external({out.slices.size(), slice.length});
         got.bytes += slice.length;
         if (got.per_topic.empty() || got.per_topic.back().first != name) {
@@ -215,7 +228,6 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         out.slices.push_back(std::move(slice));
       }
     }
-    encode(resp, out);
     return got;
   }
 

@@ -5,8 +5,9 @@
 // node that leads every partition never answers.
 //
 // Every batch of a partition is validated (bounds, magic 2, CRC32C, counts,
-// max.message.bytes) before anything of it is written: a bad batch fails its
-// partition only, and the other partitions of the request are still appended.
+// max.message.bytes, and a key on every record of a compacted topic) before
+// anything of it is written: a bad batch fails its partition only, and the
+// other partitions of the request are still appended.
 // The bytes are appended as they arrived, patched in place (no copy); the
 // request frame stays alive until the log's callback for them has run.
 //
@@ -30,12 +31,14 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/api_table.h"
+#include "broker/batch_codecs.h"
 #include "broker/error_mapping.h"
 #include "broker/internal_topics.h"
 #include "broker/leader_epoch.h"
 #include "broker/metrics.h"
 #include "broker/topic_table.h"
 #include "broker/txn/coordinator.h"
+#include "log/cleaner_records.h"
 #include "log/record_batch.h"
 #include "protocol/message.h"
 #include "protocol/messages/produce.h"
@@ -84,16 +87,33 @@ log::ack_level ack_level_for(int16_t acks) {
   return log::ack_level::flushed;
 }
 
+// A compacted topic keeps the latest record per key, so a record without a
+// key is refused (INVALID_RECORD, Kafka's LogValidator) rather than dropped
+// later by the cleaner. Reads the records (decompressing them): done only for
+// topics whose cleanup.policy includes compact.
+error_code check_keys(log::record_batch_view v) {
+  thread_local std::vector<std::byte> scratch;
+  thread_local std::vector<log::record_entry> entries;
+  if (!log::read_records(v, batch_codecs(), scratch, entries)) return error_code::corrupt_message;
+  for (const auto& e : entries) {
+    if (!e.has_key) return error_code::invalid_record;
+  }
+  return error_code::none;
+}
+
 // Checks every batch of one partition's records.
-error_code validate(std::span<const std::byte> records, uint32_t max_message_bytes) {
+error_code validate(std::span<const std::byte> records, const log::log_config& cfg) {
   if (records.empty()) return error_code::corrupt_message;
   log::batch_iterator it(records);
   log::record_batch_view v(records);
   while (it.next(v)) {
-    if (v.size_in_bytes() > max_message_bytes) return error_code::message_too_large;
+    if (v.size_in_bytes() > cfg.max_message_bytes) return error_code::message_too_large;
     if (log::validate_batch(v.bytes())) return error_code::corrupt_message;
     // Control batches are written by transaction coordinators, never by producers.
     if (v.is_control()) return error_code::invalid_record;
+    if (cfg.cleanup_compact) {
+      if (auto e = check_keys(v); e != error_code::none) return e;
+    }
   }
   // Trailing bytes that do not form a whole batch (or a lying length).
   if (it.consumed() != records.size()) return error_code::corrupt_message;
@@ -196,7 +216,7 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
         continue;
       }
       std::span<const std::byte> records = pd.records.bytes();
-      if (auto e = validate(records, p->config().max_message_bytes); e != error_code::none) {
+      if (auto e = validate(records, p->config()); e != error_code::none) {
         spdlog::debug("event=produce_rejected topic={} partition={} error={}", topic.name, pd.index,
                       protocol::error_name(e));
         fail(e);

@@ -10,8 +10,9 @@ std::error_code error_from_errno(int err) noexcept {
   switch (err) {
     case 0:
       return {};
-    // A full quota is a full disk as far as the log is concerned: both take
-    // the directory offline and both are fixed by an operator freeing space.
+    // A full quota is a full disk as far as the log is concerned: both are
+    // fixed by freeing space, so neither takes the directory offline when a
+    // write hits it (partition_log_write.cc; an fdatasync error still does).
     case ENOSPC:
     case EDQUOT:
       return make_error_code(errc::no_space);

@@ -69,6 +69,28 @@ void sim_disk::fail_nth_write(uint64_t n, int err) {
   write_errno_ = err;
 }
 
+void sim_disk::set_space_left(std::optional<uint64_t> bytes) {
+  std::lock_guard lk(mu_);
+  space_left_ = bytes;
+}
+
+std::optional<uint64_t> sim_disk::space_left() const {
+  std::lock_guard lk(mu_);
+  return space_left_;
+}
+
+uint64_t sim_disk::fit_in_space(int fd, uint64_t pos, uint64_t len) {
+  if (!space_left_) return len;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return len;  // a bad fd fails in the real call
+  const auto size = static_cast<uint64_t>(st.st_size);
+  const uint64_t room_end = size + *space_left_;  // no byte may land at or past it
+  const uint64_t fits = pos >= room_end ? 0 : std::min(len, room_end - pos);
+  const uint64_t end = pos + fits;
+  if (end > size) *space_left_ -= end - size;
+  return fits;
+}
+
 void sim_disk::fail_nth_sync(uint64_t n, int err) {
   std::lock_guard lk(mu_);
   sync_countdown_ = n;
@@ -292,6 +314,13 @@ std::error_code sim_disk::sync_dir(const std::string& path) {
 
 std::error_code sim_disk::truncate(int fd, uint64_t size) {
   std::lock_guard lk(mu_);
+  struct stat st {};
+  if (space_left_ && ::fstat(fd, &st) == 0) {
+    const auto cur = static_cast<uint64_t>(st.st_size);
+    if (size > cur && size - cur > *space_left_) return error_from_errno(ENOSPC);
+    if (size < cur) *space_left_ += cur - size;
+    if (size > cur) *space_left_ -= size - cur;
+  }
   const auto ec = fs_.truncate(fd, size);
   inode_key k;
   if (!ec && fd_key(fd, &k)) files_->resized(fd, k, size);
@@ -302,6 +331,11 @@ std::error_code sim_disk::allocate(int fd, uint64_t size) {
   std::lock_guard lk(mu_);
   struct stat st {};
   const bool grows = ::fstat(fd, &st) == 0 && size > static_cast<uint64_t>(st.st_size);
+  if (grows && space_left_) {
+    const uint64_t growth = size - static_cast<uint64_t>(st.st_size);
+    if (growth > *space_left_) return error_from_errno(ENOSPC);
+    *space_left_ -= growth;
+  }
   const auto ec = fs_.allocate(fd, size);
   inode_key k;
   if (!ec && grows && fd_key(fd, &k)) files_->resized(fd, k, size);
@@ -316,6 +350,9 @@ std::error_code sim_disk::write_at(int fd, uint64_t pos, std::span<const std::by
     ++counters_.injected_faults;
     return error_from_errno(write_errno_);
   }
+  const uint64_t fits = fit_in_space(fd, pos, data.size());
+  const bool full = fits < data.size();
+  data = data.first(fits);
   inode_key k;
   const bool tracked = fd_key(fd, &k);
   if (tracked) files_->before_write(fd, k, pos, data.size());
@@ -323,6 +360,7 @@ std::error_code sim_disk::write_at(int fd, uint64_t pos, std::span<const std::by
   // On an error, how much landed is unknown: counting all of it as written is
   // safe, since a page that did not change is restored to what it already is.
   if (tracked) files_->after_write(k, pos, data.size());
+  if (!ec && full) return error_from_errno(ENOSPC);  // write_at retries a short write
   return ec;
 }
 
@@ -372,6 +410,12 @@ void sim_disk::submit_write(int fd, uint64_t pos, std::span<const iovec> iov, io
     len = 1 + rng_->below(total - 1);  // a proper, non-empty prefix
     ++counters_.short_writes;
     ++counters_.injected_faults;
+  }
+  len = fit_in_space(fd, pos, len);
+  if (len == 0 && total > 0) {
+    ++counters_.failed_writes;
+    c.res = -ENOSPC;
+    return enqueue(c);
   }
   std::vector<iovec> prefix;
   if (len < total) {

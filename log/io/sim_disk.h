@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,14 @@ class sim_disk final : public io_backend {
   void fail_nth_sync(uint64_t n, int err);
   void set_short_write_probability(double p);
   void set_retry_error_probability(double p);
+  // A disk that fills up: from now on, writes and allocations may grow files
+  // by `bytes` in all (a truncate that shrinks a file gives its bytes back).
+  // A write that does not fit lands the prefix that does and reports a short
+  // write, as the kernel does; one that cannot land a byte fails with ENOSPC,
+  // as does an allocate. nullopt: no limit (the default). Freeing space is
+  // calling it again with more.
+  void set_space_left(std::optional<uint64_t> bytes);
+  std::optional<uint64_t> space_left() const;
   // Each async fdatasync completes only after a random delay in [min, max].
   void set_sync_delay(clock::duration min, clock::duration max);
   // Chance that a page written since the last sync survives a crash (0.5).
@@ -131,6 +140,9 @@ class sim_disk final : public io_backend {
   std::string normalize(const std::string& path) const;
   std::string parent_of(const std::string& path) const;
   bool take_fault(uint64_t& countdown);
+  // With a space limit: how many of `len` bytes at `pos` fit (all without one),
+  // and takes their growth of the file from the budget.
+  uint64_t fit_in_space(int fd, uint64_t pos, uint64_t len);
   int32_t datasync(int fd);  // 0 or -errno
   void enqueue(completion c);
   void arm_timer();
@@ -148,6 +160,7 @@ class sim_disk final : public io_backend {
   int write_errno_ = 0, sync_errno_ = 0;
   double short_write_p_ = 0, retry_error_p_ = 0, keep_p_ = 0.5;
   bool real_syncs_ = false;
+  std::optional<uint64_t> space_left_;
   clock::duration sync_delay_min_{}, sync_delay_max_{};
 
   counters counters_;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "broker/internal_topics.h"
+#include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "tests/broker/fake_shard.h"
 
@@ -175,6 +177,29 @@ TEST(internal_log, a_completion_after_the_owner_is_gone_calls_nothing) {
   shard.run_io();
   EXPECT_FALSE(called);
   EXPECT_EQ(replayed(shard), std::vector<std::string>{"a=1"});  // the write itself happened
+}
+
+TEST(internal_log, the_topic_is_created_with_its_fixed_shape) {
+  test::fake_shard shard;
+  internal_log log(shard, topic);
+  append_now(shard, log, {rec("a", "1")});
+  EXPECT_EQ(shard.topics().partitions(topic)->size(), size_t(internal_topic_partitions));
+  EXPECT_EQ(shard.topics().configs().get(topic), internal_topic_overrides());
+  // The broker's retention never deletes a segment the coordinator replays.
+  EXPECT_EQ(shard.topics().get(topic, 0)->config().retention_ms, -1);
+  EXPECT_EQ(shard.topics().get(topic, 0)->config().retention_bytes, -1);
+}
+
+TEST(internal_log, replay_restores_a_shape_changed_behind_its_back) {
+  test::fake_shard shard;
+  internal_log log(shard, topic);
+  append_now(shard, log, {rec("a", "1")});
+  ASSERT_FALSE(shard.topics().configs().put(topic, {{"retention.ms", "1"}}));
+  apply_topic_config(shard.topics(), shard.config(), topic);
+  ASSERT_EQ(shard.topics().get(topic, 0)->config().retention_ms, 1);
+  EXPECT_EQ(replayed(shard), std::vector<std::string>{"a=1"});
+  EXPECT_EQ(shard.topics().configs().get(topic), internal_topic_overrides());
+  EXPECT_EQ(shard.topics().get(topic, 0)->config().retention_ms, -1);
 }
 
 }  // namespace

@@ -50,6 +50,50 @@ TEST(memory_budget, negative_limit_is_unlimited) {
   EXPECT_TRUE(b.try_reserve(1ull << 40));
 }
 
+TEST(memory_budget, the_oldest_frame_being_read_always_progresses) {
+  // Two 100-byte frames each hold half the budget and need more: without the
+  // oldest frame's right to go on, each would wait for the other forever.
+  memory_budget b(100);
+  ASSERT_TRUE(b.try_reserve(50));
+  const uint64_t first = b.begin_frame();
+  ASSERT_TRUE(b.try_reserve(50));
+  const uint64_t second = b.begin_frame();
+  EXPECT_FALSE(b.try_reserve(10, second, 100));
+  EXPECT_FALSE(b.try_reserve(10));  // a new frame's first step waits too
+  EXPECT_TRUE(b.try_reserve(40, first, 100));
+  EXPECT_EQ(b.used(), 140u);
+  // Never past limit + the frame's own size: at most one frame over.
+  EXPECT_FALSE(b.try_reserve(70, first, 100));
+  int woken = 0;
+  b.wait([&] { ++woken; });
+  b.end_frame(first);  // read whole: the second is now the oldest
+  EXPECT_EQ(woken, 1);
+  EXPECT_TRUE(b.try_reserve(50, second, 100));
+  b.end_frame(second);
+  EXPECT_FALSE(b.try_reserve(1, second, 100));  // an ended ticket has no right left
+}
+
+TEST(memory_budget, ending_a_frame_that_is_not_the_oldest_wakes_nobody) {
+  memory_budget b(10);
+  ASSERT_TRUE(b.try_reserve(5));
+  const uint64_t first = b.begin_frame();
+  ASSERT_TRUE(b.try_reserve(5));
+  const uint64_t second = b.begin_frame();
+  int woken = 0;
+  b.wait([&] { ++woken; });
+  b.end_frame(second);
+  EXPECT_EQ(woken, 0);
+  b.end_frame(first);
+  EXPECT_EQ(woken, 1);
+}
+
+TEST(memory_budget, a_connection_share_is_a_quarter_within_bounds) {
+  EXPECT_EQ(memory_budget(400u << 20).share(), 64u << 20);  // capped by max_share
+  EXPECT_EQ(memory_budget(40u << 20).share(), 10u << 20);
+  EXPECT_EQ(memory_budget(1000).share(), memory_budget::reservation_step);
+  EXPECT_EQ(memory_budget(-1).share(), memory_budget::max_share);
+}
+
 TEST(connection_limits, refuses_over_the_per_ip_limit_and_counts_releases) {
   connection_limits l(100, 2);
   EXPECT_EQ(l.admit("10.0.0.1"), "");

@@ -8,6 +8,7 @@ Every test calls `main(test_fn)`, which enforces a hard wall-clock limit
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -268,6 +269,28 @@ class Reader:
         s = self.data[self.pos:self.pos + n].decode()
         self.pos += n
         return s
+
+
+@contextlib.contextmanager
+def small_tmpfs(size, prefix):
+    """Mounts a tmpfs of `size` (mount's syntax, e.g. "4m") and yields its path, or
+    yields None when not root (the caller skips). Unmounted afterwards, and the
+    broker log kept beside it (<path>.broker.log) removed."""
+    if os.geteuid() != 0:
+        print("SKIP: mounting a tmpfs needs root")
+        yield None
+        return
+    mnt = tempfile.mkdtemp(prefix=prefix)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt], check=True)
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", mnt], check=False)
+        os.rmdir(mnt)
+        try:
+            os.unlink(mnt.rstrip("/") + ".broker.log")
+        except OSError:
+            pass
 
 
 def push_unread(sock, data, seconds=3):

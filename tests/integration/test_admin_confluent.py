@@ -8,23 +8,8 @@ broker restart."""
 import os
 
 import harness
+from admin_util import wait_all, error_name
 from harness import expect
-
-
-def wait_all(futures, timeout=15):
-    """{key: None or the exception} for a dict of futures."""
-    out = {}
-    for k, f in futures.items():
-        try:
-            f.result(timeout=timeout)
-            out[k] = None
-        except Exception as e:  # KafkaException carries the KafkaError
-            out[k] = e
-    return out
-
-
-def error_name(exc):
-    return exc.args[0].name() if exc is not None and exc.args else None
 
 
 def topic_configs(admin, topic):
@@ -46,7 +31,7 @@ def test(binary):
         NewTopic("adm-b", num_partitions=1, replication_factor=1),
         NewTopic("adm-rf", num_partitions=1, replication_factor=3),
         NewTopic("adm-bad", num_partitions=1, replication_factor=1,
-                 config={"cleanup.policy": "compact"}),
+                 config={"cleanup.policy": "shred"}),
     ], operation_timeout=10)
     got = wait_all(fs)
     expect(got["adm-a"] is None and got["adm-b"] is None, "create: %r" % got)

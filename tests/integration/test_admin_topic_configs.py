@@ -12,6 +12,7 @@ client then describes."""
 import struct
 
 import harness
+from admin_util import wait_all
 from harness import expect
 
 TOPIC = 2  # ConfigResource type
@@ -137,17 +138,6 @@ def describe_log_dirs(broker):
     return dirs
 
 
-def wait_all(futures, timeout=15):
-    out = {}
-    for k, f in futures.items():
-        try:
-            f.result(timeout=timeout)
-            out[k] = None
-        except Exception as e:
-            out[k] = e
-    return out
-
-
 def test(binary):
     from confluent_kafka import Producer
     from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewTopic
@@ -163,7 +153,7 @@ def test(binary):
     got = wait_all(admin.create_topics([
         NewTopic("tc-std", 2, 1, config=standard),
         NewTopic("tc-ts", 1, 1, config={"message.timestamp.difference.max.ms": "3600000"}),
-        NewTopic("tc-compact", 1, 1, config={"cleanup.policy": "compact"}),
+        NewTopic("tc-compact", 1, 1, config={"cleanup.policy": "shred"}),
         NewTopic("tc-badtype", 1, 1, config={"preallocate": "maybe"}),
     ], operation_timeout=10))
     expect(got["tc-std"] is None, "standard keys refused: %r" % got["tc-std"])
@@ -203,9 +193,9 @@ def test(binary):
     # IncrementalAlterConfigs v1: SET one key, the others stay; a refused
     # APPEND leaves its resource unchanged.
     out = incremental_alter(broker, [("tc-std", [("retention.ms", 0, "7200000")]),
-                                     ("tc-std", [("cleanup.policy", 2, "compact")])])
+                                     ("tc-std", [("cleanup.policy", 2, "shred")])])
     expect(out[0][1] == 0, "SET retention.ms: %r" % (out[0],))
-    expect(out[1][1] == 40 and "cleanup.policy" in (out[1][2] or ""), "APPEND compact %r"
+    expect(out[1][1] == 40 and "cleanup.policy" in (out[1][2] or ""), "APPEND shred %r"
            % (out[1],))
     out = incremental_alter(broker, [("tc-std", [("preallocate", 1, None)])])
     expect(out[0][1] == 0, "DELETE preallocate: %r" % (out,))

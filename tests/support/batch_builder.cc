@@ -8,15 +8,6 @@
 namespace sluice::test {
 namespace {
 
-void put_varlong(std::vector<std::byte>& out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (z >= 0x80) {
-    out.push_back(static_cast<std::byte>((z & 0x7f) | 0x80));
-    z >>= 7;
-  }
-  out.push_back(static_cast<std::byte>(z));
-}
-
 void put_bytes(std::vector<std::byte>& out, const std::string& s) {
   auto* p = reinterpret_cast<const std::byte*>(s.data());
   out.insert(out.end(), p, p + s.size());
@@ -33,14 +24,18 @@ std::vector<std::byte> build_batch(const std::vector<test_record>& records) {
     max_ts = std::max(max_ts, r.timestamp);
     std::vector<std::byte> body;
     body.push_back(std::byte{0});  // attributes
-    put_varlong(body, r.timestamp - base_ts);
-    put_varlong(body, static_cast<int64_t>(i));
-    put_varlong(body, static_cast<int64_t>(r.key.size()));
-    put_bytes(body, r.key);
-    put_varlong(body, static_cast<int64_t>(r.value.size()));
+    log::append_varlong(body, r.timestamp - base_ts);
+    log::append_varlong(body, static_cast<int64_t>(i));
+    if (r.null_key) {
+      log::append_varlong(body, -1);
+    } else {
+      log::append_varlong(body, static_cast<int64_t>(r.key.size()));
+      put_bytes(body, r.key);
+    }
+    log::append_varlong(body, static_cast<int64_t>(r.value.size()));
     put_bytes(body, r.value);
-    put_varlong(body, 0);  // headers
-    put_varlong(out, static_cast<int64_t>(body.size()));
+    log::append_varlong(body, 0);  // headers
+    log::append_varlong(out, static_cast<int64_t>(body.size()));
     out.insert(out.end(), body.begin(), body.end());
   }
   std::byte* h = out.data();

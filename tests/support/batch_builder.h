@@ -15,6 +15,7 @@ struct test_record {
   std::string key;
   std::string value;
   log::timestamp_ms timestamp = 0;
+  bool null_key = false;  // a record without a key (length -1), as a keyless producer sends
 };
 
 // One batch holding `records`; baseTimestamp is the first record's timestamp.

@@ -121,7 +121,7 @@ TEST_F(group_admin_handlers, clients_cannot_produce_to_or_delete_consumer_offset
   d.timeout_ms = 1000;
   auto dr = call<protocol::delete_topics_response>(&handle_delete_topics, d, 3);
   ASSERT_EQ(dr.responses.size(), 1u);
-  EXPECT_EQ(dr.responses[0].error_code, error_code::invalid_topic_exception);
+  EXPECT_EQ(dr.responses[0].error_code, error_code::topic_authorization_failed);
   EXPECT_TRUE(shard_.topics().partitions("__consumer_offsets"));
   EXPECT_TRUE(coordinator_.offsets("g"));
 }

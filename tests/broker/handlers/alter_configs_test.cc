@@ -53,7 +53,7 @@ TEST_F(alter_configs_handler, the_set_replaces_every_override) {
 
 TEST_F(alter_configs_handler, a_bad_value_changes_nothing) {
   ASSERT_EQ(alter({{"retention.ms", "1234"}}).error_code, error_code::none);
-  auto r = alter({{"retention.ms", "1"}, {"cleanup.policy", "compact"}});
+  auto r = alter({{"retention.ms", "1"}, {"cleanup.policy", "shred"}});
   EXPECT_EQ(r.error_code, error_code::invalid_config);
   EXPECT_TRUE(r.error_message->find("cleanup.policy") != std::string::npos);
   EXPECT_EQ(shard_.topics().get("t", 0)->config().retention_ms, 1234);
@@ -70,6 +70,18 @@ TEST_F(alter_configs_handler, unknown_topics_and_broker_resources_are_refused) {
   EXPECT_EQ(
       alter({{"num.partitions", "3"}}, false, protocol::config_resource_broker, "0").error_code,
       error_code::policy_violation);
+}
+
+TEST_F(alter_configs_handler, an_internal_topic_is_topic_authorization_failed) {
+  ASSERT_FALSE(shard_.topics().create_topic("__consumer_offsets", 1));
+  for (bool validate_only : {false, true}) {
+    EXPECT_EQ(alter({{"retention.ms", "1"}}, validate_only, protocol::config_resource_topic,
+                    "__consumer_offsets")
+                  .error_code,
+              error_code::topic_authorization_failed);
+  }
+  EXPECT_TRUE(shard_.topics().configs().get("__consumer_offsets").empty());
+  EXPECT_NE(shard_.topics().get("__consumer_offsets", 0)->config().retention_ms, 1);
 }
 
 }  // namespace

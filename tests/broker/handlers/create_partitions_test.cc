@@ -68,5 +68,13 @@ TEST_F(create_partitions_handler, assignments_must_name_this_node_once_per_new_p
             error_code::none);
 }
 
+TEST_F(create_partitions_handler, an_internal_topic_keeps_its_one_partition) {
+  ASSERT_FALSE(shard_.topics().create_topic("__consumer_offsets", 1));
+  EXPECT_EQ(grow("__consumer_offsets", 50), error_code::topic_authorization_failed);
+  EXPECT_EQ(grow("__consumer_offsets", 50, true), error_code::topic_authorization_failed);
+  EXPECT_EQ(grow("__transaction_state", 2), error_code::topic_authorization_failed);
+  EXPECT_EQ(shard_.topics().partitions("__consumer_offsets")->size(), 1u);
+}
+
 }  // namespace
 }  // namespace sluice::broker

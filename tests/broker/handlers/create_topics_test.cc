@@ -85,7 +85,7 @@ TEST_F(create_topics_handler, stores_and_applies_configs) {
 }
 
 TEST_F(create_topics_handler, a_bad_config_is_invalid_config_and_creates_nothing) {
-  for (auto [k, v] : {std::pair{"cleanup.policy", "compact"}, std::pair{"retention.ms", "soon"},
+  for (auto [k, v] : {std::pair{"cleanup.policy", "shred"}, std::pair{"retention.ms", "soon"},
                       std::pair{"no.such.key", "1"}, std::pair{"segment.bytes", "1"}}) {
     auto t = topic("x");
     t.configs.push_back({k, v});
@@ -161,14 +161,27 @@ TEST_F(create_topics_handler, standard_kafka_keys_are_accepted_and_stored) {
 
 TEST_F(create_topics_handler, a_key_sluice_cannot_honour_is_refused_by_name) {
   auto t = topic("c");
-  t.configs = {{"cleanup.policy", "compact"}};
+  t.configs = {{"segment.jitter.ms", "1000"}};
   create_topics_request r;
   r.topics.push_back(t);
   auto resp = send(r, 7).topics.at(0);
   EXPECT_EQ(resp.error_code, error_code::invalid_config);
   ASSERT_TRUE(resp.error_message);
-  EXPECT_NE(resp.error_message->find("cleanup.policy"), std::string::npos);
+  EXPECT_NE(resp.error_message->find("segment.jitter.ms"), std::string::npos);
   EXPECT_FALSE(shard_.topics().partitions("c"));
+}
+
+TEST_F(create_topics_handler, an_internal_name_is_topic_authorization_failed) {
+  for (const char* name : {"__consumer_offsets", "__share_group_state", "__transaction_state"}) {
+    for (bool validate_only : {false, true}) {
+      create_topics_request::creatable_topic t;
+      t.name = name;
+      t.num_partitions = 50;
+      t.replication_factor = 1;
+      EXPECT_EQ(create_one(t, validate_only), error_code::topic_authorization_failed) << name;
+    }
+    EXPECT_FALSE(shard_.topics().partitions(name));
+  }
 }
 
 }  // namespace

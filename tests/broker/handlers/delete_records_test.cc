@@ -60,5 +60,18 @@ TEST_F(delete_records_handler, past_the_high_watermark_is_offset_out_of_range) {
   EXPECT_EQ(remove_before(0, "nope").error_code, error_code::unknown_topic_or_partition);
 }
 
+TEST_F(delete_records_handler, an_internal_topic_is_invalid_topic_exception) {
+  auto& offsets = shard_.topics();
+  ASSERT_FALSE(offsets.create_topic("__consumer_offsets", 1));
+  sluice::test::append_and_wait(*offsets.get("__consumer_offsets", 0), shard_.backend(),
+                                batches_.at(0));
+  for (int64_t at : {int64_t{-1}, int64_t{2}}) {
+    auto r = remove_before(at, "__consumer_offsets");
+    EXPECT_EQ(r.error_code, error_code::invalid_topic_exception);
+    EXPECT_EQ(r.low_watermark, -1);
+  }
+  EXPECT_EQ(offsets.get("__consumer_offsets", 0)->log_start_offset().value, 0);
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -144,5 +144,16 @@ TEST_F(delete_topics_handler, a_topic_named_twice_is_invalid_request_and_kept) {
   EXPECT_TRUE(shard_.topics().partitions("t"));
 }
 
+TEST_F(delete_topics_handler, an_internal_topic_is_topic_authorization_failed) {
+  ASSERT_FALSE(shard_.topics().create_topic("__consumer_offsets", 1));
+  for (int16_t v : {int16_t{0}, int16_t{5}}) {
+    auto r = remove({"__consumer_offsets", "__share_group_state"}, v);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].error_code, error_code::topic_authorization_failed);
+    EXPECT_EQ(r[1].error_code, error_code::topic_authorization_failed);
+  }
+  EXPECT_TRUE(shard_.topics().partitions("__consumer_offsets"));
+}
+
 }  // namespace
 }  // namespace sluice::broker

@@ -77,11 +77,11 @@ TEST_F(incremental_alter_configs_handler, append_to_a_scalar_is_invalid_config) 
   EXPECT_EQ(stored().count("retention.ms"), 0u);
 }
 
-// cleanup.policy APPEND compact gives "delete,compact": refused by name, and
+// cleanup.policy APPEND shred gives "delete,shred": refused by name, and
 // nothing of the resource changes.
-TEST_F(incremental_alter_configs_handler, compaction_is_refused_by_name_and_nothing_changes) {
+TEST_F(incremental_alter_configs_handler, a_bad_policy_is_refused_by_name_and_nothing_changes) {
   auto r = alter({op("retention.ms", config_operation::set, "99"),
-                  op("cleanup.policy", config_operation::append, "compact")});
+                  op("cleanup.policy", config_operation::append, "shred")});
   EXPECT_EQ(r.error_code, error_code::invalid_config);
   ASSERT_TRUE(r.error_message);
   EXPECT_NE(r.error_message->find("cleanup.policy"), std::string::npos);
@@ -113,6 +113,14 @@ TEST_F(incremental_alter_configs_handler, bad_requests_are_refused) {
                   protocol::config_resource_broker, "0")
                 .error_code,
             error_code::policy_violation);
+}
+
+TEST_F(incremental_alter_configs_handler, an_internal_topic_is_topic_authorization_failed) {
+  ASSERT_FALSE(shard_.topics().create_topic("__consumer_offsets", 1));
+  auto r = alter({op("retention.ms", config_operation::set, "1")}, false, 1,
+                 protocol::config_resource_topic, "__consumer_offsets");
+  EXPECT_EQ(r.error_code, error_code::topic_authorization_failed);
+  EXPECT_TRUE(shard_.topics().configs().get("__consumer_offsets").empty());
 }
 
 }  // namespace

@@ -105,6 +105,28 @@ TEST_F(produce_handler, batch_above_max_message_bytes_is_too_large) {
   EXPECT_EQ(result(*a, 0).error_code, error_code::message_too_large);
 }
 
+TEST_F(produce_handler, a_compacted_topic_refuses_records_without_a_key) {
+  broker_config cfg;
+  cfg.log_cleanup_policy = "compact";
+  test::fake_shard compacted(cfg);
+  ASSERT_FALSE(compacted.topics().create_topic("t", 2));
+  auto keyed = sluice::test::build_batch({{"k1", "a", 1000}, {"k2", "b", 1000}});
+  auto mixed = sluice::test::build_batch({{"k1", "a", 1000}, {"", "b", 1000, true}});
+  auto a = std::make_shared<test::answer>();
+  handle_produce(compacted, test::make_request(request_for({{0, &keyed}, {1, &mixed}}), 7),
+                 test::capture(a));
+  compacted.run_io();
+  ASSERT_TRUE(a->called);
+  EXPECT_EQ(result(*a, 0).error_code, error_code::none);
+  EXPECT_EQ(result(*a, 1).error_code, error_code::invalid_record);
+  EXPECT_EQ(compacted.topics().get("t", 1)->log_end_offset(), log::offset{0});  // nothing of it
+  // The same keyless batch is fine on a topic that only deletes.
+  auto b = produce(request_for({{1, &mixed}}));
+  shard_.run_io();
+  ASSERT_TRUE(b->called);
+  EXPECT_EQ(result(*b, 1).error_code, error_code::none);
+}
+
 TEST_F(produce_handler, unknown_partition_and_topic) {
   auto batch = sluice::test::build_batch(1, 10, 1000);
   auto body = request_for({{5, &batch}});

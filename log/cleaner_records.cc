@@ -1,0 +1,119 @@
+#include "log/cleaner_records.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "log/crc32c.h"
+
+namespace sluice::log {
+namespace {
+
+// Kafka's sequence arithmetic: sequences wrap from INT32_MAX to 0.
+int32_t add_sequence(int32_t base, int64_t delta) {
+  if (base < 0) return -1;
+  int64_t s = static_cast<int64_t>(base) + delta;
+  if (s > INT32_MAX) s -= static_cast<int64_t>(INT32_MAX) + 1;
+  return static_cast<int32_t>(s);
+}
+
+}  // namespace
+
+bool read_records(record_batch_view batch, const batch_codec& codec,
+                  std::vector<std::byte>& scratch, std::vector<record_entry>& out) {
+  out.clear();
+  std::span<const std::byte> body = batch.bytes().subspan(batch_header_size);
+  if (batch.compression() != compression_type::none) {
+    if (!codec.decompress) return false;
+    auto plain = codec.decompress(batch.compression(), body);
+    if (!plain) return false;
+    scratch = std::move(*plain);
+    body = scratch;
+  }
+  const int32_t count = batch.record_count();
+  if (count < 0) return false;
+  const offset base = batch.base_offset();
+  const timestamp_ms base_ts = batch.base_timestamp();
+  out.reserve(static_cast<size_t>(count));
+  for (int32_t i = 0; i < count; ++i) {
+    int32_t len = 0;
+    if (!read_varint(body, len) || len < 1 || static_cast<size_t>(len) > body.size()) return false;
+    std::span<const std::byte> rec = body.first(static_cast<size_t>(len));
+    body = body.subspan(static_cast<size_t>(len));
+    record_entry e;
+    e.attributes = static_cast<int8_t>(rec[0]);
+    rec = rec.subspan(1);
+    int64_t ts_delta = 0;
+    int32_t off_delta = 0;
+    if (!read_varlong(rec, ts_delta) || !read_varint(rec, off_delta) || off_delta < 0) {
+      return false;
+    }
+    e.off = base + off_delta;
+    e.timestamp = base_ts + ts_delta;
+    e.tail = rec;
+    int32_t klen = 0;
+    if (!read_varint(rec, klen)) return false;
+    if (klen >= 0) {
+      if (static_cast<size_t>(klen) > rec.size()) return false;
+      e.has_key = true;
+      e.key = rec.first(static_cast<size_t>(klen));
+      rec = rec.subspan(static_cast<size_t>(klen));
+    }
+    int32_t vlen = 0;
+    if (!read_varint(rec, vlen)) return false;
+    if (vlen >= 0 && static_cast<size_t>(vlen) > rec.size()) return false;
+    e.has_value = vlen >= 0;
+    out.push_back(e);
+  }
+  return body.empty();
+}
+
+bool write_batch(record_batch_view header, std::span<const record_entry> records,
+                 int16_t attributes, timestamp_ms base_timestamp, const batch_codec& codec,
+                 std::vector<std::byte>& out) {
+  if (records.empty()) return false;
+  const offset first = records.front().off;
+  std::vector<std::byte> body;
+  timestamp_ms max_ts = no_timestamp;
+  for (const auto& r : records) {
+    const int64_t ts_delta = r.timestamp - base_timestamp;
+    const int64_t off_delta = r.off - first;
+    const size_t len = 1 + varlong_size(ts_delta) + varlong_size(off_delta) + r.tail.size();
+    append_varlong(body, static_cast<int64_t>(len));
+    body.push_back(static_cast<std::byte>(r.attributes));
+    append_varlong(body, ts_delta);
+    append_varlong(body, off_delta);
+    body.insert(body.end(), r.tail.begin(), r.tail.end());
+    max_ts = std::max(max_ts, r.timestamp);
+  }
+  // LogAppendTime batches carry the append time as every record's timestamp.
+  if ((attributes & 0x08) != 0) max_ts = header.max_timestamp();
+  const auto codec_id = static_cast<compression_type>(attributes & 0x07);
+  if (codec_id != compression_type::none) {
+    if (!codec.compress) return false;
+    auto packed = codec.compress(codec_id, body);
+    if (!packed) return false;
+    body = std::move(*packed);
+  }
+  const size_t start = out.size();
+  out.resize(start + batch_header_size + body.size());
+  std::byte* p = out.data() + start;
+  write_be64(p, first.value);
+  write_be32(p + 8, static_cast<int32_t>(batch_header_size - batch_length_field_end + body.size()));
+  write_be32(p + 12, header.partition_leader_epoch());
+  p[16] = static_cast<std::byte>(batch_magic_v2);
+  write_be16(p + 21, attributes);
+  write_be32(p + 23, static_cast<int32_t>(records.size() - 1));
+  write_be64(p + 27, base_timestamp);
+  write_be64(p + 35, max_ts);
+  write_be64(p + 43, header.producer_id());
+  write_be16(p + 51, header.producer_epoch());
+  write_be32(p + 53, add_sequence(header.base_sequence(), first - header.base_offset()));
+  write_be32(p + 57, static_cast<int32_t>(records.size()));
+  std::copy(body.begin(), body.end(), p + batch_header_size);
+  std::span<const std::byte> covered(p + batch_crc_start,
+                                     batch_header_size + body.size() - batch_crc_start);
+  write_be32(p + 17, static_cast<int32_t>(crc32c(covered)));
+  return true;
+}
+
+}  // namespace sluice::log
