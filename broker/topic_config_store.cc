@@ -66,11 +66,11 @@ topic_overrides topic_config_store::parse(std::string_view text,
   return o;
 }
 
-std::string topic_config_store::render_id(const protocol::uuid& id) {
+std::string topic_config_store::render_id(const protocol::uuid& id, bool creating) {
   char sum[17];
   std::snprintf(sum, sizeof sum, "%016" PRIx64, id_checksum(id));
   return std::string(kIdHeader) + "topic.id=" + protocol::to_base64url(id) + "\nchecksum=" + sum +
-         "\n";
+         "\n" + (creating ? "creating=true\n" : "");
 }
 
 std::optional<protocol::uuid> topic_config_store::parse_id(std::string_view text) {
@@ -112,6 +112,8 @@ log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
         continue;
       }
       store->ids_[topic] = *id;
+      std::vector<std::string> bad;
+      if (parse(*text, bad).count("creating") != 0) store->creating_.insert(topic);
       continue;
     }
     if (!ends_with(n, kSuffix)) continue;
@@ -198,11 +200,17 @@ std::error_code topic_config_store::erase(const std::string& topic) {
   return {};
 }
 
-std::error_code topic_config_store::put_id(const std::string& topic, const protocol::uuid& id) {
+std::error_code topic_config_store::put_id(const std::string& topic, const protocol::uuid& id,
+                                           bool creating) {
   if (io_ != nullptr) {
-    if (auto ec = write_durably(id_path(topic), render_id(id))) return ec;
+    if (auto ec = write_durably(id_path(topic), render_id(id, creating))) return ec;
   }
   ids_[topic] = id;
+  if (creating) {
+    creating_.insert(topic);
+  } else {
+    creating_.erase(topic);
+  }
   return {};
 }
 
@@ -213,6 +221,7 @@ std::error_code topic_config_store::erase_id(const std::string& topic) {
     if (auto ec = remove_durably(id_path(topic))) return ec;
   }
   ids_.erase(it);
+  creating_.erase(topic);
   return {};
 }
 

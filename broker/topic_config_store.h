@@ -27,6 +27,14 @@
 //   # sluice topic id v1
 //   topic.id=<22 characters: the uuid in base64url, as Kafka prints it>
 //   checksum=<16 hex digits: XXH3_64bits (seed 0) of the 16 id bytes>
+//   creating=true        (only while the topic's partitions are being made)
+//
+// The `creating` line makes a CreateTopics all or nothing across a crash:
+// the file is written with it before the first partition and rewritten
+// without it once the last partition exists and before any client can see
+// the topic; a topic whose file still says creating at start is removed
+// (topic_table). A file without the line (every file written before it
+// existed) is a finished topic.
 //
 // Same write protocol as the overrides (.tmp, fdatasync, rename, dir fsync).
 // A file whose checksum or id does not parse is reported and ignored; the
@@ -39,6 +47,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -79,12 +88,15 @@ class topic_config_store {
   // Topic ids as loaded or stored; the topic table is their owner and keeps
   // them in step with the topics that exist.
   const std::map<std::string, protocol::uuid, std::less<>>& topic_ids() const { return ids_; }
-  // Persists the id (file first, then memory: on error nothing changed).
-  std::error_code put_id(const std::string& topic, const protocol::uuid& id);
+  // Persists the id (file first, then memory: on error nothing changed);
+  // `creating`: the topic's creation has not finished (see above).
+  std::error_code put_id(const std::string& topic, const protocol::uuid& id, bool creating = false);
+  // The topic's id file says its creation did not finish.
+  bool creating(std::string_view topic) const { return creating_.count(topic) != 0; }
   std::error_code erase_id(const std::string& topic);
 
   // The id file's text, and its parse (nullopt: corrupt), for tests and load.
-  static std::string render_id(const protocol::uuid& id);
+  static std::string render_id(const protocol::uuid& id, bool creating = false);
   static std::optional<protocol::uuid> parse_id(std::string_view text);
 
   // The file's text for `o`, and the parse of such text (for tests and load).
@@ -103,6 +115,7 @@ class topic_config_store {
   std::string dir_;
   std::map<std::string, topic_overrides, std::less<>> topics_;
   std::map<std::string, protocol::uuid, std::less<>> ids_;
+  std::set<std::string, std::less<>> creating_;
 };
 
 }  // namespace sluice::broker

@@ -16,7 +16,24 @@ topic_table::topic_table(log::log_manager& logs)
 
 topic_table::topic_table(log::log_manager& logs, std::shared_ptr<topic_config_store> configs)
     : logs_(logs), configs_(std::move(configs)) {
-  for (const auto& tp : logs_.partitions()) attach(tp, logs_.get(tp));
+  // A CreateTopics a crash interrupted (its id file still says creating) is
+  // undone, so that no client ever sees part of the topic. Best effort: a
+  // partition that cannot be removed now (an offline dir) keeps the id file,
+  // and the next start tries again.
+  std::vector<std::string> unfinished;
+  for (const auto& [t, id] : configs_->topic_ids()) {
+    if (configs_->creating(t)) unfinished.push_back(t);
+  }
+  for (const auto& t : unfinished) {
+    bool removed = true;
+    for (const auto& tp : logs_.partitions()) {
+      if (tp.topic == t && logs_.remove(tp)) removed = false;
+    }
+    if (removed) (void)configs_->erase_id(t);
+  }
+  for (const auto& tp : logs_.partitions()) {
+    if (!configs_->creating(tp.topic)) attach(tp, logs_.get(tp));
+  }
   for (const auto& t : configs_->topics()) {
     if (topics_.find(t) == topics_.end()) (void)configs_->erase(t);
   }
@@ -24,6 +41,7 @@ topic_table::topic_table(log::log_manager& logs, std::shared_ptr<topic_config_st
   // first partition, or between deleting the last partition and the id.
   std::vector<std::string> stale;
   for (const auto& [t, id] : configs_->topic_ids()) {
+    if (configs_->creating(t)) continue;  // kept for the next start's undo
     if (topics_.find(t) == topics_.end()) {
       stale.push_back(t);
     } else {
@@ -38,10 +56,10 @@ topic_table::topic_table(log::log_manager& logs, std::shared_ptr<topic_config_st
   }
 }
 
-std::error_code topic_table::assign_id(const std::string& topic) {
+std::error_code topic_table::assign_id(const std::string& topic, bool creating) {
   protocol::uuid id = protocol::random_uuid();
   while (names_by_id_.count(id.bytes) != 0) id = protocol::random_uuid();
-  if (auto ec = configs_->put_id(topic, id)) return ec;
+  if (auto ec = configs_->put_id(topic, id, creating)) return ec;
   index_id(topic, id);
   return {};
 }
@@ -96,9 +114,9 @@ std::error_code topic_table::begin_create(const std::string& topic, int32_t coun
   if (topics_.find(topic) != topics_.end() || being_created(topic)) {
     return log::errc::already_exists;
   }
-  // The id first: a crash after this and before the first partition leaves
-  // an id without a topic, dropped at start.
-  if (auto ec = assign_id(topic)) return ec;
+  // The id first, marked creating: a crash before the create finishes
+  // leaves a topic that is removed at start (topic_config_store.h).
+  if (auto ec = assign_id(topic, /*creating=*/true)) return ec;
   creating_[topic] = creation{count, 0};
   return {};
 }
@@ -127,6 +145,11 @@ log::result<bool> topic_table::create_some(const std::string& topic,
     }
   }
   if (c.made < c.count) return false;
+  // Finished on disk before any client can see the topic.
+  if (auto ec = configs_->put_id(topic, ids_.at(topic))) {
+    undo_create(topic, c.made);
+    return ec;
+  }
   const int32_t count = c.count;
   creating_.erase(it);
   for (int32_t i = 0; i < count; ++i) {

@@ -106,7 +106,7 @@ class topic_table {
  private:
   void attach(const log::topic_partition& tp, log::partition_log* p);
   // Draws and persists a new id for `topic` and indexes it.
-  std::error_code assign_id(const std::string& topic);
+  std::error_code assign_id(const std::string& topic, bool creating = false);
   void index_id(const std::string& topic, const protocol::uuid& id);
   // Drops the id from memory, then its file.
   std::error_code forget_id(const std::string& topic);

@@ -96,6 +96,9 @@ metadata_response::topic describe_by_name(shard_services& shard, const std::stri
   // Internal topics are created by their coordinators on their first write only.
   const bool may_create = client_may_create && !is_internal_topic(name);
   if (!is_valid_topic_name(name)) return failed(name, error_code::invalid_topic_exception);
+  // A CreateTopics still making its partitions: not there yet, and not
+  // another client's to create. LEADER_NOT_AVAILABLE is what clients retry.
+  if (shard.topics().being_created(name)) return failed(name, error_code::leader_not_available);
   if (may_create && !shard.topics().partitions(name) &&
       shard.topics().topic_count() >= static_cast<size_t>(cfg.max_topics)) {
     // The cap on auto-created topics (RELIABILITY.md F7): the name is

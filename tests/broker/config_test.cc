@@ -74,7 +74,9 @@ TEST(broker_config, bad_values_are_errors_that_name_the_key) {
         "auto.create.topics.enable=yes", "listeners=nonsense", "listeners=PLAINTEXT://host:99999",
         "listeners=SSL://host:9093", "socket.request.max.bytes=-1", "log.retention.ms=-2",
         "advertised.listeners=PLAINTEXT://0.0.0.0:9092", "log.dirs=", "log.segment.bytes=10",
-        "node.id=-1"}) {
+        "node.id=-1", "log.index.size.max.bytes=100", "log.index.interval.bytes=-1",
+        "sluice.request.stall.timeout.ms=0", "log.cleanup.policy=shred",
+        "log.cleaner.min.cleanable.ratio=1.5", "log.cleaner.enable=maybe"}) {
     broker_config c;
     std::vector<std::string> warnings;
     auto err = apply_override(c, s, warnings);
@@ -117,6 +119,20 @@ TEST(broker_config, wildcard_listener_advertises_a_host_name) {
   EXPECT_NE(e.host, "0.0.0.0");
   EXPECT_FALSE(e.host.empty());
   EXPECT_EQ(e.port, 9092);
+}
+
+TEST(broker_config, index_sizes_reach_every_partitions_log_config) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  for (const char* kv : {"log.index.size.max.bytes=65536", "log.index.interval.bytes=512",
+                         "sluice.request.stall.timeout.ms=750"}) {
+    EXPECT_FALSE(apply_override(c, kv, warnings)) << kv;
+  }
+  EXPECT_TRUE(warnings.empty());  // known keys, not "unknown key" warnings
+  const log::log_config lc = c.topic_log_config();
+  EXPECT_EQ(lc.max_index_bytes, 65536u);
+  EXPECT_EQ(lc.index_interval_bytes, 512u);
+  EXPECT_EQ(c.request_stall_timeout_ms, 750);
 }
 
 TEST(broker_config, limits_and_metrics_listener) {

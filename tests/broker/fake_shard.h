@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "broker/config.h"
 #include "broker/metrics.h"
@@ -35,6 +36,11 @@ class fake_shard final : public shard_services {
     topics_ = std::make_unique<topic_table>(*logs_);
   }
   ~fake_shard() override {
+    // A pending callback may own the timer handle that erases it: empty the
+    // map before the callbacks are destroyed.
+    auto timers = std::move(timers_);
+    timers_.clear();
+    timers.clear();
     sluice::test::drain(*io_);
     topics_.reset();
     logs_.reset();
@@ -58,11 +64,17 @@ class fake_shard final : public shard_services {
   }
   void request_flush() override { ++flush_requests_; }
 
-  // Fires every pending timer (a Fetch deadline).
+  // Fires every pending timer (a Fetch deadline) once, as a real timer: a
+  // timer started by a callback waits for the next call.
   void fire_timers() {
-    auto pending = timers_;
-    for (auto& [id, fn] : pending) {
-      if (timers_.count(id) != 0) fn();
+    std::vector<uint64_t> due;
+    for (const auto& [id, fn] : timers_) due.push_back(id);
+    for (uint64_t id : due) {
+      auto it = timers_.find(id);
+      if (it == timers_.end()) continue;  // cancelled by an earlier callback
+      auto fn = std::move(it->second);
+      timers_.erase(it);
+      fn();
     }
   }
   // Runs the I/O completions (appends acknowledged, high watermarks moved).

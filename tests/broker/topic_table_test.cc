@@ -122,6 +122,49 @@ TEST(topic_table, an_id_without_partitions_is_dropped_at_start) {
   ASSERT_FALSE((*logs)->close());
 }
 
+TEST(topic_table, a_create_a_crash_interrupted_is_undone_at_start) {
+  sluice::test::temp_dir dir;
+  auto io = log::io::make_posix_backend();
+  log::log_manager_config lc;
+  lc.log_dirs = {dir.path()};
+  auto open_table = [&](auto&& body) {
+    std::vector<std::string> warnings;
+    auto configs = topic_config_store::open(*io, dir.path(), warnings);
+    ASSERT_TRUE(configs);
+    auto logs = log::log_manager::open(*io, lc);
+    ASSERT_TRUE(logs);
+    {
+      topic_table topics(**logs, *configs);
+      body(topics, **logs);
+    }
+    ASSERT_FALSE((*logs)->close());
+  };
+  open_table([&](topic_table& topics, log::log_manager&) {
+    ASSERT_FALSE(topics.create_topic("done", 2));
+    // Two slices of four partitions, then the process dies: no abandon_create.
+    ASSERT_FALSE(topics.begin_create("half", 4));
+    auto first = topics.create_some("half", std::chrono::steady_clock::time_point::min());
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(*first);
+    EXPECT_FALSE(topics.partitions("half"));
+  });
+  EXPECT_EQ(::access((dir.path() + "/half-0").c_str(), F_OK), 0);  // left behind by the crash
+  open_table([&](topic_table& topics, log::log_manager& logs) {
+    EXPECT_FALSE(topics.partitions("half"));
+    EXPECT_EQ(topics.topic_id("half"), nullptr);
+    EXPECT_EQ(logs.get({"half", 0}), nullptr);
+    ASSERT_TRUE(topics.partitions("done"));
+    EXPECT_EQ(topics.partitions("done")->size(), 2u);
+    // The name is free again, and a finished create survives a restart.
+    ASSERT_FALSE(topics.create_topic("half", 3));
+  });
+  EXPECT_NE(::access((dir.path() + "/half-3").c_str(), F_OK), 0);
+  open_table([&](topic_table& topics, log::log_manager&) {
+    ASSERT_TRUE(topics.partitions("half"));
+    EXPECT_EQ(topics.partitions("half")->size(), 3u);
+  });
+}
+
 TEST(topic_table, watchers_hear_high_watermark_moves_until_unwatched) {
   test::fake_shard shard;
   ASSERT_FALSE(shard.topics().create_topic("a", 1));

@@ -66,6 +66,19 @@ TEST(metadata_handler, auto_create_can_be_disabled_by_broker_or_client) {
   EXPECT_EQ(ask(on, for_topics({"x"}, false), 1).topics[0].error_code, error_code::none);
 }
 
+TEST(metadata_handler, a_topic_being_created_is_not_available_yet_and_not_auto_created) {
+  test::fake_shard shard;
+  ASSERT_FALSE(shard.topics().begin_create("big", 4));
+  auto r = ask(shard, for_topics({"big"}), 9);
+  EXPECT_EQ(r.topics[0].error_code, error_code::leader_not_available);
+  EXPECT_TRUE(r.topics[0].partitions.empty());
+  auto done = shard.topics().create_some("big", std::chrono::steady_clock::time_point::max());
+  ASSERT_TRUE(done && *done);
+  r = ask(shard, for_topics({"big"}), 9);
+  EXPECT_EQ(r.topics[0].error_code, error_code::none);
+  EXPECT_EQ(r.topics[0].partitions.size(), 4u);
+}
+
 TEST(metadata_handler, illegal_names_are_invalid_topic_exception) {
   test::fake_shard shard;
   auto r = ask(shard, for_topics({"bad name", "..", std::string(250, 'a')}), 8);
