@@ -7,6 +7,9 @@ the one produced at its offset; the tombstones themselves gone once
 delete.retention.ms passed after the round that first kept them; a record
 without a key refused with INVALID_RECORD."""
 
+import gzip
+import os
+import struct
 import time
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
@@ -53,6 +56,51 @@ def read_confluent(broker):
     return rows
 
 
+def varint(data, pos):
+    """A zigzag varint at pos: (value, next pos)."""
+    shift = raw = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        raw |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return (raw >> 1) ^ -(raw & 1), pos
+
+
+def stored_records(broker):
+    """{offset: (key, codec)} of every record in the partition's segments, read
+    from the files (gzip batches decompressed here, codec = attributes & 7)."""
+    d = os.path.join(broker.data_dir, TOPIC + "-0")
+    out = {}
+    for name in sorted(n for n in os.listdir(d) if n.endswith(".log")):
+        with open(os.path.join(d, name), "rb") as f:
+            data = f.read()
+        pos = 0
+        while pos + 61 <= len(data):
+            base, length = struct.unpack_from(">qi", data, pos)
+            attributes, = struct.unpack_from(">h", data, pos + 21)
+            count, = struct.unpack_from(">i", data, pos + 57)
+            codec = attributes & 7
+            body = data[pos + 61:pos + 12 + length]
+            if codec == 1:
+                body = gzip.decompress(body)
+            if codec in (0, 1) and not attributes & 0x20:  # data batches we can read
+                at = 0
+                for _ in range(count):
+                    size, at = varint(body, at)
+                    end = at + size
+                    at += 1  # attributes
+                    _ts, at = varint(body, at)
+                    delta, at = varint(body, at)
+                    klen, at = varint(body, at)
+                    key = body[at:at + klen].decode() if klen >= 0 else None
+                    out[base + delta] = (key, codec)
+                    at = end
+            pos += 12 + length
+    return out
+
+
 def pad(producer, n):
     """Records of another key, so that the segments with the test's records roll."""
     for i in range(n):
@@ -76,7 +124,10 @@ def test(binary):
     fs[TOPIC].result(timeout=10)
 
     produced = {}  # offset -> (key, value)
-    p = Producer({"bootstrap.servers": broker.address, "linger.ms": 0, "acks": "all"})
+    # gzip: the cleaner reads keys from compressed batches and writes them back
+    # compressed with the same codec.
+    p = Producer({"bootstrap.servers": broker.address, "linger.ms": 5, "acks": "all",
+                  "compression.type": "gzip"})
 
     def report(err, msg):
         expect(err is None, "delivery: %r" % err)
@@ -115,6 +166,10 @@ def test(binary):
         expect(latest[k] == (o, v), "key %s: %r is not its latest %r" % (k, (o, v), latest[k]))
     tombstones = [r for r in rows if r[2] is None]
     expect(len(tombstones) == DELETED, "tombstones kept for now: %d" % len(tombstones))
+    stored = stored_records(broker)
+    for o, k, _v in rows:
+        expect(stored.get(o) == (k, 1), "offset %d is stored as %r, want key %s in a gzip batch"
+               % (o, stored.get(o), k))
     same = [r for r in read_confluent(broker) if r[1] != "pad"]
     expect(same == rows, "confluent-kafka reads %d records, kcat %d" % (len(same), len(rows)))
 
