@@ -290,6 +290,7 @@ bool connection::dispatch(std::shared_ptr<frame_buffer> frame) {
   req.body = std::span<std::byte>(frame->data() + (rf.body.data() - frame->data()), rf.body.size());
   req.frame = std::move(frame);
   req.client_address = peer_.substr(0, peer_.rfind(':'));
+  req.connection_id = id_;
   entry->handle(shard_, std::move(req),
                 [weak = weak_from_this(), seq](std::optional<response> answer) {
                   if (auto self = weak.lock()) self->complete(seq, std::move(answer));

@@ -61,6 +61,8 @@ struct request {
   std::shared_ptr<frame_buffer> frame;
   // The client's IP address ("127.0.0.1"), for DescribeGroups' client_host.
   std::string client_address;
+  // The connection it arrived on (a share session is tied to it).
+  uint64_t connection_id = 0;
 };
 
 struct response {

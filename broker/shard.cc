@@ -277,6 +277,7 @@ asio::awaitable<void> shard::accept_loop() {
                                             if (connections_.erase(closed) > 0) {
                                               connection_limits_.release(ip);
                                             }
+                                            if (shares_) shares_->connection_closed(closed);
                                           });
     connections_.emplace(id, c);
     c->start();

@@ -32,8 +32,8 @@ void handle_share_acknowledge(shard_services& shard, request req, respond_fn res
   const int64_t now = share::wall_clock_ms();
   share::share_group& g = c->get_or_create(*body.group_id);
   c->expire_members(g, now);
-  const error_code session =
-      share::advance_session(g, *body.member_id, body.share_session_epoch, false);
+  const error_code session = share::advance_session(g, *body.member_id, body.share_session_epoch,
+                                                    false, req.connection_id);
   if (session != error_code::none) return answer(session, "");
   std::vector<share::partition_acks> acks;
   for (const auto& t : body.topics) {

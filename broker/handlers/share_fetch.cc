@@ -60,7 +60,8 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
     if (body_.share_session_epoch == 0 && has_acks) {
       return fail(error_code::invalid_request, "Acknowledgements need an open share session.");
     }
-    const error_code session = share::advance_session(g, member(), body_.share_session_epoch, true);
+    const error_code session =
+        share::advance_session(g, member(), body_.share_session_epoch, true, req_.connection_id);
     if (session != error_code::none) return fail(session, "");
     // Session partitions: those named here join, forgotten ones leave.
     if (body_.share_session_epoch != -1) {

@@ -8,6 +8,7 @@
 #include "broker/config.h"
 #include "broker/metrics.h"
 #include "broker/share/dead_letters.h"
+#include "broker/share/requests.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
 
@@ -118,6 +119,30 @@ void coordinator::sweep(int64_t now_ms) {
       unwritten = unwritten || p.has_unwritten();
     }
     if (!unwritten) continue;
+    persist(*g, {}, [group = id](std::error_code ec) {
+      if (ec) {
+        spdlog::warn("event=share_state_write_failed group={} error=\"{}\"", group, ec.message());
+      }
+    });
+  }
+}
+
+void coordinator::connection_closed(uint64_t connection_id) {
+  if (closed_) return;  // shutting down: the state as last written stands
+  const int64_t now = wall_clock_ms();
+  for (auto& [id, g] : groups_) {
+    std::vector<std::string> closing;
+    for (const auto& [member, session] : g->sessions()) {
+      if (session.connection_id == connection_id) closing.push_back(member);
+    }
+    if (closing.empty()) continue;
+    for (const auto& member : closing) {
+      spdlog::debug("event=share_session_closed group={} member={} reason=connection_closed", id,
+                    member);
+      close_session(*g, member, now);
+    }
+    // Records that reached the delivery limit are archived (and
+    // dead-lettered) by a write, now rather than at the next sweep.
     persist(*g, {}, [group = id](std::error_code ec) {
       if (ec) {
         spdlog::warn("event=share_state_write_failed group={} error=\"{}\"", group, ec.message());

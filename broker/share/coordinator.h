@@ -123,6 +123,14 @@ class coordinator {
   // made durable and dead-lettered at once. Without it, expiry happens
   // lazily, when a group or partition is next used.
   void start_sweeping(std::chrono::milliseconds every);
+
+  // A client connection closed: every share session tied to it closes, and
+  // its member's acquired records go back at once instead of when their
+  // locks expire (a SIGKILLed worker's tasks are redelivered now), as
+  // Kafka's broker does since 4.1 (KAFKA-19015). The member itself stays
+  // until its heartbeats stop (session timeout); a client that reconnects
+  // opens a new share session (epoch 0) on its new connection.
+  void connection_closed(uint64_t connection_id);
   void sweep(int64_t now_ms);
 
   // Stops the sweep and the state log's writes; called by the shard before

@@ -13,11 +13,13 @@ namespace sluice::broker::share {
 using protocol::error_code;
 
 error_code advance_session(share_group& g, const std::string& member, int32_t epoch,
-                           bool opening_allowed) {
+                           bool opening_allowed, uint64_t connection_id) {
   auto& sessions = g.sessions();
   if (epoch == 0) {
     if (!opening_allowed) return error_code::invalid_share_session_epoch;
-    sessions[member] = share_session{};
+    share_session fresh;
+    fresh.connection_id = connection_id;
+    sessions[member] = std::move(fresh);
     return error_code::none;
   }
   auto it = sessions.find(member);
@@ -25,6 +27,7 @@ error_code advance_session(share_group& g, const std::string& member, int32_t ep
   if (epoch == -1) return error_code::none;
   if (epoch != it->second.next_epoch) return error_code::invalid_share_session_epoch;
   it->second.next_epoch = epoch == INT32_MAX ? 1 : epoch + 1;
+  it->second.connection_id = connection_id;
   return error_code::none;
 }
 

@@ -27,10 +27,11 @@
 
 namespace sluice::broker::share {
 
-// Checks and advances the member's session for a request at `epoch`.
+// Checks and advances the member's session for a request at `epoch` that
+// arrived on `connection_id`, which the session is then tied to.
 // `opening_allowed` is false for ShareAcknowledge (which cannot open one).
 protocol::error_code advance_session(share_group& g, const std::string& member, int32_t epoch,
-                                     bool opening_allowed);
+                                     bool opening_allowed, uint64_t connection_id);
 // After a request at epoch -1: the session goes, and the member's records back.
 void close_session(share_group& g, const std::string& member, int64_t now_ms);
 

@@ -47,6 +47,9 @@ struct share_member {
 struct share_session {
   int32_t next_epoch = 1;
   std::set<topic_partition> partitions;
+  // The connection of its latest request: when that connection closes, the
+  // session closes and the member's records go back (coordinator.h).
+  uint64_t connection_id = 0;
 };
 
 struct heartbeat_input {

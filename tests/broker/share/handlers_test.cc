@@ -121,6 +121,35 @@ TEST(share_handlers, join_fetch_acknowledge_and_replay) {
   EXPECT_EQ(ranges[0].first_offset, 2);
 }
 
+TEST(share_handlers, a_closed_connection_gives_its_sessions_records_back_at_once) {
+  test::fake_shard shard;
+  produce(shard, "t", 5);
+  coordinator c(shard, earliest());
+  coordinator_registration reg(shard, c);
+  ASSERT_EQ(join(shard).error_code, error_code::none);
+  auto got = call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1,
+                                                  /*connection_id=*/7);
+  ASSERT_EQ(got.responses.at(0).partitions.at(0).acquired.size(), 1u);
+  share_partition* p = c.find("g")->find_partition({"t", 0});
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->acquired_by("m"), 3);
+
+  c.connection_closed(8);  // another client's connection: nothing changes
+  EXPECT_EQ(p->acquired_by("m"), 3);
+  c.connection_closed(7);
+  EXPECT_EQ(p->acquired_by("m"), 0);  // back now, not after the 30 s lock
+  // The session went with its connection; the member reopens one.
+  auto stale =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 1, 3), 1, 9);
+  EXPECT_EQ(stale.error_code, error_code::share_session_not_found);
+  auto again =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1, 9);
+  const auto& acquired = again.responses.at(0).partitions.at(0).acquired;
+  ASSERT_EQ(acquired.size(), 1u);
+  EXPECT_EQ(acquired[0].first_offset, 0);
+  EXPECT_EQ(acquired[0].delivery_count, 2);
+}
+
 TEST(share_handlers, a_v2_renew_extends_the_lock_and_fetches_nothing) {
   test::fake_shard shard;
   produce(shard, "t", 3);

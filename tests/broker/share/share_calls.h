@@ -37,10 +37,14 @@ inline void produce(test::fake_shard& shard, const std::string& topic, int n) {
   shard.run_io();
 }
 
+// `connection_id`: the connection the request arrives on.
 template <class Resp, class Req>
-Resp call(test::fake_shard& shard, handler_fn h, const Req& body, int16_t version) {
+Resp call(test::fake_shard& shard, handler_fn h, const Req& body, int16_t version,
+          uint64_t connection_id = 0) {
   auto a = std::make_shared<test::answer>();
-  h(shard, test::make_request(body, version), test::capture(a));
+  request req = test::make_request(body, version);
+  req.connection_id = connection_id;
+  h(shard, std::move(req), test::capture(a));
   for (int i = 0; i < 5 && !a->called; ++i) {
     shard.run_io();
     shard.fire_timers();
