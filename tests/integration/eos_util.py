@@ -353,3 +353,35 @@ def read_all(broker, topic, partitions, read_committed, limit_s=20, extra=None):
     expect(len(at_end) == partitions, "%s: only partitions %s reached their end in %d s" %
            (topic, sorted(at_end), limit_s))
     return out
+
+
+def check_history(records, delivered, partitions, count):
+    """The history of an idempotent producer that sent value(i) =
+    b"<i % partitions>-<i, 6 digits>" to partition i % partitions, i in
+    [0, count): `records` [(partition, offset, value)] read back, `delivered`
+    {value: (partition, offset)} from its delivery reports. Nothing twice,
+    nothing the producer did not have acknowledged, nothing acknowledged
+    lost or moved, each partition's values in the order sent."""
+    seen = {}
+    duplicates = []
+    for part, offset, v in records:
+        if v in seen:
+            duplicates.append((v, seen[v], (part, offset)))
+        seen[v] = (part, offset)
+    expect(not duplicates, "%d duplicates, first: %s" % (len(duplicates), duplicates[:3]))
+    unknown = [v for v in seen if v not in delivered]
+    expect(not unknown, "%d values in the log the producer never had acknowledged: %s" %
+           (len(unknown), unknown[:3]))
+    lost = [v for v in delivered if v not in seen]
+    expect(not lost, "%d acknowledged values lost, first: %s" % (len(lost), sorted(lost)[:3]))
+    moved = [(v, delivered[v], seen[v]) for v in delivered if delivered[v] != seen[v]]
+    expect(not moved, "%d values not where their report put them, first: %s" %
+           (len(moved), moved[:3]))
+    for part in range(partitions):
+        seqs = [int(v.split(b"-")[1]) for q, _, v in sorted(records) if q == part]
+        bad = [k for k in range(1, len(seqs)) if seqs[k] <= seqs[k - 1]]
+        expect(not bad, "partition %d out of order at %d: %s" %
+               (part, bad[0] if bad else -1, seqs[bad[0] - 1:bad[0] + 2] if bad else []))
+        expect(seqs == list(range(part, count, partitions)),
+               "partition %d holds %d values, sent %d" %
+               (part, len(seqs), len(range(part, count, partitions))))

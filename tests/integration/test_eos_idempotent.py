@@ -79,29 +79,7 @@ def test(binary):
           (COUNT, time.time() - t0, kills, len(errors), sorted({e.name() for e in errors})))
 
     records = eos_util.read_all(broker, TOPIC, PARTITIONS, False, limit_s=30)
-    seen = {}
-    duplicates = []
-    for part, offset, v in records:
-        if v in seen:
-            duplicates.append((v, seen[v], (part, offset)))
-        seen[v] = (part, offset)
-    expect(not duplicates, "%d duplicates, first: %s" % (len(duplicates), duplicates[:3]))
-    unknown = [v for v in seen if v not in delivered]
-    expect(not unknown, "%d values in the log the producer never had acknowledged: %s" %
-           (len(unknown), unknown[:3]))
-    lost = [v for v in delivered if v not in seen]
-    expect(not lost, "%d acknowledged values lost, first: %s" % (len(lost), sorted(lost)[:3]))
-    moved = [(v, delivered[v], seen[v]) for v in delivered if delivered[v] != seen[v]]
-    expect(not moved, "%d values not where their report put them, first: %s" %
-           (len(moved), moved[:3]))
-    for part in range(PARTITIONS):
-        seqs = [int(v.split(b"-")[1]) for q, _, v in sorted(records) if q == part]
-        bad = [k for k in range(1, len(seqs)) if seqs[k] <= seqs[k - 1]]
-        expect(not bad, "partition %d out of order at %d: %s" %
-               (part, bad[0] if bad else -1, seqs[bad[0] - 1:bad[0] + 2] if bad else []))
-        expect(seqs == list(range(part, COUNT, PARTITIONS)),
-               "partition %d holds %d values, sent %d" %
-               (part, len(seqs), len(range(part, COUNT, PARTITIONS))))
+    eos_util.check_history(records, delivered, PARTITIONS, COUNT)
     print("history: %d values, duplicate=0, lost=0, per-partition order kept" % len(records))
     # One producer id and epoch from start to end: had the broker lost its
     # producer state across a kill, librdkafka would have had to reset (a new
