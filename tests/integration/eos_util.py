@@ -355,10 +355,25 @@ def read_all(broker, topic, partitions, read_committed, limit_s=20, extra=None):
     return out
 
 
+def stream_value(i, partitions):
+    """The i-th value of a checked stream (check_history): b"<partition>-<i>"."""
+    return b"%d-%06d" % (i % partitions, i)
+
+
+def send_stream_value(producer, topic, i, partitions):
+    """Produces stream_value(i) to partition i % partitions, waiting while
+    the producer's queue is full."""
+    while True:
+        try:
+            producer.produce(topic, value=stream_value(i, partitions), partition=i % partitions)
+            return
+        except BufferError:
+            producer.poll(0.01)
+
+
 def check_history(records, delivered, partitions, count):
-    """The history of an idempotent producer that sent value(i) =
-    b"<i % partitions>-<i, 6 digits>" to partition i % partitions, i in
-    [0, count): `records` [(partition, offset, value)] read back, `delivered`
+    """The history of an idempotent producer that sent stream_value(i) to
+    partition i % partitions, i in [0, count): `records` [(partition, offset, value)] read back, `delivered`
     {value: (partition, offset)} from its delivery reports. Nothing twice,
     nothing the producer did not have acknowledged, nothing acknowledged
     lost or moved, each partition's values in the order sent."""

@@ -24,9 +24,6 @@ COUNT = 30000
 KILL_AT = (6000, 12000, 18000, 24000)
 
 
-def value(i):
-    return b"%d-%06d" % (i % PARTITIONS, i)
-
 
 def test(binary):
     broker = harness.Broker(binary).start()
@@ -53,12 +50,7 @@ def test(binary):
     kills = 0
     t0 = time.time()
     for i in range(COUNT):
-        while True:
-            try:
-                p.produce(TOPIC, value=value(i), partition=i % PARTITIONS)
-                break
-            except BufferError:
-                p.poll(0.01)
+        eos_util.send_stream_value(p, TOPIC, i, PARTITIONS)
         if i % 500 == 0:
             p.poll(0)
             time.sleep(0.02)  # spread the stream so the kills land in its middle

@@ -24,9 +24,6 @@ PARTITIONS = 2
 COUNT = 20000
 
 
-def value(i):
-    return b"%d-%06d" % (i % PARTITIONS, i)
-
 
 def test(binary):
     proxy = FaultProxy()
@@ -55,12 +52,7 @@ def test(binary):
     faults = proxy.run_faults(0.15, lambda: bool(done))
     t0 = time.time()
     for i in range(COUNT):
-        while True:
-            try:
-                p.produce(TOPIC, value=value(i), partition=i % PARTITIONS)
-                break
-            except BufferError:
-                p.poll(0.01)
+        eos_util.send_stream_value(p, TOPIC, i, PARTITIONS)
         if i % 200 == 0:
             p.poll(0)
             time.sleep(0.04)  # a stream of about 5 s, so that many cuts land in it
