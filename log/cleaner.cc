@@ -74,6 +74,15 @@ std::string key_of(const record_entry& e) {
   return std::string(reinterpret_cast<const char*>(e.key.data()), e.key.size());
 }
 
+// A data batch of a transaction that was aborted (cleaner.h).
+bool aborted(const cleaner_state& st, const record_batch_view& v) {
+  if (!v.is_transactional() || v.is_control()) return false;
+  return std::ranges::any_of(st.aborted, [&](const aborted_txn& a) {
+    return a.producer_id == v.producer_id() && a.first_offset <= v.base_offset() &&
+           v.base_offset() <= a.last_offset;
+  });
+}
+
 int32_t last_sequence(record_batch_view v) {
   if (v.base_sequence() < 0) return -1;
   int64_t s = static_cast<int64_t>(v.base_sequence()) + v.last_offset_delta();
@@ -164,6 +173,7 @@ bool cleaner::plan(partition_log& log, int64_t now) {
   st.round_now = now;
   st.round_horizon = INT64_MAX;
   st.dirty_end = end;
+  st.aborted = log.aborted_transactions(log.log_start_, end);
   st.map.clear();
   st.map_bytes = 0;
   if (dirty == 0) {
@@ -197,7 +207,7 @@ bool cleaner::map_step(partition_log& log, const clean_options& opts, uint64_t b
   }
   std::vector<record_entry> records;
   auto map_batch = [&](const record_batch_view& v) {
-    if (v.is_control() || v.is_transactional()) return;
+    if (v.is_control() || aborted(st, v)) return;
     if (!read_records(v, opts.codec, st.records_buf, records)) return;
     for (const auto& r : records) {
       if (!r.has_key) continue;
@@ -338,13 +348,18 @@ void cleaner::filter_batch(partition_log& log, const clean_options& opts,
       if (r.has_key && r.has_value) st.pinned.insert(key_of(r));
     }
   };
-  if (v.is_control() || v.is_transactional()) return keep_whole();
+  if (v.is_control()) return keep_whole();
   if (v.producer_id() >= 0) {
     auto p = st.last_seq.find(v.producer_id());
     if (p != st.last_seq.end() && p->second.first == v.producer_epoch() &&
         p->second.second == last_sequence(v)) {
       return keep_whole();
     }
+  }
+  if (aborted(st, v)) {  // removed whole: no reader may see it (cleaner.h)
+    st.changed = true;
+    st.stats.records_removed += static_cast<uint64_t>(v.record_count());
+    return;
   }
   if (!read_records(v, opts.codec, st.records_buf, records)) {
     st.opaque = true;

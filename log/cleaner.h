@@ -13,7 +13,7 @@
 //      min.cleanable.dirty.ratio, when the first dirty batch is older than
 //      max.compaction.lag.ms, or when a tombstone's delete horizon passed.
 //   2. map: the dirty part is read and each key's latest offset recorded
-//      (keys of control and transactional batches are not). The map stops at
+//      (keys of aborted transactional batches are not). The map stops at
 //      a segment boundary once it exceeds clean_options::max_map_bytes.
 //   3. clean: every segment of the range is rewritten to <base>.log.cleaned
 //      without the records a later offset of the same key supersedes, and
@@ -22,11 +22,18 @@
 //      change is left alone. The cleaned file is synced and swapped in
 //      (cleaned -> swap -> old segment removed -> swap renamed to .log).
 //   4. the first dirty offset moves to the end of the map.
-// Kept whole: control batches, transactional batches (committed or aborted;
-// their keys neither supersede nor are superseded), the last data batch of
-// each producer the partition knows (its sequence state), compressed batches
-// when no codec is given, and batches whose records do not parse. Records
-// without a key are kept. Offsets never change (log/cleaner_records.h).
+// Transactions, as Kafka: the range is below the last stable offset, so
+// every transactional batch in it belongs to a transaction that ended. Data
+// of a committed transaction is compacted like any other; data of an aborted
+// one (the partition's aborted index: same producer, offset within the
+// transaction's range) is removed whole and never supersedes anything.
+// Control batches (the markers) are kept (Kafka removes a marker once its
+// transaction has no data left and delete.retention.ms passed; Sluice keeps
+// one small batch per transaction).
+// Kept whole: control batches, the last data batch of each producer the
+// partition knows (its sequence state), compressed batches when no codec is
+// given, and batches whose records do not parse. Records without a key are
+// kept. Offsets never change (log/cleaner_records.h).
 //
 // Threading: all of it runs on the partition's shard thread, in slices of at
 // most about `budget` bytes read (partition_log::clean_step); readers holding
@@ -41,6 +48,7 @@
 
 #include "log/cleaner_records.h"
 #include "log/io/file_handle.h"
+#include "log/txn_types.h"
 #include "log/types.h"
 
 namespace sluice::log {
@@ -83,6 +91,8 @@ struct cleaner_state {
   std::unordered_map<std::string, int64_t> map;
   size_t map_bytes = 0;
   std::unordered_map<int64_t, std::pair<int16_t, int32_t>> last_seq;  // pid -> epoch, seq
+  // The aborted transactions of the round's range (the partition's index).
+  std::vector<aborted_txn> aborted;
   // The segment being read: its base, identity and size when the round saw it.
   offset cursor{0};
   const segment* seg = nullptr;
