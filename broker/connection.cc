@@ -291,6 +291,9 @@ bool connection::dispatch(std::shared_ptr<frame_buffer> frame) {
   req.frame = std::move(frame);
   req.client_address = peer_.substr(0, peer_.rfind(':'));
   req.connection_id = id_;
+  // Queue time: last_active_ is still the frame's last byte read (nothing
+  // ran between read_body and here).
+  shard_.metrics().request_queued(std::chrono::steady_clock::now() - last_active_);
   entry->handle(shard_, std::move(req),
                 [weak = weak_from_this(), seq](std::optional<response> answer) {
                   if (auto self = weak.lock()) self->complete(seq, std::move(answer));
@@ -304,6 +307,7 @@ void connection::complete(uint64_t seq, std::optional<response> answer) {
   s.ready = true;
   s.answer = std::move(answer);
   shard_.metrics().request_finished(s.api, std::chrono::steady_clock::now() - s.started);
+  if (s.answer) shard_.metrics().request_errors(s.api, s.answer->errors);
   if (seq == first_seq_) write_wake_.cancel();
 }
 

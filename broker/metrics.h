@@ -21,7 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/error_counts.h"
 #include "protocol/api_keys.h"
+#include "protocol/error_code.h"
 
 namespace sluice::broker {
 
@@ -33,11 +35,29 @@ inline constexpr std::array<double, 16> latency_buckets_s = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
     0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   5.0,  10.0};
 
-struct latency_histogram {
-  std::array<uint64_t, latency_buckets_s.size() + 1> counts{};  // last: +Inf (not cumulative)
+// Upper bounds (seconds) of the request queue time histogram: from a
+// request's last byte read to its handler starting. Handlers start on the
+// shard thread right after the frame is read, so this is mostly
+// microseconds; the upper buckets show a shard thread kept busy.
+inline constexpr std::array<double, 13> queue_buckets_s = {
+    0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
+
+template <size_t N>
+struct histogram {
+  std::array<uint64_t, N + 1> counts{};  // last: +Inf (not cumulative)
   uint64_t count = 0;
   double sum_s = 0;
-  void observe(double seconds);
+  void observe(double seconds, const std::array<double, N>& bounds) {
+    size_t i = 0;
+    while (i < N && seconds > bounds[i]) ++i;
+    ++counts[i];
+    ++count;
+    sum_s += seconds;
+  }
+};
+
+struct latency_histogram : histogram<latency_buckets_s.size()> {
+  void observe(double seconds) { histogram::observe(seconds, latency_buckets_s); }
 };
 
 class broker_metrics {
@@ -48,12 +68,23 @@ class broker_metrics {
   void request_started(protocol::api_key api);
   // Its handler answered after `elapsed`.
   void request_finished(protocol::api_key api, std::chrono::nanoseconds elapsed);
+  // It waited `queued` between its last byte read and its handler starting.
+  void request_queued(std::chrono::nanoseconds queued);
+  // The error codes (other than NONE) its answer carries.
+  void request_errors(protocol::api_key api, const error_tally& errors);
   // Record bytes accepted by Produce / returned by Fetch for a topic.
   void add_bytes_in(std::string_view topic, uint64_t bytes) {
     topic_stats(topic).bytes_in += bytes;
   }
   void add_bytes_out(std::string_view topic, uint64_t bytes) {
     topic_stats(topic).bytes_out += bytes;
+  }
+  // Records (from the batch headers' counts) accepted by Produce / returned by Fetch.
+  void add_records_in(std::string_view topic, uint64_t records) {
+    topic_stats(topic).records_in += records;
+  }
+  void add_records_out(std::string_view topic, uint64_t records) {
+    topic_stats(topic).records_out += records;
   }
   void connection_accepted() { ++connections_accepted_; }
   void connection_refused(std::string_view reason) { ++connections_refused_[std::string(reason)]; }
@@ -76,6 +107,10 @@ class broker_metrics {
   // The whole page. `topics` may be null (no partition metrics).
   std::string render(const topic_table* topics) const;
 
+  // Labels of sluice_build_info; the defaults are the build's (CMake).
+  std::string version;
+  std::string revision;
+
   // Families another component writes into the page (the group
   // coordinator's committed offsets and lag). A source is skipped, and
   // forgotten at the next add_source, once `owner` has expired: its owner
@@ -91,10 +126,17 @@ class broker_metrics {
   struct per_topic {
     uint64_t bytes_in = 0;
     uint64_t bytes_out = 0;
+    uint64_t records_in = 0;
+    uint64_t records_out = 0;
   };
+  void render_partitions(std::string& out, const topic_table& topics) const;
   per_topic& topic_stats(std::string_view topic);
 
   std::map<int16_t, api_stats> apis_;  // every served API, from the api table
+  // (api key, error code) -> answers' error fields with that code.
+  std::map<std::pair<int16_t, int16_t>, uint64_t> errors_;
+  histogram<queue_buckets_s.size()> queue_time_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::map<std::string, per_topic, std::less<>> topics_;
   uint64_t connections_accepted_ = 0;
   uint64_t connections_idle_closed_ = 0;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/error_counts.h"
 #include "log/partition_log.h"
 #include "protocol/frame.h"
 #include "protocol/headers.h"
@@ -73,6 +74,8 @@ struct response {
   // Nothing to send: the connection is closed when this answer's turn comes
   // (a request that could not be decoded; Kafka closes too).
   bool close_connection = false;
+  // The error codes the body carries, for sluice_request_errors_total.
+  error_tally errors;
 };
 
 inline response close_connection() {
@@ -119,6 +122,7 @@ response make_response(const request& req, const M& body) {
                                       r.frame)) {
     return close_connection();
   }
+  r.errors = tally_errors(body);
   return r;
 }
 

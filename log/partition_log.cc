@@ -230,7 +230,12 @@ result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes,
     auto run = seg.read_run(fetch_offset, end, limit, budget, r.bytes == 0, scanned);
     if (!run) continue;
     if (run->length > 0) {
-      r.slices.push_back(file_slice{seg.file(), run->position, static_cast<uint32_t>(run->length)});
+      // A run that ends where the writes are known complete ends at the
+      // offset there.
+      const offset end_offset =
+          seg.base_offset() < written_segment_ ? seg.next_offset() : written_end_;
+      r.slices.push_back(file_slice{seg.file(), run->position, static_cast<uint32_t>(run->length),
+                                    run->base, run->next.value < 0 ? end_offset : run->next});
       r.bytes += run->length;
     }
     if (run->cut || r.bytes >= max_bytes) break;

@@ -63,6 +63,11 @@ struct file_slice {
   std::shared_ptr<const segment_file> file;
   file_position position;
   uint32_t length = 0;
+  // The offsets it spans: its first batch's base offset and the first
+  // offset after its last batch (records, control records and compaction
+  // gaps alike). Set by partition_log::read.
+  offset base_offset{-1};
+  offset next_offset{-1};
   int fd() const { return file->fd(); }
 };
 

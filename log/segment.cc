@@ -222,11 +222,15 @@ std::optional<segment::batch_run> segment::read_run(offset target, uint64_t read
   const uint64_t end = std::min(readable_end, size_);
   auto first = find_batch(target, end, counter);
   if (!first) return std::nullopt;
-  batch_run run{first->position, 0, false};
+  batch_run run{first->position, 0, false, first->base_offset, first->base_offset};
   auto take = [&](const batch_info& b) {
-    if (b.base_offset >= limit) return false;
-    if (run.length + b.size > budget && !(first_always && run.length == 0)) return false;
+    if (b.base_offset >= limit ||
+        (run.length + b.size > budget && !(first_always && run.length == 0))) {
+      run.next = b.base_offset;
+      return false;
+    }
     run.length += b.size;
+    run.next = b.next_offset();
     return true;
   };
   if (!take(*first)) {
@@ -254,6 +258,7 @@ std::optional<segment::batch_run> segment::read_run(offset target, uint64_t read
     const index_entry e = index_.entry(lo - 1);
     if (e.position.value > run.position.value + run.length) {
       run.length = e.position.value - run.position.value;
+      run.next = offset{-1};  // known again from the next batch read, if any
       scan.seek(e.position);
     }
   }

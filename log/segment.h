@@ -90,6 +90,11 @@ class segment {
     file_position position;
     uint64_t length = 0;
     bool cut = false;  // a batch was left out for `limit` or `budget`
+    // The first batch's base offset, and the first offset after the run;
+    // next is -1 when the run ends at readable_end over an index stretch
+    // taken unread (the caller knows the offset there).
+    offset base{-1};
+    offset next{-1};
   };
   std::optional<batch_run> read_run(offset target, uint64_t readable_end, offset limit,
                                     uint64_t budget, bool first_always,

@@ -22,6 +22,8 @@ packages=(
   iperf3
   # the sluice perf HTML report is checked in headless Chromium
   chromium
+  # Prometheus scrapes the broker's metrics page (tests/integration/test_prometheus.py)
+  prometheus
 )
 
 missing=()

@@ -111,6 +111,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
       return;
     }
     done_ = true;
+    count_records(r, got);
     encode(resp, r);
     shard_.metrics().fetch_bytes_sent += got.bytes;
     for (const auto& [topic, bytes] : got.per_topic) shard_.metrics().add_bytes_out(*topic, bytes);
@@ -127,8 +128,22 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
     // Record bytes sent. The names are the request's or the topic table's,
     // both alive until try_complete, which uses them, returns.
     std::vector<std::pair<const std::string*, uint64_t>> per_topic;
-    log::scan_counter scanned;  // what finding the batch boundaries read
+    std::vector<const std::string*> slice_topics;  // the topic of each of out.slices
+    log::scan_counter scanned;                     // what finding the batch boundaries read
   };
+
+  // Records answered, for sluice_topic_records_out_total: the offsets each
+  // slice spans (partition_log::read knows them from the headers it read
+  // anyway), so control records and compaction gaps count too; nothing more
+  // is read for it.
+  void count_records(const response& r, const read_result& got) {
+    for (size_t i = 0; i < r.slices.size() && i < got.slice_topics.size(); ++i) {
+      const log::file_slice& slice = r.slices[i];
+      if (slice.base_offset.value < 0 || slice.next_offset < slice.base_offset) continue;
+      shard_.metrics().add_records_out(
+          *got.slice_topics[i], static_cast<uint64_t>(slice.next_offset - slice.base_offset));
+    }
+  }
 
   bool by_id() const { return req_.header.api_version >= protocol::fetch_first_topic_id_version; }
 
@@ -226,6 +241,7 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
         got.per_topic.back().second += slice.length;
         remaining -= slice.length;
         out.slices.push_back(std::move(slice));
+        got.slice_topics.push_back(name);
       }
     }
     return got;
@@ -235,7 +251,9 @@ class fetch_state : public std::enable_shared_from_this<fetch_state> {
     if (protocol::encode_response_frame(resp, req_.header.api_version, req_.header.correlation_id,
                                         out.frame)) {
       out = close_connection();
+      return;
     }
+    out.errors = tally_errors(resp);
   }
 
   shard_services& shard_;

@@ -60,6 +60,10 @@ def test(binary):
     expect(sent >= 2 * RECORDS * 1024, "record bytes sent: %d" % sent)
     expect(scanned <= 0.01 * sent, "scans read %d bytes for %d sent" % (scanned, sent))
     expect(scanned > 0, "the counter moves (it counts the header reads)")
+    # Records out come from the offsets the read path already knows (no reads).
+    records_out = metric(mport, 'sluice_topic_records_out_total{topic="%s"}' % TOPIC)
+    expect(records_out >= 2 * RECORDS, "records out %d, two full reads of %d" %
+           (records_out, RECORDS))
 
 
 if __name__ == "__main__":

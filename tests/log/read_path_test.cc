@@ -114,6 +114,19 @@ TEST_F(read_path_test, every_read_matches_the_reference_across_segments) {
         << "from " << from.value << " max " << max_bytes << " upper " << upper.value;
     ASSERT_EQ(got.size(), want.size())
         << "from " << from.value << " max " << max_bytes << " upper " << upper.value;
+    // Each slice knows the offsets it spans: those of the batches it holds.
+    for (const auto& slice : r->slices) {
+      auto bytes = test::read_slices({slice});
+      batch_iterator it(bytes);
+      record_batch_view v(bytes);
+      offset first{-1}, next{-1};
+      while (it.next(v)) {
+        if (first.value < 0) first = v.base_offset();
+        next = v.last_offset() + 1;
+      }
+      ASSERT_EQ(slice.base_offset, first) << "from " << from.value << " max " << max_bytes;
+      ASSERT_EQ(slice.next_offset, next) << "from " << from.value << " max " << max_bytes;
+    }
   }
 }
 
