@@ -55,6 +55,53 @@ setter ms_setter(int64_t broker_config::*field, int64_t min) {
   return int_setter<int64_t>(field, min, std::numeric_limits<int64_t>::max());
 }
 
+// A key Kafka offers in a coarser unit (log.retention.hours, ...): checked
+// as Kafka's ConfigDef does (an int), its value kept in explicit_settings
+// only; resolve_time_units() turns the set of them into milliseconds.
+setter unit_setter(int32_t min, bool zero_allowed) {
+  return [min, zero_allowed](broker_config&, std::string_view k,
+                             std::string_view v) -> std::optional<std::string> {
+    int32_t n = 0;
+    if (auto err = parse_int<int32_t>(k, v, min, INT32_MAX, n)) return err;
+    if (n == 0 && !zero_allowed) return bad_value(k, v, "a non-zero integer");
+    return std::nullopt;
+  };
+}
+
+std::optional<int64_t> setting_as_int(const broker_config& c, std::string_view key) {
+  auto it = c.explicit_settings.find(key);
+  if (it == c.explicit_settings.end()) return std::nullopt;
+  int64_t v = 0;
+  const std::string& s = it->second;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Kafka's precedence (KafkaConfig.logRetentionTimeMillis, logRollTimeMillis):
+// the finest unit that is set wins, wherever it appears; a negative
+// retention means unlimited (-1).
+void resolve_time_units(broker_config& c) {
+  constexpr int64_t minute = 60 * 1000ll;
+  constexpr int64_t hour = 60 * minute;
+  int64_t retention = 168 * hour;
+  if (auto ms = setting_as_int(c, "log.retention.ms")) {
+    retention = *ms;
+  } else if (auto m = setting_as_int(c, "log.retention.minutes")) {
+    retention = *m * minute;
+  } else if (auto h = setting_as_int(c, "log.retention.hours")) {
+    retention = *h * hour;
+  }
+  c.log_retention_ms = retention < 0 ? -1 : retention;
+  int64_t roll = 168 * hour;
+  if (auto ms = setting_as_int(c, "log.roll.ms")) {
+    roll = *ms;
+  } else if (auto h = setting_as_int(c, "log.roll.hours")) {
+    roll = *h * hour;
+  }
+  c.log_roll_ms = roll;
+}
+
 struct key_setter {
   std::string_view key;
   setter set;
@@ -102,7 +149,18 @@ const std::vector<key_setter>& setters() {
       {"log.index.interval.bytes",
        int_setter<uint32_t>(&broker_config::log_index_interval_bytes, 0, INT32_MAX)},
       {"log.roll.ms", ms_setter(&broker_config::log_roll_ms, 1)},
+      {"log.roll.hours", unit_setter(1, false)},
       {"log.retention.ms", ms_setter(&broker_config::log_retention_ms, -1)},
+      {"log.retention.minutes", unit_setter(INT32_MIN, false)},
+      {"log.retention.hours", unit_setter(INT32_MIN, false)},
+      {"log.message.timestamp.type",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         if (v != "CreateTime" && v != "LogAppendTime") {
+           return bad_value(k, v, "CreateTime or LogAppendTime");
+         }
+         c.log_append_time = v == "LogAppendTime";
+         return std::nullopt;
+       }},
       {"log.retention.bytes", ms_setter(&broker_config::log_retention_bytes, -1)},
       {"log.retention.check.interval.ms",
        ms_setter(&broker_config::log_retention_check_interval_ms, 1)},
@@ -241,6 +299,7 @@ log::log_config broker_config::topic_log_config() const {
   c.flush_interval_messages = log_flush_interval_messages;
   c.flush_interval_ms = log_flush_interval_ms;
   c.max_message_bytes = message_max_bytes;
+  c.log_append_time = log_append_time;
   c.producer_id_expiration_ms = producer_id_expiration_ms;
   (void)log::apply_cleanup_policy(log_cleanup_policy, c);
   c.min_cleanable_dirty_ratio = log_cleaner_min_cleanable_ratio;
@@ -282,12 +341,74 @@ std::optional<std::string> apply_setting(broker_config& cfg, std::string_view ke
   for (const auto& s : setters()) {
     if (s.key == key) {
       auto err = s.set(cfg, key, value);
-      if (!err) cfg.explicit_settings[std::string(key)] = std::string(value);
-      return err;
+      if (err) return err;
+      cfg.explicit_settings[std::string(key)] = std::string(value);
+      resolve_time_units(cfg);
+      return std::nullopt;
+    }
+  }
+  for (const auto& k : inert_config_keys()) {
+    if (k.key == key) {
+      cfg.inert_settings[std::string(key)] = std::string(value);
+      return std::nullopt;
     }
   }
   warnings.push_back("unknown configuration key '" + std::string(key) + "' ignored");
   return std::nullopt;
+}
+
+const std::vector<inert_key>& inert_config_keys() {
+  static constexpr std::string_view one_node = "one node: every partition has one replica";
+  static constexpr std::string_view one_thread = "one shard thread does all work (D2)";
+  static constexpr std::string_view no_quorum =
+      "no ZooKeeper and no controller quorum: the node is its own controller";
+  static constexpr std::string_view one_listener =
+      "one PLAINTEXT listener: the first entry of listeners";
+  static const std::vector<inert_key> table = {
+      {"zookeeper.connect", no_quorum},
+      {"zookeeper.connection.timeout.ms", no_quorum},
+      {"zookeeper.session.timeout.ms", no_quorum},
+      {"process.roles", no_quorum},
+      {"controller.quorum.voters", no_quorum},
+      {"controller.quorum.bootstrap.servers", no_quorum},
+      {"controller.listener.names", one_listener},
+      {"inter.broker.listener.name", one_listener},
+      {"listener.security.protocol.map", one_listener},
+      {"num.network.threads", one_thread},
+      {"num.io.threads", one_thread},
+      {"num.recovery.threads.per.data.dir", one_thread},
+      {"background.threads", one_thread},
+      {"num.replica.fetchers", one_node},
+      {"socket.send.buffer.bytes", "the kernel sizes socket buffers (Kafka's -1)"},
+      {"socket.receive.buffer.bytes", "the kernel sizes socket buffers (Kafka's -1)"},
+      {"default.replication.factor", one_node},
+      {"offsets.topic.replication.factor", one_node},
+      {"transaction.state.log.replication.factor", one_node},
+      {"transaction.state.log.min.isr", one_node},
+      {"share.coordinator.state.topic.replication.factor", one_node},
+      {"share.coordinator.state.topic.min.isr", one_node},
+      {"log.roll.jitter.ms", "segments roll exactly at log.roll.ms, without jitter"},
+      {"log.roll.jitter.hours", "segments roll exactly at log.roll.ms, without jitter"},
+  };
+  return table;
+}
+
+std::string effective_config_summary(const broker_config& cfg) {
+  std::string out = "settings=\"";
+  bool first = true;
+  // Both maps are sorted; merged so the line reads in key order.
+  auto e = cfg.explicit_settings.begin();
+  auto i = cfg.inert_settings.begin();
+  while (e != cfg.explicit_settings.end() || i != cfg.inert_settings.end()) {
+    const bool take_inert =
+        e == cfg.explicit_settings.end() || (i != cfg.inert_settings.end() && i->first < e->first);
+    const auto& [k, v] = take_inert ? *i++ : *e++;
+    out += (first ? "" : " ") + k + "=" + v + (take_inert ? "(inert)" : "");
+    first = false;
+  }
+  out += "\" log.retention.ms=" + std::to_string(cfg.log_retention_ms) +
+         " log.roll.ms=" + std::to_string(cfg.log_roll_ms);
+  return out;
 }
 
 std::optional<std::string> apply_properties(broker_config& cfg, std::string_view text,

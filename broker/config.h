@@ -37,14 +37,18 @@ struct broker_config {
   uint64_t log_segment_bytes = 1ull << 30;             // log.segment.bytes
   uint32_t log_index_size_max_bytes = 10485760;        // log.index.size.max.bytes
   uint32_t log_index_interval_bytes = 4096;            // log.index.interval.bytes
-  int64_t log_roll_ms = 7 * 24 * 3600 * 1000ll;        // log.roll.ms
-  int64_t log_retention_ms = 7 * 24 * 3600 * 1000ll;   // log.retention.ms
-  int64_t log_retention_bytes = -1;                    // log.retention.bytes
-  int64_t log_retention_check_interval_ms = 300000;    // log.retention.check.interval.ms
-  int64_t log_flush_interval_messages = INT64_MAX;     // log.flush.interval.messages
-  int64_t log_flush_interval_ms = INT64_MAX;           // log.flush.interval.ms
-  uint32_t message_max_bytes = 1048588;                // message.max.bytes
-  int64_t producer_id_expiration_ms = 86400000;        // producer.id.expiration.ms
+  // The effective values of the keys Kafka offers in several units, resolved
+  // with Kafka's precedence whatever the order they were given in:
+  // log.roll.ms > log.roll.hours; log.retention.ms > .minutes > .hours.
+  int64_t log_roll_ms = 7 * 24 * 3600 * 1000ll;       // log.roll.ms / log.roll.hours
+  int64_t log_retention_ms = 7 * 24 * 3600 * 1000ll;  // log.retention.{ms,minutes,hours}
+  bool log_append_time = false;                       // log.message.timestamp.type=LogAppendTime
+  int64_t log_retention_bytes = -1;                   // log.retention.bytes
+  int64_t log_retention_check_interval_ms = 300000;   // log.retention.check.interval.ms
+  int64_t log_flush_interval_messages = INT64_MAX;    // log.flush.interval.messages
+  int64_t log_flush_interval_ms = INT64_MAX;          // log.flush.interval.ms
+  uint32_t message_max_bytes = 1048588;               // message.max.bytes
+  int64_t producer_id_expiration_ms = 86400000;       // producer.id.expiration.ms
   // Log compaction (log/cleaner.h, broker/log_cleaner.h).
   std::string log_cleanup_policy = "delete";              // log.cleanup.policy
   bool log_cleaner_enable = true;                         // log.cleaner.enable
@@ -107,6 +111,9 @@ struct broker_config {
   // written (the last one wins): DescribeConfigs reports these with source
   // STATIC_BROKER_CONFIG and tells them from built-in defaults.
   std::map<std::string, std::string, std::less<>> explicit_settings;
+  // Keys of Kafka's that were given but mean nothing for one Sluice node
+  // (inert_config_keys()), as written: accepted without a warning, logged.
+  std::map<std::string, std::string, std::less<>> inert_settings;
 
   // The address clients are told to connect to (Metadata brokers list).
   endpoint advertised_endpoint() const;
@@ -130,6 +137,20 @@ std::optional<std::string> apply_properties_file(broker_config& cfg, const std::
 // One `key=value` from the command line.
 std::optional<std::string> apply_override(broker_config& cfg, std::string_view key_equals_value,
                                           std::vector<std::string>& warnings);
+
+// Kafka keys Sluice accepts and ignores, each with the reason it has no
+// meaning here (one node, one thread, no ZooKeeper or controller quorum);
+// docs/broker.md lists the same table. Any other unknown key warns.
+struct inert_key {
+  std::string_view key;
+  std::string_view reason;
+};
+const std::vector<inert_key>& inert_config_keys();
+
+// The effective configuration in one line for the start-up log: every key
+// the file or a flag set (as written, sorted), the inert ones marked, then
+// the resolved log.retention.ms and log.roll.ms (which unit variants feed).
+std::string effective_config_summary(const broker_config& cfg);
 
 // "PLAINTEXT://host:port" or "host:port" (the first of a comma-separated list).
 std::optional<endpoint> parse_listener(std::string_view text);

@@ -11,13 +11,30 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
 #include "broker/broker.h"
 #include "broker/config.h"
 
+// Set by broker/CMakeLists.txt at configure time: the project version and,
+// when the source is a git checkout, `git describe --always` (fixed at configure time, so a
+// build does not change with the working tree).
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "unknown"
+#endif
+#ifndef SLUICE_GIT_DESCRIBE
+#define SLUICE_GIT_DESCRIBE ""
+#endif
+
 namespace {
+
+std::string version_string() {
+  std::string v = SLUICE_VERSION;
+  if (std::string_view(SLUICE_GIT_DESCRIBE).size() > 0) v += " (git " SLUICE_GIT_DESCRIBE ")";
+  return v;
+}
 
 // mkdir -p of `dir`, fsyncing the parent of every directory it creates.
 std::optional<std::string> create_log_dir_parents(const std::string& dir) {
@@ -59,6 +76,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.set_version_flag("--version", "sluice-broker " + version_string(),
+                       "print the version and exit");
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -81,7 +100,9 @@ int main(int argc, char** argv) {
   for (const auto& kv : overrides) {
     if (auto err = sluice::broker::apply_override(cfg, kv, warnings)) return fail(*err);
   }
+  spdlog::info("event=broker_version version=\"{}\"", version_string());
   for (const auto& w : warnings) spdlog::warn("event=config_warning detail=\"{}\"", w);
+  spdlog::info("event=config_effective {}", sluice::broker::effective_config_summary(cfg));
   // Kafka creates log.dirs and their missing parents at start. The storage
   // engine creates (and syncs) the last level itself; the parents made here
   // are synced too, so that a power loss right after the first start cannot

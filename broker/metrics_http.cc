@@ -2,6 +2,8 @@
 #include "broker/metrics_http.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +19,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <map>
+#include <string_view>
 
 namespace sluice::broker {
 namespace asio = boost::asio;
@@ -37,11 +40,18 @@ struct metrics_http_server::state {
   std::map<uint64_t, beast::tcp_stream*> sessions;  // to close them at stop()
   uint64_t next_session = 1;
   bool stopped = false;
+  bool ready = false;
+  std::string not_ready_reason = "starting";
 };
 
 namespace {
 
 using state_ptr = std::shared_ptr<metrics_http_server::state>;
+
+bool path_is(std::string_view target, std::string_view path) {
+  return target == path ||
+         (target.starts_with(path) && target.substr(path.size()).starts_with("?"));
+}
 
 http::response<http::string_body> answer(const metrics_http_server::state& st,
                                          const http::request<http::string_body>& req) {
@@ -49,15 +59,24 @@ http::response<http::string_body> answer(const metrics_http_server::state& st,
   res.version(req.version());
   res.keep_alive(req.keep_alive());
   res.set(http::field::server, "sluice");
+  res.set(http::field::content_type, "text/plain");
+  const std::string_view target(req.target().data(), req.target().size());
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     res.result(http::status::method_not_allowed);
     res.set(http::field::allow, "GET, HEAD");
-    res.set(http::field::content_type, "text/plain");
     res.body() = "only GET\n";
-  } else if (req.target() != "/metrics" && !req.target().starts_with("/metrics?")) {
+  } else if (path_is(target, "/v1/status/live")) {
+    res.result(http::status::ok);
+    res.body() = "live\n";
+  } else if (path_is(target, "/v1/status/ready")) {
+    res.result(st.ready ? http::status::ok : http::status::service_unavailable);
+    res.body() = st.ready ? "ready\n" : "not ready: " + st.not_ready_reason + "\n";
+  } else if (!path_is(target, "/metrics")) {
     res.result(http::status::not_found);
-    res.set(http::field::content_type, "text/plain");
-    res.body() = "metrics are at /metrics\n";
+    res.body() = "metrics are at /metrics; health at /v1/status/live and /v1/status/ready\n";
+  } else if (!st.render) {
+    res.result(http::status::service_unavailable);
+    res.body() = "not ready: " + st.not_ready_reason + "\n";
   } else {
     res.result(http::status::ok);
     res.set(http::field::content_type, content_type);
@@ -133,6 +152,39 @@ bool metrics_http_server::start(const endpoint& where) {
     return false;
   }
   spdlog::info("event=metrics_listening address={}:{} path=/metrics", host, port());
+  asio::co_spawn(a.get_executor(), accept_loop(state_), asio::detached);
+  return true;
+}
+
+void metrics_http_server::set_ready(bool ready, std::string reason) {
+  state_->ready = ready;
+  state_->not_ready_reason = std::move(reason);
+}
+
+int metrics_http_server::release_listener() {
+  if (state_->stopped || !state_->acceptor.is_open()) return -1;
+  // Stopped first: the accept loop, woken with operation_aborted, must end
+  // rather than use an acceptor that no longer owns a socket.
+  state_->stopped = true;
+  for (auto& [id, stream] : state_->sessions) stream->cancel();
+  boost::system::error_code ec;
+  const int fd = state_->acceptor.release(ec);
+  return ec ? -1 : fd;
+}
+
+bool metrics_http_server::adopt_listener(int fd) {
+  boost::system::error_code ec;
+  auto& a = state_->acceptor;
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  const bool v6 = ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+                  addr.ss_family == AF_INET6;
+  a.assign(v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    spdlog::error("event=startup_failed reason=metrics_adopt error=\"{}\"", ec.message());
+    return false;
+  }
   asio::co_spawn(a.get_executor(), accept_loop(state_), asio::detached);
   return true;
 }

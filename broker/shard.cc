@@ -14,6 +14,7 @@
 //   - the Prometheus endpoint (metrics_http_server) on the same io_context;
 //   - SIGTERM/SIGINT: graceful shutdown.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -30,6 +31,7 @@
 #include <csignal>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "broker/broker.h"
 #include "broker/cluster_id.h"
@@ -56,6 +58,48 @@ int64_t wall_clock_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
+
+// Answers the health endpoints (503 ready) on the metrics listener while the
+// shard opens and recovers its storage, which blocks the shard's thread
+// before its io_context runs: its own io_context on its own thread, touching
+// nothing of the shard's. hand_over() stops it and gives the bound socket
+// to the shard's server (metrics_http.h).
+class recovery_health {
+ public:
+  recovery_health() = default;
+  recovery_health(const recovery_health&) = delete;
+  recovery_health& operator=(const recovery_health&) = delete;
+  ~recovery_health() {
+    if (const int fd = hand_over(); fd >= 0) ::close(fd);
+  }
+
+  bool start(const endpoint& where) {
+    server_ = std::make_unique<metrics_http_server>(io_, nullptr);
+    server_->set_ready(false, "log recovery in progress");
+    if (!server_->start(where)) return false;
+    thread_ = std::thread([this] { io_.run(); });
+    return true;
+  }
+
+  // The listening socket, -1 when none was started. Sessions still open are
+  // dropped; their clients reconnect to the same port.
+  int hand_over() {
+    if (!thread_.joinable()) return -1;
+    int fd = -1;
+    asio::post(io_, [this, &fd] {
+      fd = server_->release_listener();
+      io_.stop();
+    });
+    thread_.join();
+    server_.reset();
+    return fd;
+  }
+
+ private:
+  asio::io_context io_;
+  std::unique_ptr<metrics_http_server> server_;
+  std::thread thread_;
+};
 
 class shard final : public shard_services {
  public:
@@ -285,7 +329,10 @@ asio::awaitable<void> shard::accept_loop() {
 }
 
 asio::awaitable<void> shard::watch_io() {
-  while (io_events_ && !stopping_) {
+  // Runs through shutdown too: Produce answers (acks=all waits for the
+  // fdatasync) and log closing need the completions polled until the log is
+  // closed; shutdown() cancels the wait last.
+  while (io_events_) {
     auto [ec] =
         co_await io_events_->async_wait(asio::posix::stream_descriptor::wait_read, use_tuple);
     if (ec) co_return;
@@ -376,6 +423,10 @@ asio::awaitable<void> shard::shutdown() {
 }
 
 int shard::run() {
+  // The metrics listener is bound first, so that /v1/status/live answers and
+  // /v1/status/ready says 503 for as long as recovery takes.
+  recovery_health early;
+  if (cfg_.metrics_listener && !early.start(*cfg_.metrics_listener)) return 1;
   if (!open_storage()) return 1;
   if (!listen()) {
     (void)logs_->close();
@@ -383,10 +434,13 @@ int shard::run() {
   }
   if (cfg_.metrics_listener) {
     metrics_http_ = std::make_unique<metrics_http_server>(io_, [this] { return render_metrics(); });
-    if (!metrics_http_->start(*cfg_.metrics_listener)) {
+    if (!metrics_http_->adopt_listener(early.hand_over())) {
       (void)logs_->close();
       return 1;
     }
+    // Recovery is done and the Kafka listener is bound; requests waiting in
+    // either backlog are served as soon as io_.run() starts below.
+    metrics_http_->set_ready(true);
   }
   signals_.async_wait([this](boost::system::error_code ec, int signo) {
     if (ec) return;

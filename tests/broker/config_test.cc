@@ -63,9 +63,130 @@ TEST(broker_config, set_overrides_win_over_the_file) {
 TEST(broker_config, unknown_keys_are_warnings_not_errors) {
   broker_config c;
   std::vector<std::string> warnings;
-  EXPECT_FALSE(apply_properties(c, "zookeeper.connect=localhost:2181\n", warnings));
+  EXPECT_FALSE(apply_properties(c, "log.frobnicate.bytes=12\n", warnings));
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("zookeeper.connect"), std::string::npos);
+  EXPECT_NE(warnings[0].find("log.frobnicate.bytes"), std::string::npos);
+}
+
+// The keys of Kafka's config/server.properties and config/kraft/server.properties,
+// with their values (apart from the directory).
+constexpr const char* kafka_stock_properties =
+    "broker.id=0\n"
+    "process.roles=broker,controller\n"
+    "node.id=1\n"
+    "controller.quorum.voters=1@localhost:9093\n"
+    "listeners=PLAINTEXT://:9092,CONTROLLER://:9093\n"
+    "inter.broker.listener.name=PLAINTEXT\n"
+    "advertised.listeners=PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093\n"
+    "controller.listener.names=CONTROLLER\n"
+    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL\n"
+    "num.network.threads=3\n"
+    "num.io.threads=8\n"
+    "socket.send.buffer.bytes=102400\n"
+    "socket.receive.buffer.bytes=102400\n"
+    "socket.request.max.bytes=104857600\n"
+    "log.dirs=/tmp/kafka-logs\n"
+    "num.partitions=1\n"
+    "num.recovery.threads.per.data.dir=1\n"
+    "offsets.topic.replication.factor=1\n"
+    "transaction.state.log.replication.factor=1\n"
+    "transaction.state.log.min.isr=1\n"
+    "share.coordinator.state.topic.replication.factor=1\n"
+    "share.coordinator.state.topic.min.isr=1\n"
+    "log.retention.hours=168\n"
+    "log.segment.bytes=1073741824\n"
+    "log.retention.check.interval.ms=300000\n"
+    "zookeeper.connect=localhost:2181\n"
+    "zookeeper.connection.timeout.ms=18000\n"
+    "group.initial.rebalance.delay.ms=0\n";
+
+TEST(broker_config, kafka_stock_server_properties_start_without_warnings) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  auto err = apply_properties(c, kafka_stock_properties, warnings);
+  ASSERT_FALSE(err) << *err;
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  EXPECT_EQ(c.node_id, 1);  // node.id after broker.id: the last one wins
+  EXPECT_EQ(c.listener, (endpoint{"", 9092}));
+  EXPECT_EQ(c.advertised_endpoint(), (endpoint{"localhost", 9092}));
+  EXPECT_EQ(c.log_retention_ms, 168 * 3600 * 1000ll);
+  EXPECT_EQ(c.group_initial_rebalance_delay_ms, 0);
+  // Inert keys are remembered for the start-up line, not taken as settings.
+  EXPECT_EQ(c.inert_settings.count("zookeeper.connect"), 1u);
+  EXPECT_EQ(c.explicit_settings.count("zookeeper.connect"), 0u);
+  const std::string line = effective_config_summary(c);
+  EXPECT_NE(line.find("num.io.threads=8(inert)"), std::string::npos) << line;
+  EXPECT_NE(line.find("log.retention.hours=168 "), std::string::npos) << line;
+  EXPECT_NE(line.find("log.retention.ms=604800000"), std::string::npos) << line;
+}
+
+TEST(broker_config, retention_hours_and_minutes_take_effect) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  ASSERT_FALSE(apply_properties(c, "log.retention.hours=1\n", warnings));
+  EXPECT_EQ(c.log_retention_ms, 3600000);
+  EXPECT_EQ(c.topic_log_config().retention_ms, 3600000);
+  ASSERT_FALSE(apply_override(c, "log.retention.minutes=5", warnings));
+  EXPECT_EQ(c.log_retention_ms, 300000);  // minutes win over hours
+  ASSERT_FALSE(apply_override(c, "log.retention.hours=2", warnings));
+  EXPECT_EQ(c.log_retention_ms, 300000);  // ... whatever the order
+  ASSERT_FALSE(apply_override(c, "log.retention.hours=-1", warnings));
+  EXPECT_EQ(c.log_retention_ms, 300000);
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(broker_config, retention_ms_wins_over_every_coarser_unit_in_any_order) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  ASSERT_FALSE(apply_properties(
+      c, "log.retention.ms=1234\nlog.retention.minutes=7\nlog.retention.hours=1\n", warnings));
+  EXPECT_EQ(c.log_retention_ms, 1234);
+  broker_config unlimited;
+  ASSERT_FALSE(apply_properties(unlimited, "log.retention.hours=-5\n", warnings));
+  EXPECT_EQ(unlimited.log_retention_ms, -1);  // Kafka: any negative time is unlimited
+}
+
+TEST(broker_config, roll_hours_apply_unless_roll_ms_is_set) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  ASSERT_FALSE(apply_properties(c, "log.roll.hours=2\n", warnings));
+  EXPECT_EQ(c.log_roll_ms, 2 * 3600000ll);
+  EXPECT_EQ(c.topic_log_config().roll_ms, 2 * 3600000ll);
+  ASSERT_FALSE(apply_properties(c, "log.roll.ms=60000\nlog.roll.hours=3\n", warnings));
+  EXPECT_EQ(c.log_roll_ms, 60000);
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(broker_config, time_unit_variants_refuse_what_kafka_refuses) {
+  for (const char* s : {"log.roll.hours=0", "log.roll.hours=-1", "log.retention.hours=0",
+                        "log.retention.minutes=0", "log.retention.hours=1.5",
+                        "log.retention.hours=3000000000", "log.message.timestamp.type=Now"}) {
+    broker_config c;
+    std::vector<std::string> warnings;
+    auto err = apply_override(c, s, warnings);
+    ASSERT_TRUE(err) << s;
+    EXPECT_EQ(c.log_retention_ms, 168 * 3600000ll) << s;
+    EXPECT_EQ(c.log_roll_ms, 168 * 3600000ll) << s;
+  }
+}
+
+TEST(broker_config, log_message_timestamp_type_sets_the_topic_default) {
+  broker_config c;
+  std::vector<std::string> warnings;
+  EXPECT_FALSE(c.topic_log_config().log_append_time);
+  ASSERT_FALSE(apply_override(c, "log.message.timestamp.type=LogAppendTime", warnings));
+  EXPECT_TRUE(c.topic_log_config().log_append_time);
+}
+
+TEST(broker_config, every_inert_key_has_a_reason_and_is_no_setting) {
+  for (const inert_key& k : inert_config_keys()) {
+    EXPECT_FALSE(k.reason.empty()) << k.key;
+    broker_config c;
+    std::vector<std::string> warnings;
+    EXPECT_FALSE(apply_override(c, std::string(k.key) + "=1", warnings)) << k.key;
+    EXPECT_TRUE(warnings.empty()) << k.key;
+    EXPECT_TRUE(c.explicit_settings.empty()) << k.key;
+  }
 }
 
 TEST(broker_config, bad_values_are_errors_that_name_the_key) {

@@ -1,6 +1,6 @@
 """Share groups: redelivery and its limits (docs/share-groups.md).
 - A worker killed with kill -9 while holding records: they go to another
-  worker once their acquisition lock expires, with delivery count 2.
+  worker with delivery count 2 (at once: its connection closed).
 - REJECT, and RELEASE up to group.share.delivery.count.limit, archive a
   record; with sluice.share.dlq.topic.suffix set it is copied to the group's
   dead-letter topic with headers naming where it came from and why.
@@ -60,7 +60,9 @@ def dead_worker_records_move(broker):
                [d.offset for d in got])
         expect(all(d.delivery_count == 2 for d in got), "delivery count 2: %s" %
                [d.delivery_count for d in got])
-        expect(waited >= LOCK_MS / 1000 - 0.2, "not before the lock expired: %.2f s" % waited)
+        # The killed worker's connection closed, which gives its records back
+        # at once (docs/share-groups.md); test_rdkafka_share.py shows it
+        # with 30 s locks.
         other.close()
         print("records of a killed worker redelivered after %.1f s with delivery count 2" % waited)
     finally:
