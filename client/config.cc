@@ -1,7 +1,9 @@
 #include "client/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
+#include <random>
 
 namespace sluice::client {
 namespace {
@@ -64,6 +66,18 @@ result<std::vector<broker_address>> parse_bootstrap_servers(std::string_view ser
     servers.remove_prefix(comma + 1);
   }
   return out;
+}
+
+std::chrono::milliseconds retry_backoff_for(int attempt, std::chrono::milliseconds base,
+                                            std::chrono::milliseconds max) {
+  if (base.count() <= 0) return std::chrono::milliseconds(0);
+  if (max < base) max = base;
+  double pause = static_cast<double>(base.count());
+  for (int i = 1; i < attempt && pause < static_cast<double>(max.count()); ++i) pause *= 2;
+  pause = std::min(pause, static_cast<double>(max.count()));
+  thread_local std::minstd_rand jitter{std::random_device{}()};
+  std::uniform_real_distribution<double> factor(0.8, 1.2);
+  return std::chrono::milliseconds(static_cast<int64_t>(pause * factor(jitter)));
 }
 
 }  // namespace sluice::client

@@ -29,8 +29,12 @@ struct client_config {
   std::chrono::milliseconds connect_timeout{10000};
   // metadata.max.age.ms: cached metadata older than this is refreshed.
   std::chrono::milliseconds metadata_max_age{300000};
-  // retry.backoff.ms: pause before retrying a retriable failure.
+  // retry.backoff.ms: pause before the first retry of a retriable failure;
+  // each further retry of the same operation doubles it (KIP-580), up to
+  // retry.backoff.max.ms, with +-20% jitter so that clients cut off together
+  // do not come back in step.
   std::chrono::milliseconds retry_backoff{100};
+  std::chrono::milliseconds retry_backoff_max{1000};
   // retries: how many times a retriable failure is retried (0: never).
   int retries = 5;
   // The largest response frame accepted from a broker (bytes after the size
@@ -46,6 +50,12 @@ struct broker_address {
   uint16_t port = 0;
   friend bool operator==(const broker_address&, const broker_address&) = default;
 };
+
+// The pause before retry number `attempt` (1 for the first retry):
+// base * 2^(attempt-1), at most `max`, jittered by +-20% (KIP-580, as Kafka's
+// clients). The one back-off rule of the library.
+std::chrono::milliseconds retry_backoff_for(int attempt, std::chrono::milliseconds base,
+                                            std::chrono::milliseconds max);
 
 // Splits "host:port,host:port" (spaces around entries ignored; "[::1]:9092"
 // for IPv6; a missing port means 9092). Empty input, an empty entry or a bad

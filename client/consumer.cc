@@ -21,8 +21,6 @@ using protocol::error_code;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Consecutive failed fetches from one broker before poll() reports the error.
-constexpr int max_fetch_failures = 5;
 
 std::string where(const topic_partition& tp) {
   return "topic '" + tp.topic + "' partition " + std::to_string(tp.partition);
@@ -292,13 +290,21 @@ awaitable<void> consumer::impl::fetch_loop(std::shared_ptr<impl> self, int32_t n
         process(response->body, asked, resets);
     }
     if (failed) {
-      if (!failed->retriable() || ++failures >= max_fetch_failures) {
+      // A lost or refused connection (a broker restarting) or a timeout is
+      // not the caller's problem, as with Kafka's consumer: fetch again with
+      // growing back-off, at the same positions, until the broker is back or
+      // the partitions moved. Only errors retrying cannot cure reach poll().
+      if (!failed->retriable()) {
         pending_error_ = *failed;
         data_ready_.cancel();
         break;
       }
+      ++failures;
       (void)co_await cluster_.refresh_metadata();
-      asio::steady_timer pause(cluster_.executor(), cluster_.config().retry_backoff);
+      if (generation != generation_) break;
+      asio::steady_timer pause(cluster_.executor(),
+                               retry_backoff_for(failures, cluster_.config().retry_backoff,
+                                                 cluster_.config().retry_backoff_max));
       co_await pause.async_wait(use_tuple);
       continue;
     }

@@ -14,6 +14,10 @@
 // skipped. OFFSET_OUT_OF_RANGE is returned from poll() as an error naming the
 // partition, or, with auto_offset_reset earliest/latest, the position is reset
 // and fetching goes on. NOT_LEADER / UNKNOWN_TOPIC refresh metadata and retry.
+// A lost or refused connection and other retriable failures (a broker
+// restarting) are retried with exponential back-off (retry.backoff.ms up to
+// retry.backoff.max.ms) for as long as it takes, at the same positions; poll()
+// only reports errors that retrying cannot cure.
 //
 // high_watermark() is the last high watermark a fetch reported, so a caller
 // can tell when a partition is at its end (`sluice consume -e`).

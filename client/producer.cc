@@ -129,7 +129,8 @@ result<void> producer::impl::send(producer_record record, delivery_callback cb) 
       append(record.topic, p, std::move(record), std::move(cb), size);
     } else {
       std::string topic = record.topic;
-      awaiting_metadata_[topic].push_back({std::move(record), std::move(cb), size, 0});
+      awaiting_metadata_[topic].push_back(
+          {std::move(record), std::move(cb), size, 0, clock::now()});
       wake();
     }
   }

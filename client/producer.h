@@ -11,9 +11,14 @@
 // most max_in_flight requests outstanding per broker.
 //
 // Retries: a retriable error (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
-// timeouts, lost connections, ...) is retried after retry_backoff, up to
-// `retries` times and within delivery_timeout of send(); NOT_LEADER and
-// UNKNOWN_TOPIC refresh metadata first.
+// timeouts, lost connections, a refused connect while a broker restarts, ...)
+// is retried with exponential back-off (retry_backoff doubling up to
+// retry_backoff_max), up to `retries` times (by default unbounded, as in
+// Kafka) and within delivery_timeout of send(); NOT_LEADER and UNKNOWN_TOPIC
+// refresh metadata first. So a broker that restarts within delivery_timeout
+// loses nothing and, with idempotence, writes nothing twice. A record that
+// still fails reaches its callback with an error naming its topic,
+// partition, the number of records of its batch and how long it was tried.
 //
 // Idempotence (enable.idempotence, on unless turned off, as in Kafka's Java
 // client since 3.0): before its first batch the producer asks for a producer
@@ -52,6 +57,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,8 +77,9 @@ struct producer_config {
   size_t batch_size = 16384;                              // batch.size (bytes, uncompressed)
   compression_type compression = compression_type::none;  // compression.type
   int max_in_flight = 5;                                  // max.in.flight.requests.per.connection
-  int retries = 5;                                        // retries
+  int retries = std::numeric_limits<int>::max();          // retries (Kafka's default)
   std::chrono::milliseconds retry_backoff{100};           // retry.backoff.ms
+  std::chrono::milliseconds retry_backoff_max{1000};      // retry.backoff.max.ms
   std::chrono::milliseconds request_timeout{30000};       // request.timeout.ms (Produce timeout_ms)
   // delivery.timeout.ms: a record not acknowledged this long after send()
   // fails with REQUEST_TIMED_OUT, retries or not (bounds the wait when a

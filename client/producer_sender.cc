@@ -21,6 +21,12 @@ std::string where(const topic_partition& tp) {
   return "topic '" + tp.topic + "' partition " + std::to_string(tp.partition);
 }
 
+int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               since)
+      .count();
+}
+
 bool needs_metadata(error_code e) {
   return e == error_code::not_leader_or_follower || e == error_code::unknown_topic_or_partition ||
          e == error_code::leader_not_available || e == error_code::network_exception ||
@@ -40,16 +46,26 @@ awaitable<void> producer::impl::route_unrouted() {
       count = make_error(error_code::leader_not_available,
                          "topic '" + topic + "' has no partitions yet");
     if (!count) {
+      const auto now = clock::now();
       for (auto& u : records) {
-        if (count.error().retriable() && u.attempts < config_.retries) {
+        const bool in_time = now - u.created < config_.delivery_timeout;
+        if (count.error().retriable() && u.attempts < config_.retries && in_time && !closed_) {
           ++u.attempts;
           awaiting_metadata_[topic].push_back(std::move(u));
           continue;
         }
+        auto error = count.error();
+        if (count.error().retriable())
+          error = make_error(error.code, "topic '" + topic + "': record not delivered after " +
+                                             std::to_string(u.attempts + 1) + " attempts in " +
+                                             std::to_string(elapsed_ms(u.created)) +
+                                             " ms (delivery_timeout " +
+                                             std::to_string(config_.delivery_timeout.count()) +
+                                             " ms): " + error.message);
         ++failed_;
-        if (!first_error_) first_error_ = count.error();
+        if (!first_error_) first_error_ = error;
         release(u.buffered);
-        if (u.cb) u.cb(count.error());
+        if (u.cb) u.cb(error);
       }
       continue;
     }
@@ -72,7 +88,12 @@ awaitable<void> producer::impl::sender_loop(std::shared_ptr<impl> self) {
     if (!awaiting_metadata_.empty()) {
       co_await route_unrouted();
       if (!awaiting_metadata_.empty()) {  // retriable lookup failure: back off
-        asio::steady_timer pause(cluster_.executor(), config_.retry_backoff);
+        int attempts = 0;
+        for (auto& [topic, q] : awaiting_metadata_)
+          if (!q.empty()) attempts = std::max(attempts, q.front().attempts);
+        asio::steady_timer pause(
+            cluster_.executor(),
+            retry_backoff_for(attempts, config_.retry_backoff, config_.retry_backoff_max));
         co_await pause.async_wait(use_tuple);
         continue;
       }
@@ -273,8 +294,11 @@ void producer::impl::expire(const topic_partition& tp, clock::time_point now) {
     batch b = std::move(q.front());
     q.pop_front();
     complete(b, make_error(error_code::request_timed_out,
-                           where(tp) + ": not delivered within delivery_timeout " +
-                               std::to_string(config_.delivery_timeout.count()) + " ms"));
+                           where(tp) + ": " + std::to_string(b.records.size()) +
+                               " records not delivered within delivery_timeout " +
+                               std::to_string(config_.delivery_timeout.count()) + " ms (" +
+                               std::to_string(b.attempts) + " attempts" +
+                               (b.last_error.empty() ? "" : "; last: " + b.last_error) + ")"));
   }
 }
 
@@ -313,14 +337,27 @@ void producer::impl::batch_failed(batch&& b, const client_error& error) {
     }
   }
   if (retry) {
+    b.last_error = error.message;
     if (needs_metadata(error.code)) refresh_topics_.insert(b.tp.topic);
-    b.retry_at = clock::now() + config_.retry_backoff;
+    b.retry_at = clock::now() + retry_backoff_for(std::max(b.attempts, 1), config_.retry_backoff,
+                                                  config_.retry_backoff_max);
     if (b.base_sequence >= 0) {
       requeue(std::move(b));  // among the partition's other resends, by sequence
     } else {
       // Back at the front: it is older than anything queued behind it.
       queues_[b.tp].push_front(std::move(b));
     }
+    return;
+  }
+  if (error.retriable()) {
+    // Given up on a retriable error: say what was not delivered and for how long it was tried.
+    complete(
+        b, make_error(error.code, where(b.tp) + ": " + std::to_string(b.records.size()) +
+                                      " records not delivered after " + std::to_string(b.attempts) +
+                                      " attempts in " + std::to_string(elapsed_ms(b.created)) +
+                                      " ms (delivery_timeout " +
+                                      std::to_string(config_.delivery_timeout.count()) +
+                                      " ms): " + error.message));
     return;
   }
   complete(b, error);

@@ -1,5 +1,6 @@
 #include "tools/cli_tree.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace sluice::tools {
@@ -11,9 +12,21 @@ CLI::App* leaf(CLI::App* sub, cli_options& out, std::string path) {
   return sub;
 }
 
+// -c/--count: a negative count is refused (CLI11's NonNegativeNumber would
+// print its whole double range in the message).
+CLI::Validator non_negative() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        return !v.empty() && v[0] == '-' ? "must be >= 0, got " + v : std::string();
+      },
+      "N>=0", "non_negative");
+}
+
 void add_common(CLI::App* app, common_options& c) {
   app->add_option("-b,--bootstrap-server", c.bootstrap, "Broker address host:port[,host:port]")
-      ->capture_default_str();
+      ->envname("SLUICE_BOOTSTRAP_SERVERS")
+      ->capture_default_str()
+      ->each([&c](const std::string&) { c.bootstrap_given = true; });
   app->add_option("--client-id", c.client_id, "Client id sent to the broker")
       ->capture_default_str();
   app->add_option("--timeout-ms", c.timeout_ms, "Request timeout in milliseconds")
@@ -72,6 +85,10 @@ void produce_command(CLI::App& app, cli_options& out) {
                 "Split each line at the first SEP into key and value");
   p->add_option("-H,--header", o.headers, "Header k=v added to every record (repeatable)")
       ->allow_extra_args(false);
+  p->add_option("-k,--key", o.key, "The same key for every record (one partition)");
+  p->add_flag("--key-by-file", o.key_by_file,
+              "With --follow: the file's path is every record's key, so one file's lines stay "
+              "in order in one partition");
   p->add_option("-p,--partition", o.partition, "Partition (default: by key, else sticky)");
   p->add_option("-z,--compression", o.compression, "none, gzip, snappy, lz4 or zstd")
       ->capture_default_str();
@@ -79,6 +96,9 @@ void produce_command(CLI::App& app, cli_options& out) {
   p->add_option("--linger-ms", o.linger_ms, "How long a batch waits for more records")
       ->capture_default_str();
   p->add_option("--batch-size", o.batch_size, "Batch size in bytes")->capture_default_str();
+  p->add_option("--delivery-timeout-ms", o.delivery_timeout_ms,
+                "How long a record is retried before it fails (delivery.timeout.ms; default "
+                "120000, unbounded with --follow)");
   p->add_option("--follow", o.follow,
                 "Ship a growing file like tail -F: survives rotation, truncation and restarts");
   p->add_option("--state", o.state,
@@ -101,9 +121,10 @@ void consume_command(CLI::App& app, cli_options& out) {
       ->allow_extra_args(false);
   c->add_option("-o,--offset", o.offset,
                 "beginning|end|N|-N|@ms|@-1h|@2026-11-21T10:00:00Z, or a range start:end / @t1:t2 "
-                "(end exclusive)")
-      ->capture_default_str();
-  c->add_option("-c,--count", o.count, "Exit after this many records");
+                "(end exclusive), kcat's s@ms / e@ms (give -o twice for both)")
+      ->capture_default_str()
+      ->join(':');
+  c->add_option("-c,--count", o.count, "Exit after this many records")->check(non_negative());
   c->add_flag("-e,--exit", o.exit_at_end, "Exit when every partition is at its end");
   c->add_option("-G,--group", o.group, "Consume as a member of this group (commits offsets)");
   c->add_option("-f,--format", o.format,
@@ -135,7 +156,7 @@ void share_commands(CLI::App& app, cli_options& out) {
   c->add_option("--max-inflight", o.max_inflight, "Records one fetch may acquire (MaxRecords)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  c->add_option("-c,--count", o.count, "Exit after this many records");
+  c->add_option("-c,--count", o.count, "Exit after this many records")->check(non_negative());
   c->add_option("-f,--format", o.format,
                 "Format as for consume (default: %s\\n); --json adds delivery_count");
   c->add_flag("-J,--json", o.json, "One JSON object per record");
@@ -214,10 +235,12 @@ void perf_commands(CLI::App& app, cli_options& out) {
   auto common = [&](CLI::App* c) {
     add_common(c, out.common);
     c->add_option("--topic", o.topic, "Topic")->required();
-    c->add_option("--num-records", o.num_records, "How many records")
+    c->add_option("--num-records,--messages", o.num_records, "How many records")
         ->required()
         ->check(CLI::PositiveNumber);
     c->add_flag("--json", o.json, "Print the summary as one JSON object");
+    c->add_flag("--print-metrics", o.print_metrics,
+                "Print the client's metrics at the end, as Kafka's perf tools do");
     c->add_option("--report", o.report, "Write a self-contained HTML report here");
     c->add_option("--reporting-interval", o.reporting_interval_ms, "Progress line period (ms)")
         ->capture_default_str()
@@ -230,12 +253,16 @@ void perf_commands(CLI::App& app, cli_options& out) {
     c->add_option("--throughput", o.throughput, "Records/sec to aim for (-1: no limit)")
         ->capture_default_str();
     c->add_option("--producer-props", o.producer_props,
-                  "Producer settings k=v ... (acks, linger.ms, "
+                  "Producer settings k=v ... (bootstrap.servers, acks, linger.ms, "
                   "batch.size, compression.type, ...)");
+    c->add_option("--producer.config", o.producer_config,
+                  "A producer properties file (k=v lines); --producer-props override it");
   };
   auto consumer_flags = [&](CLI::App* c) {
     c->add_option("--consumer-props", o.consumer_props,
-                  "Consumer settings k=v ... (fetch.max.wait.ms, ...)");
+                  "Consumer settings k=v ... (bootstrap.servers, fetch.max.wait.ms, ...)");
+    c->add_option("--consumer.config", o.consumer_config,
+                  "A consumer properties file (k=v lines); --consumer-props override it");
     c->add_option("--timeout", o.timeout_ms, "Give up after this many ms without a record")
         ->capture_default_str();
   };
@@ -275,10 +302,54 @@ std::unique_ptr<CLI::App> build_cli(cli_options& out) {
   return app;
 }
 
-parse_outcome parse_args(cli_options& out, const std::vector<std::string>& args) {
+namespace {
+
+// The options every command takes (add_common), given before the command
+// (`sluice -b host:9092 topic list`, Kafka's and kcat's habit), are moved
+// after the command's words, where CLI11 looks for them.
+std::vector<std::string> hoist_common_options(const CLI::App& app,
+                                              const std::vector<std::string>& args) {
+  static const std::vector<std::string> with_value = {"-b", "--bootstrap-server", "--client-id",
+                                                      "--timeout-ms"};
+  std::vector<std::string> common, rest;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto named = [&](const std::string& n) {
+      return a == n || a.starts_with(n + "=") ||
+             (n.size() == 2 && a.starts_with(n) && a.size() > 2);
+    };
+    auto it = std::ranges::find_if(with_value, named);
+    if (it == with_value.end()) break;
+    common.push_back(a);
+    if (a == *it && i + 1 < args.size()) common.push_back(args[++i]);
+  }
+  if (common.empty()) return args;
+  // Past the command's words (subcommand names), then the hoisted options.
+  const CLI::App* at = &app;
+  size_t words = i;
+  while (words < args.size()) {
+    const CLI::App* sub = nullptr;
+    for (const CLI::App* candidate : at->get_subcommands({}))
+      if (candidate->check_name(args[words])) sub = candidate;
+    if (sub == nullptr) break;
+    at = sub;
+    ++words;
+  }
+  rest.assign(args.begin() + static_cast<ptrdiff_t>(i),
+              args.begin() + static_cast<ptrdiff_t>(words));
+  rest.insert(rest.end(), common.begin(), common.end());
+  rest.insert(rest.end(), args.begin() + static_cast<ptrdiff_t>(words), args.end());
+  return rest;
+}
+
+}  // namespace
+
+parse_outcome parse_args(cli_options& out, const std::vector<std::string>& given) {
   auto app = build_cli(out);
+  const std::vector<std::string> args = hoist_common_options(*app, given);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them reversed
-  for (const auto& a : args) out.command_line += (out.command_line.empty() ? "" : " ") + a;
+  for (const auto& a : given) out.command_line += (out.command_line.empty() ? "" : " ") + a;
   parse_outcome outcome;
   try {
     app->parse(reversed);

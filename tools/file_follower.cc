@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,7 +40,41 @@ unique_fd::~unique_fd() {
 }
 
 file_follower::file_follower(std::string path, std::string state_path)
-    : path_(std::move(path)), state_path_(std::move(state_path)) {}
+    : path_(std::move(path)), state_path_(std::move(state_path)) {
+  start_watch();
+}
+
+void file_follower::start_watch() {
+  unique_fd w(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!w) return;  // no inotify: polls alone
+  size_t slash = path_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
+  if (::inotify_add_watch(w.get(), dir.c_str(),
+                          IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_MODIFY | IN_DELETE) < 0)
+    return;
+  watch_ = std::move(w);
+}
+
+bool file_follower::known(uint64_t device, uint64_t inode) const {
+  if (fd_ && device == device_ && inode == inode_) return true;
+  return std::ranges::any_of(
+      queued_, [&](const queued_file& q) { return q.device == device && q.inode == inode; });
+}
+
+void file_follower::notice_rotations() {
+  if (watch_) {  // drain: the events only say "look now"
+    alignas(inotify_event) char events[4096];
+    while (::read(watch_.get(), events, sizeof events) > 0) {
+    }
+  }
+  if (!fd_) return;  // open()/poll() take the path's file as the current one
+  unique_fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st;
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  if (known(st.st_dev, st.st_ino)) return;
+  queued_.push_back(
+      {std::move(fd), static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+}
 
 bool file_follower::fingerprint_matches(int fd, const follow_state& s) const {
   std::string prefix = read_prefix(fd, s.fingerprint_length);
@@ -132,6 +167,7 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
     if (auto s = open_path(0); !s) return s.err();
     if (!fd_) return lines;
   }
+  notice_rotations();  // a file at the path now is queued before a rename can hide it
   // Read what the file has beyond read_, then hand out complete lines.
   auto read_more = [&]() -> status {
     char chunk[65536];
@@ -157,11 +193,10 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
     if (auto s = commit(); !s) return s.err();
     return lines;
   }
-  // Rotated: the path names another file (or none, until it is recreated).
-  struct stat at_path;
-  if (::stat(path_.c_str(), &at_path) != 0 ||
-      (at_path.st_dev == device_ && at_path.st_ino == inode_))
-    return lines;
+  // Rotated: the path names another file (or none, until it is recreated),
+  // or a file already came and went behind this one.
+  notice_rotations();
+  if (queued_.empty()) return lines;
   // A writer may still have appended to the old file before it let go of it.
   if (auto s = read_more(); !s) return s.err();
   take_lines(lines, max_lines, max_bytes);
@@ -172,12 +207,14 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
     buffer_.clear();
     return lines;
   }
-  // Everything of the old file is out and (by the contract) committed.
-  fd_ = unique_fd();
-  if (auto s = open_path(0); !s) return s.err();
-  if (fd_) {
-    if (auto s = commit(); !s) return s.err();
-  }
+  // Everything of the old file is out and (by the contract) committed: on
+  // to the next one, in the order they appeared at the path.
+  queued_file next = std::move(queued_.front());
+  queued_.erase(queued_.begin());
+  struct stat st;
+  if (::fstat(next.fd.get(), &st) != 0) return fail("cannot stat " + path_ + ": " + errno_text());
+  if (auto s = switch_to(std::move(next.fd), st, 0); !s) return s.err();
+  if (auto s = commit(); !s) return s.err();
   return poll(max_lines, max_bytes);
 }
 

@@ -5,6 +5,11 @@
 //     file is read to its end first, then the new one from its start;
 //   - truncation (copytruncate: size drops below our position): the file is
 //     read again from byte 0;
+//   - rotations faster than the poll interval (the path renamed twice before
+//     we look): every file seen at the path is opened at once and queued, so
+//     each is read to its end in turn. With inotify (Linux) the directory is
+//     watched and a new file at the path is opened when it appears, not at
+//     the next poll; without it, only files seen by a poll are queued;
 //   - restarts: commit() saves the position after the lines last returned
 //     (follow_state.h); open() resumes there, finding the file by device and
 //     inode even when it was rotated to another name in the same directory
@@ -64,6 +69,16 @@ class file_follower {
   // Saves the position just after the lines poll() last returned.
   status commit();
 
+  // The inotify descriptor watching the file's directory (readable when
+  // something happened to the path), or -1 without inotify.
+  int change_fd() const { return watch_.get(); }
+  // Takes inotify's news and opens a file newly at the path (queued behind
+  // the one being read). Cheap; the caller calls it when change_fd() is
+  // readable and while it waits for the broker.
+  void notice_rotations();
+  // Files opened behind the current one, not yet read.
+  size_t queued_files() const { return queued_.size(); }
+
   int64_t position() const { return consumed_; }
   const std::string& state_path() const { return state_path_; }
 
@@ -75,8 +90,20 @@ class file_follower {
   // Leaves complete lines (at most max_lines / max_bytes) in `out`.
   void take_lines(std::vector<std::string>& out, size_t max_lines, size_t max_bytes);
 
+  // A file seen at the path after the current one, opened so that a later
+  // rename cannot hide it.
+  struct queued_file {
+    unique_fd fd;
+    uint64_t device = 0, inode = 0;
+  };
+  // Whether (device, inode) is the current or a queued file.
+  bool known(uint64_t device, uint64_t inode) const;
+  void start_watch();
+
   std::string path_, state_path_;
   unique_fd fd_;
+  unique_fd watch_;  // inotify, or -1
+  std::vector<queued_file> queued_;
   uint64_t device_ = 0, inode_ = 0;
   int64_t read_ = 0;      // bytes of the file read into buffer_ (or consumed)
   int64_t consumed_ = 0;  // bytes handed out as lines

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace sluice::tools {
 namespace {
@@ -18,10 +20,10 @@ std::string num(double v) {
 
 std::string tick_label(double v) {
   char buf[32];
-  if (v != 0 && std::fabs(v) < 10)
-    std::snprintf(buf, sizeof buf, "%.2g", v);
-  else
+  if (v == std::round(v) || std::fabs(v) >= 100)
     std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", v);  // 0.5, 2.5, 12.5, 0.631
   return buf;
 }
 
@@ -34,8 +36,21 @@ double nice_max(double v) {
   return 10 * p;
 }
 
+// An axis end that fits `v` closely: five ticks of a round step (1, 1.2,
+// 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten), so the run fills at
+// least ~80% of the axis (nice_max alone could double it).
+double fitted_max(double v) {
+  if (v <= 0) return 1;
+  const double step = v / 5;
+  double p = std::pow(10, std::floor(std::log10(step)));
+  for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+    if (m * p >= step * (1 - 1e-9)) return 5 * m * p;
+  return 50 * p;
+}
+
 struct axis_labels {
   std::string title, x, y;
+  std::vector<std::string> x_ticks = {};  // six labels (log axes); empty: x_max * i / 5
 };
 
 // Frame, five ticks per axis, and the labels; points are already in [0,1]^2.
@@ -53,7 +68,10 @@ std::string svg_chart(const std::string& id, const axis_labels& labels, double x
     s += "<line x1=\"" + num(x) + "\" y1=\"" + num(top + ph) + "\" x2=\"" + num(x) + "\" y2=\"" +
          num(top + ph + 5) + "\" stroke=\"#444\"/>";
     s += "<text x=\"" + num(x) + "\" y=\"" + num(top + ph + 18) +
-         "\" font-size=\"11\" text-anchor=\"middle\">" + tick_label(x_max * i / 5) + "</text>\n";
+         "\" font-size=\"11\" text-anchor=\"middle\">" +
+         (labels.x_ticks.size() == 6 ? html_escape(labels.x_ticks[static_cast<size_t>(i)])
+                                     : tick_label(x_max * i / 5)) +
+         "</text>\n";
     s += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + pw) +
          "\" y2=\"" + num(y) + "\" stroke=\"#ddd\"/>";
     s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(y + 4) +
@@ -110,17 +128,27 @@ std::string render_html_report(const report_input& in) {
   double t_max = 0, r_max = 0;
   for (const auto& w : in.windows)
     t_max = std::max(t_max, w.end_s), r_max = std::max(r_max, w.records_per_s());
-  t_max = nice_max(t_max), r_max = nice_max(r_max);
+  t_max = fitted_max(t_max), r_max = nice_max(r_max);
   std::vector<std::pair<double, double>> tp;
   if (!in.windows.empty())
     tp.emplace_back(in.windows.front().start_s / t_max, in.windows.front().records_per_s() / r_max);
   for (const auto& w : in.windows) tp.emplace_back(w.end_s / t_max, w.records_per_s() / r_max);
 
-  // CDF: latency (ms) against the fraction of records at or below it.
+  // CDF: latency (ms, log scale so the tail is not squashed against the
+  // right edge) against the fraction of records at or below it.
   auto cdf = in.latencies.cdf();
-  double l_max = nice_max(cdf.empty() ? 1 : cdf.back().first / 1000.0);
+  const double lowest_ms = std::max(0.001, cdf.empty() ? 0.1 : cdf.front().first / 1000.0);
+  const double highest_ms = std::max(lowest_ms, cdf.empty() ? 1 : cdf.back().first / 1000.0);
+  const double lo = std::floor(std::log10(lowest_ms));
+  double hi = std::ceil(std::log10(highest_ms));
+  if (hi <= lo) hi = lo + 1;
   std::vector<std::pair<double, double>> lc;
-  for (const auto& [us, f] : cdf) lc.emplace_back(us / 1000.0 / l_max, f);
+  for (const auto& [us, f] : cdf)
+    lc.emplace_back((std::log10(std::max(0.001, us / 1000.0)) - lo) / (hi - lo), f);
+  axis_labels latency_axes{"Latency CDF (log scale)", "latency (ms)", "fraction of records"};
+  for (int i = 0; i <= 5; ++i)
+    latency_axes.x_ticks.push_back(tick_label(std::pow(10, lo + (hi - lo) * i / 5)));
+  const double l_max = std::pow(10, hi);
 
   char row[1024];
   std::snprintf(row, sizeof row,
@@ -140,9 +168,7 @@ std::string render_html_report(const report_input& in) {
       row + "</table>\n<h2>Throughput over time</h2>\n" +
       svg_chart("throughput", {"Throughput over time", "time (s)", "records/sec"}, t_max, r_max, tp,
                 false) +
-      "<h2>Latency CDF</h2>\n" +
-      svg_chart("latency-cdf", {"Latency CDF", "latency (ms)", "fraction of records"}, l_max, 1.0,
-                lc, true) +
+      "<h2>Latency CDF</h2>\n" + svg_chart("latency-cdf", latency_axes, l_max, 1.0, lc, true) +
       "</body></html>\n";
   return html;
 }

@@ -98,7 +98,7 @@ result<offset_position> parse_position(std::string_view text) {
     if (*v < 0) return offset_position{k::from_end, -*v};
     return offset_position{k::absolute, *v};
   }
-  return fail("bad offset '" + std::string(text) + "': expected beginning, end, N, -N or @time");
+  return usage("bad offset '" + std::string(text) + "': expected beginning, end, N, -N or @time");
 }
 
 }  // namespace
@@ -119,7 +119,7 @@ result<int64_t> parse_duration_ms(std::string_view text) {
         n = (n < 0 ? 0 : n) * 10 + (c - '0');
         continue;
       }
-      if (n < 0) return fail("bad duration '" + std::string(text) + "'");
+      if (n < 0) return usage("bad duration '" + std::string(text) + "'");
       int64_t unit = 0;
       switch (c) {
         case 'D':
@@ -139,10 +139,10 @@ result<int64_t> parse_duration_ms(std::string_view text) {
           unit = in_time ? 1000 : 0;
           break;
       }
-      if (unit == 0) return fail("bad duration '" + std::string(text) + "'");
+      if (unit == 0) return usage("bad duration '" + std::string(text) + "'");
       total += n * unit, n = -1, any = true;
     }
-    if (!any || n >= 0) return fail("bad duration '" + std::string(text) + "'");
+    if (!any || n >= 0) return usage("bad duration '" + std::string(text) + "'");
     return total;
   }
   size_t end = 0;
@@ -161,7 +161,8 @@ result<int64_t> parse_duration_ms(std::string_view text) {
   else if (unit == "d")
     scale = 86400000;
   if (!n || scale == 0)
-    return fail("bad duration '" + std::string(text) + "': expected e.g. 30s, 15m, 1h, 2d or PT1H");
+    return usage("bad duration '" + std::string(text) +
+                 "': expected e.g. 30s, 15m, 1h, 2d or PT1H");
   return *n * scale;
 }
 
@@ -169,27 +170,42 @@ result<int64_t> parse_time(std::string_view text, int64_t now_ms) {
   int64_t ms = 0;
   size_t n = time_prefix(text, now_ms, ms);
   if (n == 0 || n != text.size())
-    return fail("bad time '" + std::string(text) +
-                "': expected ms since the epoch, -1h style, or 2026-11-21T10:00:00Z");
+    return usage("bad time '" + std::string(text) +
+                 "': expected ms since the epoch, -1h style, or 2026-11-21T10:00:00Z");
   return ms;
 }
 
 result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
   using k = offset_position::kind;
-  if (text.empty()) return fail("empty offset");
+  if (text.empty()) return usage("empty offset");
+  // kcat's s@T (start at time T) and e@T (stop at time T), alone or both
+  // (two -o options are joined with ':', in either order).
+  if (text.starts_with("e@")) {
+    std::string_view rest = text.substr(2);
+    if (size_t s_at = rest.find(":s@"); s_at != std::string_view::npos) {
+      std::string swapped =
+          std::string(rest.substr(s_at + 1)) + ":e@" + std::string(rest.substr(0, s_at));
+      return parse_offset_spec(swapped, now_ms);
+    }
+    auto t2 = parse_time(rest, now_ms);
+    if (!t2) return t2.err();
+    return offset_spec{{k::beginning, 0}, offset_position{k::timestamp, *t2}};
+  }
+  if (text.starts_with("s@")) text.remove_prefix(1);
   if (text[0] == '@') {
     std::string_view rest = text.substr(1);
     int64_t t1 = 0;
     size_t n = time_prefix(rest, now_ms, t1);
-    if (n == 0) return fail("bad time in offset '" + std::string(text) + "'");
+    if (n == 0) return usage("bad time in offset '" + std::string(text) + "'");
     offset_spec spec{{k::timestamp, t1}, std::nullopt};
     if (n == rest.size()) return spec;
-    if (rest[n] != ':') return fail("bad time in offset '" + std::string(text) + "'");
+    if (rest[n] != ':') return usage("bad time in offset '" + std::string(text) + "'");
     std::string_view second = rest.substr(n + 1);
+    if (second.starts_with("e@")) second.remove_prefix(1);
     if (!second.empty() && second[0] == '@') second.remove_prefix(1);
     auto t2 = parse_time(second, now_ms);
     if (!t2) return t2.err();
-    if (*t2 < t1) return fail("time range '" + std::string(text) + "' ends before it starts");
+    if (*t2 < t1) return usage("time range '" + std::string(text) + "' ends before it starts");
     spec.stop = offset_position{k::timestamp, *t2};
     return spec;
   }
@@ -203,6 +219,7 @@ result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
   auto a = parse_position(text.substr(0, colon));
   if (!a) return a.err();
   std::string_view second = text.substr(colon + 1);
+  if (second.starts_with("e@")) second.remove_prefix(1);
   offset_spec spec{*a, std::nullopt};
   if (!second.empty() && second[0] == '@') {
     auto t = parse_time(second.substr(1), now_ms);
@@ -212,7 +229,7 @@ result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
     auto b = parse_position(second);
     if (!b) return b.err();
     if (a->what == k::absolute && b->what == k::absolute && b->value < a->value)
-      return fail("offset range '" + std::string(text) + "' ends before it starts");
+      return usage("offset range '" + std::string(text) + "' ends before it starts");
     spec.stop = *b;
   }
   return spec;

@@ -10,10 +10,14 @@
 //   @2026-11-21T10:00:00Z      an ISO-8601 UTC time (fraction and +hh:mm allowed)
 //   start:end                  a range of two of the above; end is exclusive
 //   @t1:t2                     a time range (t2 may repeat the '@')
+//   s@T  e@T  s@T1:e@T2        kcat's spelling: start at / stop at a time
+//                              (-o s@T1 -o e@T2 arrive joined with ':')
 //
-// Every position resolves, per partition, to one offset (resolve()), so a
-// consumer only compares offsets: a time range stops at the offset ListOffsets
-// gives for t2, as kcat's "-o e@ts" does.
+// Starts resolve, per partition, to one offset (resolve()). A time stop is
+// kcat's e@: the partition ends at its first record whose timestamp is >= t2
+// (ListOffsets finds it when it is already there); when no record is that
+// late yet, the consumer waits for one, or, once t2 has passed, stops at the
+// end of the partition.
 
 #include <cstdint>
 #include <optional>

@@ -13,7 +13,8 @@ namespace sluice::tools {
 struct common_options {
   std::string bootstrap = "127.0.0.1:9092";  // -b/--bootstrap-server
   std::string client_id = "sluice";
-  int timeout_ms = 30000;  // request timeout, and how long admin commands wait
+  int timeout_ms = 30000;        // request timeout, and how long admin commands wait
+  bool bootstrap_given = false;  // -b or SLUICE_BOOTSTRAP_SERVERS (else perf props may say)
 };
 
 struct topic_options {
@@ -30,10 +31,15 @@ struct topic_options {
 struct produce_options {
   std::string topic;
   std::optional<std::string> key_separator;  // -K: "key<sep>value" lines
-  std::vector<std::string> headers;          // -H k=v
-  std::optional<int32_t> partition;          // -p
-  std::string compression = "none";          // -z
-  std::string acks = "all";                  // -a/--acks: 0, 1, -1/all
+  std::optional<std::string> key;            // -k/--key: one key for every record
+  bool key_by_file = false;                  // --key-by-file: the --follow path is the key
+  // --delivery-timeout-ms (delivery.timeout.ms): unset is Kafka's 120000,
+  // and unbounded with --follow (a shipper waits out any outage).
+  std::optional<int64_t> delivery_timeout_ms;
+  std::vector<std::string> headers;  // -H k=v
+  std::optional<int32_t> partition;  // -p
+  std::string compression = "none";  // -z
+  std::string acks = "all";          // -a/--acks: 0, 1, -1/all
   int linger_ms = 5;
   int batch_size = 16384;
   std::string follow;  // --follow FILE
@@ -95,7 +101,10 @@ struct perf_options {
   double throughput = -1;  // records/s; -1: as fast as possible
   std::vector<std::string> producer_props;
   std::vector<std::string> consumer_props;
-  std::string group;  // consume: join a group instead of assigning
+  std::string producer_config;  // --producer.config FILE: properties, before --producer-props
+  std::string consumer_config;  // --consumer.config FILE
+  bool print_metrics = false;   // --print-metrics
+  std::string group;            // consume: join a group instead of assigning
   bool json = false;
   std::string report;          // --report FILE.html
   int64_t timeout_ms = 60000;  // consume/e2e: give up after this long idle

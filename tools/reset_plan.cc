@@ -90,14 +90,14 @@ result<topic_selection> parse_topic_selection(std::string_view text) {
   topic_selection sel;
   size_t colon = text.find(':');
   sel.topic = std::string(text.substr(0, colon));
-  if (sel.topic.empty()) return fail("empty topic in '" + std::string(text) + "'");
+  if (sel.topic.empty()) return usage("empty topic in '" + std::string(text) + "'");
   if (colon == std::string_view::npos) return sel;
   std::string_view rest = text.substr(colon + 1);
   for (size_t start = 0;;) {
     size_t comma = rest.find(',', start);
     auto p = whole_int<int32_t>(rest.substr(start, comma - start));
     if (!p || *p < 0)
-      return fail("bad partition list in '" + std::string(text) + "': expected topic:0,1,2");
+      return usage("bad partition list in '" + std::string(text) + "': expected topic:0,1,2");
     sel.partitions.push_back(*p);
     if (comma == std::string_view::npos) break;
     start = comma + 1;

@@ -11,6 +11,9 @@ namespace sluice::tools {
 
 struct error {
   std::string message;
+  // A usage error (a bad flag value, flags that do not go together): exit 2,
+  // as for CLI11's own parse errors and getopt tools; anything else exits 1.
+  bool usage = false;
 };
 
 template <class T>
@@ -41,5 +44,6 @@ inline constexpr ok_t ok{};
 using status = result<ok_t>;
 
 inline error fail(std::string message) { return error{std::move(message)}; }
+inline error usage(std::string message) { return error{std::move(message), true}; }
 
 }  // namespace sluice::tools

@@ -64,7 +64,8 @@ class producer::impl : public std::enable_shared_from_this<impl> {
     clock::time_point created;
     clock::time_point retry_at{};
     int attempts = 0;
-    bool closed = false;  // no more appends (full, or being sent)
+    std::string last_error;  // why the last attempt failed (for the final error)
+    bool closed = false;     // no more appends (full, or being sent)
     // Idempotence: set when the batch is first sent and kept for its retries
     // (the same bytes, so the broker can tell a retry from a new batch).
     std::vector<std::byte> encoded;
@@ -90,6 +91,7 @@ class producer::impl : public std::enable_shared_from_this<impl> {
     delivery_callback cb;
     size_t buffered = 0;
     int attempts = 0;
+    clock::time_point created{};  // send(): delivery_timeout counts from here
   };
 
   // `buffered`: the bytes send() added to buffered_ for this record.

@@ -31,5 +31,21 @@ TEST(make_error, starts_with_kafkas_name) {
   EXPECT_EQ(make_error(protocol::error_code::invalid_config).message, "INVALID_CONFIG");
 }
 
+TEST(retry_backoff_for, doubles_up_to_the_max_with_bounded_jitter) {
+  using std::chrono::milliseconds;
+  for (int i = 0; i < 50; ++i) {
+    auto first = retry_backoff_for(1, milliseconds(100), milliseconds(1000));
+    EXPECT_GE(first.count(), 80);
+    EXPECT_LE(first.count(), 120);
+    auto third = retry_backoff_for(3, milliseconds(100), milliseconds(1000));
+    EXPECT_GE(third.count(), 320);
+    EXPECT_LE(third.count(), 480);
+    auto late = retry_backoff_for(40, milliseconds(100), milliseconds(1000));
+    EXPECT_GE(late.count(), 800);
+    EXPECT_LE(late.count(), 1200);
+  }
+  EXPECT_EQ(retry_backoff_for(5, milliseconds(0), milliseconds(1000)).count(), 0);
+}
+
 }  // namespace
 }  // namespace sluice::client

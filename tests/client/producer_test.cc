@@ -97,6 +97,63 @@ TEST(producer, not_leader_refreshes_metadata_and_retries_the_batch) {
   EXPECT_NE(std::find(refresh, order.end(), api_key::produce), order.end());
 }
 
+TEST(producer, retries_a_retriable_error_until_it_clears_within_delivery_timeout) {
+  // Kafka's defaults (retries unbounded, delivery.timeout.ms 120 s): a broker
+  // refusing for longer than the old 5 attempts loses nothing.
+  asio::io_context io;
+  fake_broker broker(io, [](int attempt) {
+    return attempt <= 12 ? error_code::not_leader_or_follower : error_code::none;
+  });
+  std::optional<result<record_metadata>> delivered;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    EXPECT_TRUE(co_await c.bootstrap());
+    producer_config pc;
+    pc.retry_backoff = 1ms;
+    pc.retry_backoff_max = 4ms;
+    producer p(c, pc);
+    EXPECT_TRUE(p.send(record(), [&](const result<record_metadata>& md) { delivered = md; }));
+    auto flushed = co_await p.flush();
+    EXPECT_TRUE(flushed) << flushed.error().message;
+    c.close();
+  });
+  EXPECT_EQ(broker.produces, 13);
+  ASSERT_TRUE(delivered && *delivered);
+  EXPECT_EQ((*delivered)->offset, 42);
+}
+
+TEST(producer, gives_up_at_delivery_timeout_and_says_what_was_not_delivered) {
+  asio::io_context io;
+  fake_broker broker(io, [](int) { return error_code::not_leader_or_follower; });
+  std::optional<result<record_metadata>> delivered;
+  run(io, [&]() -> asio::awaitable<void> {
+    cluster c(io.get_executor(), broker.config());
+    EXPECT_TRUE(co_await c.bootstrap());
+    producer_config pc;
+    pc.retry_backoff = 5ms;
+    pc.retry_backoff_max = 20ms;
+    pc.delivery_timeout = 200ms;
+    producer p(c, pc);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_TRUE(p.send(record(), [&](const result<record_metadata>& md) { delivered = md; }));
+    auto flushed = co_await p.flush();
+    EXPECT_FALSE(flushed);
+    c.close();
+  });
+  EXPECT_GT(broker.produces, 3) << "retried with back-off until the timeout";
+  ASSERT_TRUE(delivered && !*delivered);
+  const auto& message = delivered->error().message;
+  // Expired while waiting for its next try (Kafka: a TimeoutException), or
+  // refused once more just after the timeout: either way the message says
+  // which partition, how many records, the limit and the broker's reason.
+  EXPECT_TRUE(delivered->error().code == error_code::request_timed_out ||
+              delivered->error().code == error_code::not_leader_or_follower);
+  EXPECT_NE(message.find("topic 't' partition 0: 3 records not delivered"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("delivery_timeout 200 ms"), std::string::npos) << message;
+  EXPECT_NE(message.find("NOT_LEADER_OR_FOLLOWER"), std::string::npos) << message;
+}
+
 TEST(producer, a_fatal_error_reaches_the_callback_and_flush) {
   asio::io_context io;
   fake_broker broker(io, [](int) { return error_code::invalid_record; });

@@ -271,6 +271,19 @@ class Reader:
         return s
 
 
+def outages(broker, after_restart, rounds=2, down_s=2.5, while_down=None):
+    """Stops the broker `rounds` times for `down_s` seconds (while_down() runs
+    meanwhile), restarting it on the same port, then calls after_restart(n)."""
+    for n in range(1, rounds + 1):
+        broker.stop()
+        down = time.time()
+        if while_down:
+            while_down()
+        time.sleep(max(0.0, down_s - (time.time() - down)))
+        broker.start(broker.port)
+        after_restart(n)
+
+
 @contextlib.contextmanager
 def small_tmpfs(size, prefix):
     """Mounts a tmpfs of `size` (mount's syntax, e.g. "4m") and yields its path, or

@@ -1,6 +1,7 @@
 #include "tools/file_follower.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -75,6 +76,35 @@ TEST_F(file_follower_test, rotation_finishes_the_old_file_then_starts_the_new_on
   EXPECT_EQ(drain(f), (lines{"a3", "a4", "b1"}));
   append(log_, "b2\n");
   EXPECT_EQ(drain(f), (lines{"b2"}));
+}
+
+TEST_F(file_follower_test, two_rotations_between_polls_skip_no_file) {
+  append(log_, "a1\n");
+  file_follower f(log_, state_);
+  ASSERT_TRUE(f.open());
+  EXPECT_EQ(drain(f), (lines{"a1"}));
+  fs::rename(log_, log_ + ".2");
+  append(log_, "b1\nb2\n");
+  // What inotify (or the sender's wait) triggers when the new file appears:
+  // it is opened before the next rename can hide it.
+  f.notice_rotations();
+  EXPECT_EQ(f.queued_files(), 1u);
+  fs::rename(log_, log_ + ".1");
+  append(log_, "c1\n");
+  EXPECT_EQ(drain(f), (lines{"b1", "b2", "c1"}));
+  append(log_, "c2\n");
+  EXPECT_EQ(drain(f), (lines{"c2"}));
+}
+
+TEST_F(file_follower_test, watches_the_directory_with_inotify) {
+  file_follower f(log_, state_);
+  ASSERT_TRUE(f.open());
+  EXPECT_GE(f.change_fd(), 0) << "Linux has inotify";
+  append(log_, "x\n");
+  pollfd p{f.change_fd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 2000), 1) << "a write to the path wakes the follower";
+  f.notice_rotations();  // drains the events
+  EXPECT_EQ(::poll(&p, 1, 0), 0);
 }
 
 TEST_F(file_follower_test, truncation_starts_again_from_zero) {

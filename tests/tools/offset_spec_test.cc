@@ -47,6 +47,34 @@ TEST(offset_spec, ranges_of_offsets_and_of_times) {
   EXPECT_EQ(rel.stop->value, now - 3600000);
 }
 
+TEST(offset_spec, kcat_start_and_end_times) {
+  auto s = parse("s@1000");
+  EXPECT_EQ(s.start, (offset_position{kind::timestamp, 1000}));
+  EXPECT_FALSE(s.stop);
+  auto e = parse("e@2000");
+  EXPECT_EQ(e.start, (offset_position{kind::beginning, 0}));
+  EXPECT_EQ(*e.stop, (offset_position{kind::timestamp, 2000}));
+  // -o s@1000 -o e@2000 arrive joined with ':', in either order.
+  for (auto both : {"s@1000:e@2000", "e@2000:s@1000"}) {
+    auto b = parse(both);
+    EXPECT_EQ(b.start, (offset_position{kind::timestamp, 1000})) << both;
+    EXPECT_EQ(*b.stop, (offset_position{kind::timestamp, 2000})) << both;
+  }
+  auto iso = parse("s@2026-11-21T10:00:00Z:e@2026-11-21T11:00:00Z");
+  EXPECT_EQ(iso.start.value, 1795255200000);
+  EXPECT_EQ(iso.stop->value, 1795258800000);
+  auto from_offset = parse("5:e@2000");
+  EXPECT_EQ(from_offset.start, (offset_position{kind::absolute, 5}));
+  EXPECT_EQ(*from_offset.stop, (offset_position{kind::timestamp, 2000}));
+  for (auto bad : {"s@", "e@", "e@soon", "s@2000:e@1000"}) {
+    auto r = parse_offset_spec(bad, now);
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_TRUE(r.err().usage) << bad;
+    }
+  }
+}
+
 TEST(offset_spec, bad_input_is_an_error_not_a_guess) {
   for (auto bad : {"", "soon", "12x", "@", "@yesterday", "@-1y", "20:10", "@2000:1000",
                    "@2026-13-01T00:00:00Z", "1:2:3", "@1000:x"}) {

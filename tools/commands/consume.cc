@@ -35,7 +35,8 @@ using namespace std::chrono_literals;
 result<client::isolation_level> isolation_of(const consume_options& o) {
   if (o.isolation == "read_uncommitted") return client::isolation_level::read_uncommitted;
   if (o.isolation == "read_committed") return client::isolation_level::read_committed;
-  return fail("bad --isolation '" + o.isolation + "': expected read_committed or read_uncommitted");
+  return usage("bad --isolation '" + o.isolation +
+               "': expected read_committed or read_uncommitted");
 }
 
 // Prints records and counts them; knows where each partition stops.
@@ -45,7 +46,10 @@ class printer {
       : o_(o), fmt_(std::move(fmt)) {}
 
   std::map<client::topic_partition, int64_t> stop_at;  // exclusive
-  std::map<client::topic_partition, int64_t> next;     // after the last printed record
+  // kcat's e@: a partition ends at its first record with a timestamp >= this
+  // (one not yet in the log when we started).
+  std::map<client::topic_partition, int64_t> stop_time;
+  std::map<client::topic_partition, int64_t> next;  // after the last printed record
   int64_t printed = 0;
 
   bool limit_reached() const { return o_.count >= 0 && printed >= o_.count; }
@@ -56,8 +60,14 @@ class printer {
     out_.clear();
     for (const auto& r : recs) {
       if (limit_reached()) break;
-      auto stop = stop_at.find({r.topic, r.partition});
+      const client::topic_partition tp{r.topic, r.partition};
+      auto stop = stop_at.find(tp);
       if (stop != stop_at.end() && r.offset >= stop->second) continue;
+      if (auto t = stop_time.find(tp); t != stop_time.end() && r.timestamp_ms >= t->second) {
+        stop_at[tp] = r.offset;
+        stop_time.erase(t);
+        continue;
+      }
       const printable_record p = printable(r);
       if (fmt_)
         fmt_->render(p, out_);
@@ -87,6 +97,10 @@ bool all_done(client::consumer& c, const tp_list& tps, const printer& p, bool ex
     if (stop != p.stop_at.end() && *pos >= stop->second) continue;
     auto end = c.end_offset(tp);
     if (exit_at_end && end && *pos >= *end) continue;
+    // A time stop that has passed, with nothing later in the partition.
+    if (auto t = p.stop_time.find(tp);
+        t != p.stop_time.end() && t->second <= now_ms() && end && *pos >= *end)
+      continue;
     return false;
   }
   return true;
@@ -128,7 +142,12 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
     };
     int64_t start = resolve(spec.start, b, time_of(*start_times, tp));
     assignment.push_back({tp, client::start_position::at(start)});
-    if (spec.stop) out.stop_at[tp] = resolve(*spec.stop, b, time_of(stop_times, tp));
+    if (!spec.stop) continue;
+    auto found = time_of(stop_times, tp);
+    if (spec.stop->what == offset_position::kind::timestamp && (!found || *found < 0))
+      out.stop_time[tp] = spec.stop->value;  // no record that late yet: watch the records
+    else
+      out.stop_at[tp] = resolve(*spec.stop, b, found);
   }
   client::consumer_config cc;
   cc.isolation = *isolation;
@@ -139,6 +158,10 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
   while (!s.stop_requested && !out.limit_reached()) {
     if (stops && all_done(c, tps, out, o.exit_at_end)) break;
     auto recs = co_await c.poll(200ms);
+    if (!recs && recs.error().retriable()) {  // a broker restarting: poll again
+      co_await sleep_for(200ms);
+      continue;
+    }
     if (!recs) co_return from_client(recs.error());
     if (!recs->empty()) idle_since = std::chrono::steady_clock::now();
     out.print(*recs);
@@ -153,10 +176,10 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
                                 printer& out) {
   using k = offset_position::kind;
   if (spec.stop || (spec.start.what != k::beginning && spec.start.what != k::end))
-    co_return fail(
+    co_return usage(
         "with --group, -o takes beginning or end: where a partition without a committed "
         "offset starts");
-  if (!o.partitions.empty()) co_return fail("with --group the group assigns partitions; drop -p");
+  if (!o.partitions.empty()) co_return usage("with --group the group assigns partitions; drop -p");
   auto isolation = isolation_of(o);
   if (!isolation) co_return isolation.err();
   client::group_config gc;
@@ -173,6 +196,11 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
   status outcome = ok;
   while (!s.stop_requested && !out.limit_reached()) {
     auto recs = co_await m.poll(200ms);
+    // A broker restarting: the member rejoins and fetching resumes.
+    if (!recs && recs.error().retriable()) {
+      co_await sleep_for(200ms);
+      continue;
+    }
     if (!recs) {
       outcome = from_client(recs.error());
       break;
@@ -200,14 +228,34 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
 
 }  // namespace
 
+status check_consume_options(const consume_options& o) {
+  auto spec = parse_offset_spec(o.offset, now_ms());
+  if (!spec) return usage(spec.message());
+  if (o.json && !o.format.empty()) return usage("give -f or --json, not both");
+  if (!o.json)
+    if (auto f = compile_format(o.format.empty() ? "%s\\n" : o.format); !f)
+      return usage(f.message());
+  if (auto i = isolation_of(o); !i) return i.err();
+  if (o.count < -1) return usage("-c/--count must be >= 0");
+  if (!o.group.empty()) {
+    using k = offset_position::kind;
+    if (spec->stop || (spec->start.what != k::beginning && spec->start.what != k::end))
+      return usage(
+          "with --group, -o takes beginning or end: where a partition without a committed "
+          "offset starts");
+    if (!o.partitions.empty()) return usage("with --group the group assigns partitions; drop -p");
+  }
+  return ok;
+}
+
 awaitable<status> consume_command(session& s, const consume_options& o) {
   auto spec = parse_offset_spec(o.offset, now_ms());
-  if (!spec) co_return spec.err();
-  if (o.json && !o.format.empty()) co_return fail("give -f or --json, not both");
+  if (!spec) co_return usage(spec.message());
+  if (o.json && !o.format.empty()) co_return usage("give -f or --json, not both");
   std::optional<record_format> fmt;
   if (!o.json) {
     auto f = compile_format(o.format.empty() ? "%s\\n" : o.format);
-    if (!f) co_return f.err();
+    if (!f) co_return usage(f.message());
     fmt = std::move(*f);
   }
   printer out(o, std::move(fmt));

@@ -13,6 +13,10 @@ namespace sluice::tools {
 
 awaitable<status> consume_command(session& s, const consume_options& o);
 
+// The checks that need no broker (-o, -f/--json, --isolation, what --group
+// allows), run before connecting: a failure is a usage error (exit 2).
+status check_consume_options(const consume_options& o);
+
 // A fetched record as -f and --json render it (shared with share consume).
 printable_record printable(const client::consumer_record& r);
 

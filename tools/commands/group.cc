@@ -130,7 +130,7 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
     co_return fail(
         "give exactly one of --to-earliest, --to-latest, --to-current, --to-offset, "
         "--shift-by, --to-datetime, --by-duration, --from-file");
-  if (o.execute && o.dry_run) co_return fail("--execute and --dry-run contradict each other");
+  if (o.execute && o.dry_run) co_return usage("--execute and --dry-run contradict each other");
   reset_spec spec = reset::to_earliest{};
   std::optional<int64_t> time;
   if (o.to_latest) spec = reset::to_latest{};
@@ -157,10 +157,10 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
     if (!f) co_return f.err();
     spec = std::move(*f);
   }
-  if (o.all_topics && !o.topics.empty()) co_return fail("give --topic or --all-topics, not both");
+  if (o.all_topics && !o.topics.empty()) co_return usage("give --topic or --all-topics, not both");
   auto* file = std::get_if<reset::from_file>(&spec);
   if (!o.all_topics && o.topics.empty() && !file)
-    co_return fail("give --topic TOPIC[:P,P] or --all-topics");
+    co_return usage("give --topic TOPIC[:P,P] or --all-topics");
 
   client::admin a(s.cluster);
   auto d = co_await describe_one(a, o.group);

@@ -90,6 +90,7 @@ class perf_run {
       std::printf("%s\n", summary_json(mode_, summary, stats_.windows()).c_str());
     else
       std::printf("%s", text(summary).c_str());
+    if (o_.print_metrics && !o_.json) print_metrics(summary);
     std::fflush(stdout);
     if (o_.report.empty()) return ok;
     report_input in{"sluice perf " + mode_, command, summary, stats_.windows(), stats_.histogram()};
@@ -100,15 +101,76 @@ class perf_run {
     return ok;
   }
 
+  // Counters the run knows the answer to, per record
+  // as the client saw them (Kafka's metric names and layout).
+  uint64_t records_failed = 0;
+
  private:
+  void print_metrics(const perf_summary& sum) const {
+    const bool consuming = mode_ == "consume";
+    const std::string group = consuming ? "consumer-fetch-manager-metrics" : "producer-metrics";
+    const std::string tag = "{client-id=" + client_id_ + "}";
+    std::vector<std::pair<std::string, double>> rows;
+    if (consuming) {
+      rows = {{"records-consumed-total", static_cast<double>(sum.records)},
+              {"records-consumed-rate", sum.records_per_s()},
+              {"bytes-consumed-total", static_cast<double>(sum.bytes)},
+              {"bytes-consumed-rate", sum.elapsed_s > 0 ? sum.bytes / sum.elapsed_s : 0},
+              {"records-lag-avg-ms", sum.avg_latency_ms},
+              {"records-lag-max-ms", sum.max_latency_ms}};
+    } else {
+      rows = {{"record-send-total", static_cast<double>(sum.records + records_failed)},
+              {"record-send-rate", sum.records_per_s()},
+              {"record-error-total", static_cast<double>(records_failed)},
+              {"byte-total", static_cast<double>(sum.bytes)},
+              {"request-latency-avg", sum.avg_latency_ms},
+              {"request-latency-max", sum.max_latency_ms},
+              {"request-latency-p99", sum.p99_ms}};
+    }
+    std::printf("\n%-90s %s\n", "Metric Name", "Value");
+    for (const auto& [name, value] : rows) {
+      std::string full = group + ":" + name + ":" + tag;
+      std::printf("%-90s : %.3f\n", full.c_str(), value);
+    }
+  }
+
   const perf_options& o_;
+  std::string client_id_ = "sluice";
+
+ public:
+  void set_client_id(std::string id) { client_id_ = std::move(id); }
+
+ private:
   std::string mode_;
   perf_stats stats_;
 };
 
+// Every setting of the run, as flags that reproduce it (for the report).
 std::string command_line(const perf_options& o, const char* mode) {
-  return "sluice perf " + std::string(mode) + " --topic " + o.topic + " --num-records " +
-         std::to_string(o.num_records);
+  std::string out = "sluice perf " + std::string(mode) + " --topic " + o.topic + " --num-records " +
+                    std::to_string(o.num_records);
+  const bool produces = std::string_view(mode) != "consume";
+  const bool consumes = std::string_view(mode) != "produce";
+  if (produces) {
+    out += " --record-size " + std::to_string(o.record_size);
+    char t[64];
+    std::snprintf(t, sizeof t, "%g", o.throughput);
+    out += " --throughput " + std::string(t);
+    if (!o.producer_props.empty()) {
+      out += " --producer-props";
+      for (const auto& p : o.producer_props) out += " " + p;
+    }
+  }
+  if (consumes) {
+    if (!o.consumer_props.empty()) {
+      out += " --consumer-props";
+      for (const auto& p : o.consumer_props) out += " " + p;
+    }
+    if (!o.group.empty()) out += " --group " + o.group;
+    out += " --timeout " + std::to_string(o.timeout_ms);
+  }
+  out += " --reporting-interval " + std::to_string(o.reporting_interval_ms);
+  return out;
 }
 
 }  // namespace
@@ -119,6 +181,7 @@ awaitable<status> perf_produce(session& s, const perf_options& o) {
   if (auto t = co_await s.cluster.topic(o.topic); !t) co_return from_client(t.error());
   client::producer p(s.cluster, *pc);
   perf_run run(o, "produce");
+  run.set_client_id(s.cluster.config().client_id);
   const std::string value = payload(o.record_size);
   // What the delivery callbacks update, reached through one pointer so each
   // callback (pointer + send time) fits std::function's inline storage.
@@ -162,6 +225,7 @@ awaitable<status> perf_produce(session& s, const perf_options& o) {
       co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   }
   auto flushed = co_await p.close();
+  run.records_failed = t.failed;
   auto done = run.finish([](const perf_summary& sum) { return final_line(sum) + "\n"; },
                          command_line(o, "produce"));
   if (t.failed) co_return fail(std::to_string(t.failed) + " records failed: " + t.first_error);
@@ -190,6 +254,7 @@ awaitable<status> perf_consume(session& s, const perf_options& o) {
     member->subscribe({o.topic});
   }
   perf_run run(o, "consume");
+  run.set_client_id(s.cluster.config().client_id);
   const int64_t start_wall = now_ms();
   const int64_t start = mono_ns();
   int64_t first_record_ns = -1, consumed = 0;
@@ -202,8 +267,8 @@ awaitable<status> perf_consume(session& s, const perf_options& o) {
       recs = co_await direct->poll(100ms);
     else
       recs = co_await member->poll(100ms);
-    if (!recs) co_return from_client(recs.error());
-    if (recs->empty()) {
+    if (!recs && !recs.error().retriable()) co_return from_client(recs.error());
+    if (!recs || recs->empty()) {  // nothing yet (or a broker restarting)
       if (std::chrono::steady_clock::now() - idle_since > std::chrono::milliseconds(o.timeout_ms)) {
         timed_out = true;
         break;
@@ -268,6 +333,7 @@ awaitable<status> perf_e2e(session& s, const perf_options& o) {
   if (auto r = co_await c.assign(std::move(only)); !r) co_return from_client(r.error());
   client::producer p(s.cluster, *pc);
   perf_run run(o, "e2e");
+  run.set_client_id(s.cluster.config().client_id);
   const std::string value = payload(o.record_size);
   for (int64_t i = 0; i < o.num_records && !s.stop_requested; ++i) {
     client::producer_record rec;

@@ -1,12 +1,24 @@
 #include "tools/commands/produce.h"
 
+#include <cstdio>
+#include <limits>
 #include <memory>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "tools/commands/stdin_lines.h"
 #include "tools/file_follower.h"
 
 namespace sluice::tools {
 namespace {
+
+namespace asio = boost::asio;
 
 // Turns lines into records: -K splits key from value, -H adds headers, -p
 // pins the partition.
@@ -16,11 +28,19 @@ class record_builder {
     record_builder b;
     b.topic_ = o.topic;
     b.separator_ = o.key_separator;
-    if (b.separator_ && b.separator_->empty()) return fail("-K needs a non-empty separator");
+    if (b.separator_ && b.separator_->empty()) return usage("-K needs a non-empty separator");
     b.partition_ = o.partition;
+    const int keyings = (o.key_separator ? 1 : 0) + (o.key ? 1 : 0) + (o.key_by_file ? 1 : 0);
+    if (keyings > 1) return usage("give one of -K, -k/--key and --key-by-file");
+    if (o.key_by_file && o.follow.empty()) return usage("--key-by-file needs --follow FILE");
+    if (o.key) b.key_ = client::to_bytes(*o.key);
+    // The followed path as given: every line of the file, across its
+    // rotations, has one key and so one partition (syslog-ng's
+    // key("${FILE_NAME}"), rsyslog's dynaKey).
+    if (o.key_by_file) b.key_ = client::to_bytes(o.follow);
     for (const auto& h : o.headers) {
       auto kv = split_assignment(h, "header");
-      if (!kv) return kv.err();
+      if (!kv) return usage(kv.message());
       b.headers_.push_back({kv->first, client::to_bytes(kv->second)});
     }
     return b;
@@ -31,6 +51,7 @@ class record_builder {
     r.topic = topic_;
     r.partition = partition_;
     r.headers = headers_;
+    r.key = key_;
     if (separator_) {
       size_t at = line.find(*separator_);
       if (at != std::string_view::npos) {
@@ -46,6 +67,7 @@ class record_builder {
   std::string topic_;
   std::optional<std::string> separator_;
   std::optional<int32_t> partition_;
+  std::optional<std::vector<std::byte>> key_;  // -k or --key-by-file: the same for every record
   std::vector<client::record_header> headers_;
 };
 
@@ -152,45 +174,161 @@ awaitable<status> produce_stdin_transactions(session& s, client::producer& p,
   co_return ok;
 }
 
+// Sends `lines` and waits for every acknowledgement. Returns which of them
+// failed (by index) with the first error; empty when all were delivered.
+struct batch_outcome {
+  std::vector<size_t> failed;
+  std::optional<client::client_error> first;
+  bool all_retriable = true;
+};
+
+// While the producer waits for a broker (an outage may last long), the
+// follower still opens files that appear at the path, so that a rotation in
+// the meantime cannot hide one (file_follower.h).
+class rotation_watch {
+ public:
+  rotation_watch(const asio::any_io_executor& ex, file_follower& f)
+      : done_(std::make_shared<bool>(false)) {
+    asio::co_spawn(
+        ex,
+        [&f, done = done_]() -> awaitable<void> {
+          while (!*done) {
+            co_await sleep_for(std::chrono::milliseconds(50));
+            if (!*done) f.notice_rotations();
+          }
+        },
+        asio::detached);
+  }
+  ~rotation_watch() { *done_ = true; }
+  rotation_watch(const rotation_watch&) = delete;
+  rotation_watch& operator=(const rotation_watch&) = delete;
+
+ private:
+  std::shared_ptr<bool> done_;
+};
+
+awaitable<result<batch_outcome>> ship_once(client::producer& p, file_follower& f,
+                                           const record_builder& build,
+                                           const std::vector<std::string>& lines,
+                                           const std::vector<size_t>& which) {
+  auto ex = co_await asio::this_coro::executor;
+  rotation_watch watch(ex, f);
+  auto errors = std::make_shared<std::vector<std::optional<client::client_error>>>(which.size());
+  for (size_t i = 0; i < which.size(); ++i) {
+    std::string_view line = lines[which[i]];
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Named, not built inside the co_await: GCC 12 destroys a lambda
+    // temporary's captured shared_ptr twice across the suspension.
+    client::delivery_callback on_delivery = [errors,
+                                             i](const client::result<client::record_metadata>& m) {
+      if (!m) (*errors)[i] = m.error();
+    };
+    client::producer_record record = build(line);
+    auto r = co_await p.produce(std::move(record), std::move(on_delivery));
+    if (!r) co_return from_client(r.error());
+  }
+  (void)co_await p.flush();  // each record's outcome is in `errors`
+  batch_outcome out;
+  for (size_t i = 0; i < which.size(); ++i) {
+    if (!(*errors)[i]) continue;
+    out.failed.push_back(which[i]);
+    if (!out.first) out.first = (*errors)[i];
+    if (!(*errors)[i]->retriable()) out.all_retriable = false;
+  }
+  co_return out;
+}
+
+// Sleeps up to `ms`, waking early when inotify says the followed path
+// changed (a new line, a rotation), and notes rotations either way.
+awaitable<void> wait_for_change(file_follower& f, int ms) {
+  if (f.change_fd() < 0) {
+    co_await sleep_for(std::chrono::milliseconds(ms));
+    f.notice_rotations();
+    co_return;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  asio::posix::stream_descriptor watch(ex, f.change_fd());
+  auto timer = std::make_shared<asio::steady_timer>(ex, std::chrono::milliseconds(ms));
+  watch.async_wait(asio::posix::descriptor_base::wait_read,
+                   [timer](const boost::system::error_code&) { timer->cancel(); });
+  co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+  (void)watch.release();  // cancels the wait; the follower keeps owning the descriptor
+  f.notice_rotations();
+}
+
 // --follow: ship lines in batches; a batch's position is saved only after
 // the broker acknowledged all of it, so a restart resends at most the batch
-// that was in flight when it died (none after a clean stop). With
-// --transactional-id each batch is one transaction, its position saved after
-// the commit.
+// that was in flight when it died (none after a clean stop). A broker outage
+// never ends the command: the producer retries each batch (with back-off, in
+// order, idempotently) until it is acknowledged; with a bounded
+// --delivery-timeout-ms, lines that still failed are sent again after a
+// pause. With --transactional-id each batch is one transaction, its
+// position saved after the commit; a failed one is aborted and tried again.
 awaitable<status> produce_follow(session& s, client::producer& p, const record_builder& build,
                                  const produce_options& o) {
   file_follower f(o.follow, o.state.empty() ? default_state_path(o.follow) : o.state);
   if (auto r = f.open(); !r) co_return r;
   uint64_t transactions = 0;
+  const bool in_txn = !o.transactional_id.empty();
+  auto pause = [&](int round) -> awaitable<void> {
+    auto until = std::chrono::steady_clock::now() +
+                 client::retry_backoff_for(round, std::chrono::milliseconds(500),
+                                           std::chrono::milliseconds(10000));
+    while (!s.stop_requested && std::chrono::steady_clock::now() < until) {
+      co_await sleep_for(std::chrono::milliseconds(50));
+      f.notice_rotations();
+    }
+  };
   while (!s.stop_requested) {
     auto lines = f.poll(10000);
     if (!lines) co_return lines.err();
     if (lines->empty()) {
-      co_await sleep_for(std::chrono::milliseconds(o.poll_interval_ms));
+      co_await wait_for_change(f, o.poll_interval_ms);
       continue;
     }
-    delivery_errors errors;
-    const bool in_txn = !o.transactional_id.empty();
-    if (in_txn)
-      if (auto r = p.begin_transaction(); !r) co_return from_client(r.error());
-    for (const auto& line : *lines)
-      if (auto r = co_await send_line(p, build, line, errors); !r) {
-        if (in_txn) (void)co_await p.abort_transaction();
-        co_return r;
+    std::vector<size_t> pending(lines->size());
+    for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+    for (int round = 1;; ++round) {
+      if (in_txn) {
+        if (p.in_transaction()) {  // an abort that failed in the outage: again first
+          if (auto a = co_await p.abort_transaction(); !a) {
+            if (s.stop_requested) co_return from_client(a.error());
+            co_await pause(round);
+            continue;
+          }
+        }
+        if (auto r = p.begin_transaction(); !r) co_return from_client(r.error());
+        auto sent = co_await ship_once(p, f, build, *lines, pending);
+        if (!sent) {
+          (void)co_await p.abort_transaction();
+          co_return sent.err();
+        }
+        auto committed = co_await commit_or_abort(
+            p, transactions + 1, std::to_string(lines->size()) + " lines of " + o.follow);
+        if (committed) {
+          ++transactions;
+          break;
+        }
+        if (s.stop_requested)
+          co_return fail(committed.message() + " (position kept; they are sent again on restart)");
+        std::fprintf(stderr, "sluice: warning: %s; trying again\n", committed.message().c_str());
+        co_await pause(round);
+        continue;
       }
-    if (in_txn) {
-      ++transactions;
-      if (auto r = co_await commit_or_abort(
-              p, transactions, std::to_string(lines->size()) + " lines of " + o.follow);
-          !r)
-        co_return fail(r.message() + " (position kept; they are sent again on restart)");
-      if (auto r = f.commit(); !r) co_return r;
-      continue;
+      auto sent = co_await ship_once(p, f, build, *lines, pending);
+      if (!sent) co_return sent.err();
+      if (sent->failed.empty()) break;
+      const std::string what = std::to_string(sent->failed.size()) + " of " +
+                               std::to_string(lines->size()) + " lines of " + o.follow +
+                               " not delivered: " + sent->first->message;
+      if (!sent->all_retriable || s.stop_requested)
+        co_return fail(what + " (position kept; they are sent again on restart)");
+      std::fprintf(stderr, "sluice: warning: %s; sending them again\n", what.c_str());
+      pending = std::move(sent->failed);
+      co_await pause(round);
+      if (s.stop_requested)
+        co_return fail(what + " (position kept; they are sent again on restart)");
     }
-    auto flushed = co_await p.flush();
-    if (auto r = errors.as_status("lines"); !r)
-      co_return fail(r.message() + " (position kept; they are sent again on restart)");
-    if (!flushed) co_return from_client(flushed.error());
     if (auto r = f.commit(); !r) co_return r;
   }
   co_return ok;
@@ -207,24 +345,39 @@ result<client::producer_config> producer_config_of(const produce_options& o) {
   else if (o.acks == "1")
     pc.acks = 1;
   else
-    return fail("bad --acks '" + o.acks + "': expected 0, 1 or all");
+    return usage("bad --acks '" + o.acks + "': expected 0, 1 or all");
   auto c = client::parse_compression(o.compression);
   if (!c)
-    return fail("bad compression '" + o.compression +
-                "': expected none, gzip, snappy, lz4 or zstd");
+    return usage("bad compression '" + o.compression +
+                 "': expected none, gzip, snappy, lz4 or zstd");
   pc.compression = *c;
-  if (o.linger_ms < 0) return fail("--linger-ms must be >= 0");
-  if (o.batch_size <= 0) return fail("--batch-size must be > 0");
+  if (o.linger_ms < 0) return usage("--linger-ms must be >= 0");
+  if (o.batch_size <= 0) return usage("--batch-size must be > 0");
   pc.linger = std::chrono::milliseconds(o.linger_ms);
   pc.batch_size = static_cast<size_t>(o.batch_size);
-  if (o.transaction_lines < 0) return fail("--transaction-lines must be >= 0");
+  if (o.delivery_timeout_ms) {
+    if (*o.delivery_timeout_ms <= 0) return usage("--delivery-timeout-ms must be > 0");
+    pc.delivery_timeout = std::chrono::milliseconds(*o.delivery_timeout_ms);
+  } else if (!o.follow.empty()) {
+    // Kafka's largest value (Integer.MAX_VALUE ms, ~24 days), not ms::max():
+    // the producer compares it with nanosecond clock differences.
+    pc.delivery_timeout = std::chrono::milliseconds(std::numeric_limits<int32_t>::max());
+  }
+  if (o.transaction_lines < 0) return usage("--transaction-lines must be >= 0");
   if (!o.transactional_id.empty()) {
-    if (pc.acks != -1) return fail("--transactional-id needs --acks all");
+    if (pc.acks != -1) return usage("--transactional-id needs --acks all");
     pc.transactional_id = o.transactional_id;
   } else if (o.transaction_lines > 0) {
-    return fail("--transaction-lines needs --transactional-id");
+    return usage("--transaction-lines needs --transactional-id");
   }
   return pc;
+}
+
+status check_produce_options(const produce_options& o) {
+  if (auto pc = producer_config_of(o); !pc) return pc.err();
+  if (auto b = record_builder::make(o); !b) return b.err();
+  if (o.poll_interval_ms <= 0) return usage("--poll-interval-ms must be > 0");
+  return ok;
 }
 
 awaitable<status> produce_command(session& s, const produce_options& o) {
@@ -239,7 +392,7 @@ awaitable<status> produce_command(session& s, const produce_options& o) {
   if (!t) co_return from_client(t.error());
   if (o.partition &&
       (*o.partition < 0 || *o.partition >= static_cast<int32_t>(t->partitions.size())))
-    co_return fail("topic '" + o.topic + "' has no partition " + std::to_string(*o.partition));
+    co_return usage("topic '" + o.topic + "' has no partition " + std::to_string(*o.partition));
   client::producer p(s.cluster, *pc);
   if (pc->transactional_id)
     if (auto r = co_await p.init_transactions(); !r)

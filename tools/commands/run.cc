@@ -10,6 +10,7 @@
 #include "tools/commands/group.h"
 #include "tools/commands/offsets.h"
 #include "tools/commands/perf.h"
+#include "tools/commands/perf_props.h"
 #include "tools/commands/produce.h"
 #include "tools/commands/share.h"
 #include "tools/commands/topic.h"
@@ -67,8 +68,16 @@ int run_cli(int argc, char** argv) {
   }
   auto it = commands().find(options.command);
   if (it == commands().end()) return report_error("unknown command '" + options.command + "'", 2);
+  // Option checks that need no broker come first: a usage error exits 2
+  // whether or not a broker is reachable.
+  status checked = ok;
+  if (options.command == "produce") checked = check_produce_options(options.produce);
+  if (options.command == "consume") checked = check_consume_options(options.consume);
+  if (options.command.starts_with("perf "))
+    checked = resolve_perf_options(options.command, options.common, options.perf);
+  if (!checked) return report_error(checked.message(), checked.err().usage ? 2 : 1);
   auto outcome = run_session(options.common, [&](session& s) { return it->second(s, options); });
-  if (!outcome) return report_error(outcome.message(), 1);
+  if (!outcome) return report_error(outcome.message(), outcome.err().usage ? 2 : 1);
   return 0;
 }
 

@@ -77,7 +77,7 @@ result<std::pair<std::string, std::string>> split_assignment(const std::string& 
                                                              const std::string& what) {
   size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
-    return fail("bad " + what + " '" + text + "': expected key=value");
+    return usage("bad " + what + " '" + text + "': expected key=value");
   return std::pair{text.substr(0, eq), text.substr(eq + 1)};
 }
 

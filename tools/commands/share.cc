@@ -89,7 +89,7 @@ awaitable<std::optional<client::ack_type>> decide(client::share_consumer& c, std
 }  // namespace
 
 awaitable<status> share_consume(session& s, const share_options& o) {
-  if (o.json && !o.format.empty()) co_return fail("give -f or --json, not both");
+  if (o.json && !o.format.empty()) co_return usage("give -f or --json, not both");
   std::optional<record_format> fmt;
   if (!o.json) {
     auto f = compile_format(o.format.empty() ? "%s\\n" : o.format);
@@ -120,6 +120,11 @@ awaitable<status> share_consume(session& s, const share_options& o) {
   status outcome = ok;
   while (!s.stop_requested && !done()) {
     auto recs = co_await c.poll(200ms);
+    // A broker restarting: the next poll() reconnects and the member rejoins.
+    if (!recs && recs.error().retriable()) {
+      co_await sleep_for(200ms);
+      continue;
+    }
     if (!recs) {
       outcome = from_client(recs.error());
       break;

@@ -106,7 +106,7 @@ awaitable<status> topic_delete(session& s, const topic_options& o) {
 
 awaitable<status> topic_alter(session& s, const topic_options& o) {
   if (o.partitions < 0 && o.configs.empty() && o.delete_configs.empty())
-    co_return fail("topic alter needs --partitions, --config or --delete-config");
+    co_return usage("topic alter needs --partitions, --config or --delete-config");
   auto set = parse_configs(o.configs);
   if (!set) co_return set.err();
   client::admin a(s.cluster);
