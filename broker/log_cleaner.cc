@@ -49,7 +49,14 @@ void log_cleaner::tick(int64_t now_ms) {
       ++next_;
       continue;
     }
-    if (p->clean_step(opts_, now_ms, step_bytes)) {
+    const log::clean_stats before = log::cleaner::stats(*p);
+    const bool more = p->clean_step(opts_, now_ms, step_bytes);
+    const log::clean_stats after = log::cleaner::stats(*p);
+    totals_.rounds += after.rounds - before.rounds;
+    totals_.segments_swapped += after.segments_swapped - before.segments_swapped;
+    totals_.records_removed += after.records_removed - before.records_removed;
+    totals_.bytes_read += after.bytes_read - before.bytes_read;
+    if (more) {
       pass_did_work_ = true;  // stay on this partition until its round ends
       continue;
     }

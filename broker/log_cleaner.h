@@ -28,8 +28,8 @@ class log_cleaner {
 
   log_cleaner(log::log_manager& logs, const broker_config& cfg);
   void tick(int64_t now_ms);
-  // Cumulative over all partitions cleaned so far.
-  uint64_t segments_swapped() const { return swapped_; }
+  // Cumulative over all partitions cleaned so far (for /metrics).
+  const log::clean_stats& totals() const { return totals_; }
 
  private:
   log::log_manager& logs_;
@@ -39,7 +39,7 @@ class log_cleaner {
   size_t next_ = 0;
   bool pass_did_work_ = false;
   int64_t sleep_until_ms_ = 0;
-  uint64_t swapped_ = 0;
+  log::clean_stats totals_;
 };
 
 }  // namespace sluice::broker

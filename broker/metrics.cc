@@ -161,6 +161,15 @@ std::string broker_metrics::render(const topic_table* topics) const {
   single("sluice_read_pauses_total", "counter",
          "Times a connection's reading paused because the shared request-bytes budget was full.",
          read_pauses);
+  single("sluice_log_cleaner_rounds_total", "counter",
+         "Compaction rounds finished, all partitions.", cleaner_rounds);
+  single("sluice_log_cleaner_segments_swapped_total", "counter",
+         "Cleaned segments swapped in by compaction.", cleaner_segments_swapped);
+  single("sluice_log_cleaner_records_removed_total", "counter",
+         "Records compaction removed (superseded, expired tombstones, aborted data).",
+         cleaner_records_removed);
+  single("sluice_log_cleaner_bytes_read_total", "counter", "Segment bytes the log cleaner read.",
+         cleaner_bytes_read);
   single("sluice_fetch_scan_bytes_total", "counter",
          "Bytes Fetch read into user space to find batch boundaries (headers only).",
          fetch_scan_bytes);

@@ -97,6 +97,11 @@ class broker_metrics {
   uint64_t request_bytes_in_flight = 0;  // held against queued.max.request.bytes
   int64_t request_bytes_budget = -1;     // queued.max.request.bytes (-1: unlimited)
   uint64_t read_pauses = 0;              // reads paused on the shared budget
+  // The log cleaner's totals (broker/log_cleaner.h), read at render time.
+  uint64_t cleaner_rounds = 0;
+  uint64_t cleaner_segments_swapped = 0;
+  uint64_t cleaner_records_removed = 0;
+  uint64_t cleaner_bytes_read = 0;
   // Counters Fetch adds to: bytes its batch scans read into user space and
   // the preads that read them, and the record bytes it answered (sent by
   // sendfile). The first over the last is the read path's promise: headers only.

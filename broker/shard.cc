@@ -165,6 +165,7 @@ class shard final : public shard_services {
   std::vector<std::unique_ptr<asio::steady_timer>> periodic_;
   std::map<uint64_t, std::shared_ptr<connection>> connections_;
   broker_metrics metrics_;
+  std::shared_ptr<log_cleaner> cleaner_;  // when log.cleaner.enable; read by render_metrics
   memory_budget budget_{cfg_.queued_max_request_bytes > 0 ? cfg_.queued_max_request_bytes : -1};
   connection_limits connection_limits_{cfg_.max_connections, cfg_.max_connections_per_ip};
   std::unique_ptr<metrics_http_server> metrics_http_;
@@ -376,6 +377,13 @@ std::string shard::render_metrics() {
   metrics_.request_bytes_in_flight = budget_.used();
   metrics_.request_bytes_budget = budget_.limit();
   metrics_.read_pauses = budget_.pauses();
+  if (cleaner_) {
+    const log::clean_stats& c = cleaner_->totals();
+    metrics_.cleaner_rounds = c.rounds;
+    metrics_.cleaner_segments_swapped = c.segments_swapped;
+    metrics_.cleaner_records_removed = c.records_removed;
+    metrics_.cleaner_bytes_read = c.bytes_read;
+  }
   return metrics_.render(topics_.get());
 }
 
@@ -468,6 +476,7 @@ int shard::run() {
   if (cfg_.log_cleaner_enable) {
     // Compaction in bounded slices on this thread (broker/log_cleaner.h).
     auto cleaner = std::make_shared<log_cleaner>(*logs_, cfg_);
+    cleaner_ = cleaner;
     asio::co_spawn(io_,
                    every(log_cleaner::tick_ms, [this, cleaner] { cleaner->tick(wall_clock_ms()); }),
                    asio::detached);

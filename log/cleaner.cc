@@ -92,6 +92,10 @@ int32_t last_sequence(record_batch_view v) {
 
 }  // namespace
 
+clean_stats cleaner::stats(const partition_log& log) {
+  return log.clean_ ? log.clean_->stats : clean_stats{};
+}
+
 bool partition_log::clean_step(const clean_options& opts, int64_t now, uint64_t budget) {
   return cleaner::step(*this, opts, now, budget);
 }

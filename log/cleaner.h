@@ -121,6 +121,8 @@ struct cleaner_state {
 class cleaner {
  public:
   static bool step(partition_log& log, const clean_options& opts, int64_t now, uint64_t budget);
+  // The partition's totals so far (zero before its first step).
+  static clean_stats stats(const partition_log& log);
 
  private:
   static bool plan(partition_log& log, int64_t now);

@@ -11,6 +11,7 @@ import gzip
 import os
 import struct
 import time
+import urllib.request
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -108,8 +109,18 @@ def pad(producer, n):
     producer.flush(10)
 
 
+def metric(port, name):
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError("no %s in /metrics" % name)
+
+
 def test(binary):
+    mport = harness.free_port()
     broker = harness.Broker(binary, settings={
+        "metrics.listener": "127.0.0.1:%d" % mport,
         "log.segment.bytes": 4096,
         "log.retention.check.interval.ms": 100,
         "log.cleaner.backoff.ms": 100,
@@ -185,6 +196,13 @@ def test(binary):
            % (len(rows), sum(v is None for _, _, v in rows)))
     for o, k, v in rows:
         expect(latest[k] == (o, v), "key %s moved: %r" % (k, (o, v)))
+
+    # The cleaner's work shows on /metrics.
+    removed = metric(mport, "sluice_log_cleaner_records_removed_total")
+    expect(removed >= total - len(rows) - 10,
+           "records removed %d, %d produced and %d left" % (removed, total, len(rows)))
+    expect(metric(mport, "sluice_log_cleaner_segments_swapped_total") > 0, "segments swapped")
+    expect(metric(mport, "sluice_log_cleaner_rounds_total") > 0, "rounds finished")
 
     # A record without a key has no place in a compacted topic: refused
     # (INVALID_RECORD, as Kafka), nothing written.
