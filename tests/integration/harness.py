@@ -271,6 +271,17 @@ class Reader:
         return s
 
 
+def metric(port, name):
+    """The value of an unlabelled sample (or one spelled with its labels,
+    `name{k="v"}`) on the broker's /metrics at `port`."""
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError("no %s in /metrics" % name)
+
+
 def outages(broker, after_restart, rounds=2, down_s=2.5, while_down=None):
     """Stops the broker `rounds` times for `down_s` seconds (while_down() runs
     meanwhile), restarting it on the same port, then calls after_restart(n)."""

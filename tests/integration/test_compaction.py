@@ -11,7 +11,6 @@ import gzip
 import os
 import struct
 import time
-import urllib.request
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -109,13 +108,6 @@ def pad(producer, n):
     producer.flush(10)
 
 
-def metric(port, name):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.split()[1])
-    raise AssertionError("no %s in /metrics" % name)
-
 
 def test(binary):
     mport = harness.free_port()
@@ -198,11 +190,12 @@ def test(binary):
         expect(latest[k] == (o, v), "key %s moved: %r" % (k, (o, v)))
 
     # The cleaner's work shows on /metrics.
-    removed = metric(mport, "sluice_log_cleaner_records_removed_total")
+    removed = harness.metric(mport, "sluice_log_cleaner_records_removed_total")
     expect(removed >= total - len(rows) - 10,
            "records removed %d, %d produced and %d left" % (removed, total, len(rows)))
-    expect(metric(mport, "sluice_log_cleaner_segments_swapped_total") > 0, "segments swapped")
-    expect(metric(mport, "sluice_log_cleaner_rounds_total") > 0, "rounds finished")
+    expect(harness.metric(mport, "sluice_log_cleaner_segments_swapped_total") > 0,
+           "segments swapped")
+    expect(harness.metric(mport, "sluice_log_cleaner_rounds_total") > 0, "rounds finished")
 
     # A record without a key has no place in a compacted topic: refused
     # (INVALID_RECORD, as Kafka), nothing written.

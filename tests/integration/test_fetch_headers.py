@@ -5,7 +5,6 @@ sluice_fetch_scan_bytes_total grows by at most 1 % of the record bytes it
 answered (sluice_fetch_record_bytes_total), and every record comes back.
 Before D21 the scans read about twice the bytes sent."""
 
-import urllib.request
 
 import harness
 from harness import expect, kcat
@@ -13,13 +12,6 @@ from harness import expect, kcat
 RECORDS = 16384
 TOPIC = "scan"
 
-
-def metric(port, name):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
-        for line in r.read().decode().splitlines():
-            if line.startswith(name + " "):
-                return float(line.split()[1])
-    raise AssertionError("no %s in /metrics" % name)
 
 
 def test(binary):
@@ -36,8 +28,8 @@ def test(binary):
             p.poll(0)
     expect(p.flush(30) == 0, "produced")
 
-    scan0 = metric(mport, "sluice_fetch_scan_bytes_total")
-    sent0 = metric(mport, "sluice_fetch_record_bytes_total")
+    scan0 = harness.metric(mport, "sluice_fetch_scan_bytes_total")
+    sent0 = harness.metric(mport, "sluice_fetch_record_bytes_total")
     c = Consumer({"bootstrap.servers": broker.address, "group.id": "scan",
                   "enable.auto.commit": False, "fetch.max.bytes": 4 << 20})
     c.assign([TopicPartition(TOPIC, n, 0) for n in range(4)])
@@ -52,16 +44,16 @@ def test(binary):
     out = kcat(broker, "-C", "-t", TOPIC, "-e", "-q", "-f", "%p\n", timeout=60).split()
     expect(len(out) == RECORDS, "kcat read %d of %d" % (len(out), RECORDS))
 
-    scanned = metric(mport, "sluice_fetch_scan_bytes_total") - scan0
-    sent = metric(mport, "sluice_fetch_record_bytes_total") - sent0
-    reads = metric(mport, "sluice_fetch_scan_reads_total")
+    scanned = harness.metric(mport, "sluice_fetch_scan_bytes_total") - scan0
+    sent = harness.metric(mport, "sluice_fetch_record_bytes_total") - sent0
+    reads = harness.metric(mport, "sluice_fetch_scan_reads_total")
     print("fetch answered %.1f MiB of records; batch scans read %d bytes in user space "
           "(%.5f per byte sent, %d preads)" % (sent / 2**20, scanned, scanned / sent, reads))
     expect(sent >= 2 * RECORDS * 1024, "record bytes sent: %d" % sent)
     expect(scanned <= 0.01 * sent, "scans read %d bytes for %d sent" % (scanned, sent))
     expect(scanned > 0, "the counter moves (it counts the header reads)")
     # Records out come from the offsets the read path already knows (no reads).
-    records_out = metric(mport, 'sluice_topic_records_out_total{topic="%s"}' % TOPIC)
+    records_out = harness.metric(mport, 'sluice_topic_records_out_total{topic="%s"}' % TOPIC)
     expect(records_out >= 2 * RECORDS, "records out %d, two full reads of %d" %
            (records_out, RECORDS))
 
