@@ -16,25 +16,10 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/build_info.h"
 #include "broker/config.h"
 
-// Set by broker/CMakeLists.txt at configure time: the project version and,
-// when the source is a git checkout, `git describe --always` (fixed at configure time, so a
-// build does not change with the working tree).
-#ifndef SLUICE_VERSION
-#define SLUICE_VERSION "unknown"
-#endif
-#ifndef SLUICE_GIT_DESCRIBE
-#define SLUICE_GIT_DESCRIBE ""
-#endif
-
 namespace {
-
-std::string version_string() {
-  std::string v = SLUICE_VERSION;
-  if (std::string_view(SLUICE_GIT_DESCRIBE).size() > 0) v += " (git " SLUICE_GIT_DESCRIBE ")";
-  return v;
-}
 
 // mkdir -p of `dir`, fsyncing the parent of every directory it creates.
 std::optional<std::string> create_log_dir_parents(const std::string& dir) {
@@ -76,7 +61,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  app.set_version_flag("--version", "sluice-broker " + version_string(),
+  app.set_version_flag("--version", "sluice-broker " + sluice::broker::build_version_string(),
                        "print the version and exit");
   CLI11_PARSE(app, argc, argv);
 
@@ -100,7 +85,7 @@ int main(int argc, char** argv) {
   for (const auto& kv : overrides) {
     if (auto err = sluice::broker::apply_override(cfg, kv, warnings)) return fail(*err);
   }
-  spdlog::info("event=broker_version version=\"{}\"", version_string());
+  spdlog::info("event=broker_version version=\"{}\"", sluice::broker::build_version_string());
   for (const auto& w : warnings) spdlog::warn("event=config_warning detail=\"{}\"", w);
   spdlog::info("event=config_effective {}", sluice::broker::effective_config_summary(cfg));
   // Kafka creates log.dirs and their missing parents at start. The storage

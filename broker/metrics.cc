@@ -4,14 +4,8 @@
 
 #include <iterator>
 
-#ifndef SLUICE_VERSION
-#define SLUICE_VERSION "unknown"
-#endif
-#ifndef SLUICE_GIT_DESCRIBE
-#define SLUICE_GIT_DESCRIBE ""
-#endif
-
 #include "broker/api_table.h"
+#include "broker/build_info.h"
 #include "broker/topic_table.h"
 
 namespace sluice::broker {
@@ -58,7 +52,7 @@ void broker_metrics::add_source(std::weak_ptr<const void> owner, source_fn fn) {
   sources_.push_back({std::move(owner), std::move(fn)});
 }
 
-broker_metrics::broker_metrics() : version(SLUICE_VERSION), revision(SLUICE_GIT_DESCRIBE) {
+broker_metrics::broker_metrics() : version(build_version()), revision(build_revision()) {
   // Every served API has its series from the start, so rates begin at zero.
   for (const api_entry& e : api_table()) apis_[static_cast<int16_t>(e.key)];
 }
