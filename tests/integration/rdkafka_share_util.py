@@ -3,15 +3,13 @@ per member) for the test_rdkafka_share*.py tests and collects what each
 member reports on stdout: "got", "accepted", "held", "released" records and
 errors (the protocol is in rdkafka_share_member.cc)."""
 
-import signal
-import subprocess
-import threading
 import time
 
 from confluent_kafka.admin import AdminClient, NewTopic
 
 import harness
 from harness import expect
+from member_process import MemberProcess
 
 # Short heartbeats and acquisition locks so that joins and redelivery take
 # seconds, not the defaults' tens of seconds.
@@ -28,81 +26,15 @@ def create_topic(broker, name, partitions):
         f.result(10)
 
 
-class Member:
+class Member(MemberProcess):
     def __init__(self, broker, group, topic, *flags, name=None):
         expect(harness.program, "--program (the rdkafka_share_member executable) is required")
-        self.name = name or group
-        self.events = []  # (kind, fields) in the order printed
-        self.stderr = []
-        self.lock = threading.Lock()
-        self.proc = subprocess.Popen([harness.program, broker.address, group, topic] +
-                                     list(flags), stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
-        self._threads = [threading.Thread(target=self._read, args=(self.proc.stdout, False)),
-                         threading.Thread(target=self._read, args=(self.proc.stderr, True))]
-        for t in self._threads:
-            t.daemon = True
-            t.start()
-        self.wait_for("ready", lambda: self.count("ready") > 0, 10)
-
-    def _read(self, stream, is_err):
-        for raw in stream:
-            line = raw.decode(errors="replace").rstrip("\n")
-            with self.lock:
-                if is_err:
-                    self.stderr.append(line)
-                else:
-                    kind, _, rest = line.partition(" ")
-                    self.events.append((kind, rest.split(" ")))
+        super().__init__([harness.program, broker.address, group, topic] + list(flags),
+                         name or group)
 
     def records(self, kind):
         """[(partition, offset, delivery_count, value)] reported as `kind`."""
-        with self.lock:
-            return [(int(f[0]), int(f[1]), int(f[2]), f[3]) for k, f in self.events
-                    if k == kind]
-
-    def count(self, kind):
-        with self.lock:
-            return sum(1 for k, _ in self.events if k == kind)
-
-    def errors(self):
-        with self.lock:
-            return [k + " " + " ".join(f) for k, f in self.events if k.endswith("-error")]
-
-    def wait_for(self, what, cond, seconds):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if cond():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise AssertionError("%s: timed out waiting for %s; %s" % (self.name, what, self.report()))
-
-    def report(self):
-        with self.lock:
-            tail = self.stderr[-15:]
-        return "exit %s, errors %s, stderr:\n  %s" % (self.proc.poll(), self.errors()[:10],
-                                                     "\n  ".join(tail) or "(none)")
-
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def close(self, timeout=15):
-        """SIGTERM: the member commits, leaves the group and says "closed"."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("%s did not close within %d s" % (self.name, timeout))
-        for t in self._threads:
-            t.join(2)
-        expect(self.proc.returncode == 0 and self.count("closed") == 1,
-               "%s closed cleanly: %s" % (self.name, self.report()))
+        return [(int(f[0]), int(f[1]), int(f[2]), f[3]) for f in self.fields(kind)]
 
 
 def wait_all_accepted(members, want, seconds):
