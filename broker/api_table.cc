@@ -10,7 +10,7 @@ namespace {
 using protocol::api_key;
 
 constexpr std::array kTable = {
-    api_entry{api_key::produce, 0, 11, &handle_produce},
+    api_entry{api_key::produce, 0, 12, &handle_produce},
     api_entry{api_key::fetch, 4, 17, &handle_fetch},
     api_entry{api_key::list_offsets, 0, 10, &handle_list_offsets},
     // KIP-320 truncation checks; KIP-966 paged topic descriptions. Neither is
@@ -42,15 +42,19 @@ constexpr std::array kTable = {
     api_entry{api_key::describe_groups, 0, 5, &handle_describe_groups},
     api_entry{api_key::delete_groups, 0, 2, &handle_delete_groups},
     api_entry{api_key::offset_delete, 0, 0, &handle_offset_delete},
+    // KIP-848 consumer groups (docs/groups.md "Consumer-protocol groups").
+    // Clients ignore them unless configured with group.protocol=consumer.
+    api_entry{api_key::consumer_group_heartbeat, 0, 1, &handle_consumer_group_heartbeat},
+    api_entry{api_key::consumer_group_describe, 0, 1, &handle_consumer_group_describe},
     // Idempotence and transactions (docs/transactions.md). InitProducerId's
     // min must be 0: librdkafka 2.0.2 enables idempotence only then (G2).
     // EndTxn v5 (transactions V2) is unstable in Kafka's specs: not advertised.
     api_entry{api_key::init_producer_id, 0, 5, &handle_init_producer_id},
     api_entry{api_key::add_partitions_to_txn, 0, 5, &handle_add_partitions_to_txn},
     api_entry{api_key::add_offsets_to_txn, 0, 4, &handle_add_offsets_to_txn},
-    api_entry{api_key::end_txn, 0, 4, &handle_end_txn},
+    api_entry{api_key::end_txn, 0, 5, &handle_end_txn},
     api_entry{api_key::write_txn_markers, 0, 1, &handle_write_txn_markers},
-    api_entry{api_key::txn_offset_commit, 0, 4, &handle_txn_offset_commit},
+    api_entry{api_key::txn_offset_commit, 0, 5, &handle_txn_offset_commit},
     api_entry{api_key::describe_transactions, 0, 0, &handle_describe_transactions},
     api_entry{api_key::list_transactions, 0, 1, &handle_list_transactions},
     // Share groups (KIP-932, docs/share-groups.md): flexible only. Advertised

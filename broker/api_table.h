@@ -60,6 +60,9 @@ void handle_list_groups(shard_services& shard, request req, respond_fn respond);
 void handle_describe_groups(shard_services& shard, request req, respond_fn respond);
 void handle_delete_groups(shard_services& shard, request req, respond_fn respond);
 void handle_offset_delete(shard_services& shard, request req, respond_fn respond);
+// KIP-848 consumer groups (broker/consumer_group/, docs/groups.md).
+void handle_consumer_group_heartbeat(shard_services& shard, request req, respond_fn respond);
+void handle_consumer_group_describe(shard_services& shard, request req, respond_fn respond);
 // Idempotence and transactions (broker/txn/, docs/transactions.md).
 void handle_init_producer_id(shard_services& shard, request req, respond_fn respond);
 void handle_add_partitions_to_txn(shard_services& shard, request req, respond_fn respond);

@@ -8,6 +8,8 @@
 #include <limits>
 #include <sstream>
 
+#include "broker/group_configs.h"
+
 namespace sluice::broker {
 namespace {
 
@@ -213,6 +215,25 @@ const std::vector<key_setter>& setters() {
       {"offsets.retention.minutes", ms_setter(&broker_config::offsets_retention_minutes, 1)},
       {"offsets.retention.check.interval.ms",
        ms_setter(&broker_config::offsets_retention_check_interval_ms, 1)},
+      {"group.consumer.session.timeout.ms",
+       int_setter<int32_t>(&broker_config::group_consumer_session_timeout_ms, 1, INT32_MAX)},
+      {"group.consumer.heartbeat.interval.ms",
+       int_setter<int32_t>(&broker_config::group_consumer_heartbeat_interval_ms, 1, INT32_MAX)},
+      {"group.consumer.max.size",
+       int_setter<int32_t>(&broker_config::group_consumer_max_size, 1, INT32_MAX)},
+      {"group.consumer.assignors",
+       [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
+         // Kafka also takes class names; Sluice knows its two by name.
+         auto names = split_config_list(v);
+         if (names.empty()) return bad_value(k, v, "a comma-separated list of uniform, range");
+         for (const auto& n : names) {
+           if (n != "uniform" && n != "range") {
+             return bad_value(k, v, "a comma-separated list of uniform, range");
+           }
+         }
+         c.group_consumer_assignors = std::move(names);
+         return std::nullopt;
+       }},
       {"transaction.max.timeout.ms",
        int_setter<int32_t>(&broker_config::transaction_max_timeout_ms, 1, INT32_MAX)},
       {"transaction.abort.timed.out.transaction.cleanup.interval.ms",
@@ -229,10 +250,28 @@ const std::vector<key_setter>& setters() {
        int_setter<int32_t>(&broker_config::group_share_session_timeout_ms, 1, INT32_MAX)},
       {"group.share.heartbeat.interval.ms",
        int_setter<int32_t>(&broker_config::group_share_heartbeat_interval_ms, 1, INT32_MAX)},
+      {"group.share.min.record.lock.duration.ms",
+       int_setter<int32_t>(&broker_config::group_share_min_record_lock_duration_ms, 1, INT32_MAX)},
+      {"group.share.max.record.lock.duration.ms",
+       int_setter<int32_t>(&broker_config::group_share_max_record_lock_duration_ms, 1, INT32_MAX)},
+      {"group.share.min.session.timeout.ms",
+       int_setter<int32_t>(&broker_config::group_share_min_session_timeout_ms, 1, INT32_MAX)},
+      {"group.share.max.session.timeout.ms",
+       int_setter<int32_t>(&broker_config::group_share_max_session_timeout_ms, 1, INT32_MAX)},
+      {"group.share.min.heartbeat.interval.ms",
+       int_setter<int32_t>(&broker_config::group_share_min_heartbeat_interval_ms, 1, INT32_MAX)},
+      {"group.share.max.heartbeat.interval.ms",
+       int_setter<int32_t>(&broker_config::group_share_max_heartbeat_interval_ms, 1, INT32_MAX)},
+      {"group.share.min.delivery.count.limit",
+       int_setter<int32_t>(&broker_config::group_share_min_delivery_count_limit, 1, 100)},
+      {"group.share.max.delivery.count.limit",
+       int_setter<int32_t>(&broker_config::group_share_max_delivery_count_limit, 1, 100)},
       {"sluice.share.auto.offset.reset",
        [](broker_config& c, std::string_view k, std::string_view v) -> std::optional<std::string> {
-         if (v != "earliest" && v != "latest") return bad_value(k, v, "earliest or latest");
-         c.share_auto_offset_reset_earliest = v == "earliest";
+         if (!parse_share_offset_reset(v)) {
+           return bad_value(k, v, "latest, earliest or by_duration:<ISO-8601 duration>");
+         }
+         c.share_auto_offset_reset = std::string(v);
          return std::nullopt;
        }},
       {"sluice.share.isolation.level",

@@ -81,6 +81,12 @@ struct broker_config {
   int32_t group_max_session_timeout_ms = 1800000;        // group.max.session.timeout.ms
   int64_t offsets_retention_minutes = 10080;             // offsets.retention.minutes
   int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
+  // KIP-848 consumer groups (docs/groups.md "Consumer-protocol groups").
+  int32_t group_consumer_session_timeout_ms = 45000;    // group.consumer.session.timeout.ms
+  int32_t group_consumer_heartbeat_interval_ms = 5000;  // group.consumer.heartbeat.interval.ms
+  int32_t group_consumer_max_size = INT32_MAX;          // group.consumer.max.size
+  std::vector<std::string> group_consumer_assignors{"uniform",
+                                                    "range"};  // group.consumer.assignors
 
   // Transactions (docs/transactions.md). Kafka's keys and defaults.
   int32_t transaction_max_timeout_ms = 900000;  // transaction.max.timeout.ms
@@ -94,11 +100,24 @@ struct broker_config {
   int32_t group_share_partition_max_record_locks = 2000;  // group.share.partition.max.record.locks
   int32_t group_share_session_timeout_ms = 45000;         // group.share.session.timeout.ms
   int32_t group_share_heartbeat_interval_ms = 5000;       // group.share.heartbeat.interval.ms
-  // Sluice's share keys: where a new group starts reading (Kafka's group-level
-  // share.auto.offset.reset, as a broker default), the per-member cap on
-  // acquired records (fair dispatch), and the two extensions, off by default.
-  bool share_auto_offset_reset_earliest = false;  // sluice.share.auto.offset.reset
-  // Kafka's group-level share.isolation.level, as a broker default.
+  // The bounds a group's own share.* config must keep (broker/group_configs.h):
+  // group.share.{min,max}.record.lock.duration.ms, .session.timeout.ms,
+  // .heartbeat.interval.ms and .delivery.count.limit, Kafka's defaults.
+  int32_t group_share_min_record_lock_duration_ms = 15000;
+  int32_t group_share_max_record_lock_duration_ms = 60000;
+  int32_t group_share_min_session_timeout_ms = 45000;
+  int32_t group_share_max_session_timeout_ms = 60000;
+  int32_t group_share_min_heartbeat_interval_ms = 5000;
+  int32_t group_share_max_heartbeat_interval_ms = 15000;
+  int32_t group_share_min_delivery_count_limit = 2;
+  int32_t group_share_max_delivery_count_limit = 10;
+  // Sluice's share keys: where a new group starts reading (the broker-wide
+  // default of Kafka's group config share.auto.offset.reset, which a group's
+  // own setting overrides: latest, earliest or by_duration:<ISO-8601>), the
+  // per-member cap on acquired records (fair dispatch), and the two
+  // extensions, off by default.
+  std::string share_auto_offset_reset = "latest";  // sluice.share.auto.offset.reset
+  // The broker-wide default of Kafka's group config share.isolation.level.
   bool share_isolation_read_committed = false;       // sluice.share.isolation.level
   int32_t share_member_max_acquired_records = 1000;  // sluice.share.member.max.acquired.records
   int64_t share_release_delay_ms = 0;                // sluice.share.release.delay.ms

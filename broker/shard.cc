@@ -37,6 +37,7 @@
 #include "broker/cluster_id.h"
 #include "broker/connection.h"
 #include "broker/group/coordinator.h"
+#include "broker/group_config_store.h"
 #include "broker/limits.h"
 #include "broker/log_cleaner.h"
 #include "broker/metrics.h"
@@ -150,6 +151,10 @@ class shard final : public shard_services {
   // Consumer groups: after topics_ (destroyed first), registered for handlers.
   std::unique_ptr<group::coordinator> groups_;
   std::unique_ptr<group::coordinator_registration> groups_registration_;
+  // Per-group configs (broker/group_config_store.h): before the coordinators
+  // that read them, so it outlives them.
+  std::unique_ptr<group_config_store> group_configs_;
+  std::unique_ptr<group_config_registration> group_configs_registration_;
   // Share groups (docs/share-groups.md), likewise.
   std::unique_ptr<share::coordinator> shares_;
   std::unique_ptr<share::coordinator_registration> shares_registration_;
@@ -232,6 +237,20 @@ bool shard::open_storage() {
   }
   for (const auto& w : id->warnings) spdlog::warn("event=meta_properties detail=\"{}\"", w);
   cluster_id_ = id->cluster_id;
+  {
+    std::vector<std::string> warnings;
+    std::string detail;
+    auto gc = group_config_store::open(*backend_, cfg_.log_dirs.front(), cfg_, warnings, detail);
+    for (const auto& w : warnings) spdlog::warn("event=group_config detail=\"{}\"", w);
+    if (!gc) {
+      spdlog::error("event=startup_failed reason=group_configs error=\"{}\" detail=\"{}\"",
+                    gc.error().message(), detail);
+      return false;
+    }
+    group_configs_ = std::move(*gc);
+    group_configs_registration_ =
+        std::make_unique<group_config_registration>(*this, *group_configs_);
+  }
   group::group_settings gs;
   gs.initial_rebalance_delay_ms = cfg_.group_initial_rebalance_delay_ms;
   gs.min_session_timeout_ms = cfg_.group_min_session_timeout_ms;

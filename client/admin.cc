@@ -2,6 +2,7 @@
 
 #include "protocol/consumer_protocol.h"
 #include "protocol/messages/alter_configs.h"
+#include "protocol/messages/consumer_group_describe.h"
 #include "protocol/messages/create_partitions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/delete_groups.h"
@@ -283,12 +284,62 @@ awaitable<result<std::vector<group_listing>>> admin::list_groups() {
   co_return out;
 }
 
+namespace {
+
+std::vector<topic_partition> partitions_of(
+    const std::vector<protocol::consumer_group_describe_response::topic_partitions>& tps) {
+  std::vector<topic_partition> out;
+  for (auto& tp : tps)
+    for (int32_t p : tp.partitions) out.push_back({tp.topic_name, p});
+  return out;
+}
+
+// A KIP-848 group as ConsumerGroupDescribe shows it; nullopt when the
+// coordinator has no consumer-protocol group of that name (a classic group,
+// no group, or a broker without the API), which DescribeGroups then answers.
+awaitable<result<std::optional<group_description>>> describe_consumer_group(connection& conn,
+                                                                            std::string id) {
+  if (!conn.version_for(protocol::api_key::consumer_group_describe))
+    co_return std::optional<group_description>{};
+  protocol::consumer_group_describe_request request;
+  request.group_ids.push_back(id);
+  auto response = co_await conn.call(request);
+  if (!response) co_return std::move(response).error();
+  for (auto& g : response->groups) {
+    if (g.error_code == error_code::group_id_not_found) continue;
+    group_description d;
+    d.group_id = g.group_id;
+    d.error = item_error_of(g.error_code, g.error_message, "group '" + g.group_id + "'");
+    d.state = g.group_state;
+    d.protocol_type = protocol::consumer_protocol_type;
+    d.protocol = g.assignor_name;
+    d.type = "consumer";
+    d.group_epoch = g.group_epoch;
+    d.assignment_epoch = g.assignment_epoch;
+    for (auto& m : g.members) {
+      d.members.push_back({m.member_id, m.instance_id, m.client_id, m.client_host,
+                           partitions_of(m.assignment), m.member_epoch,
+                           partitions_of(m.target_assignment)});
+    }
+    co_return std::optional<group_description>{std::move(d)};
+  }
+  co_return std::optional<group_description>{};
+}
+
+}  // namespace
+
 awaitable<result<std::vector<group_description>>> admin::describe_groups(
     std::vector<std::string> ids) {
   std::vector<group_description> out;
   for (auto& id : ids) {
     auto conn = co_await coordinator_connection(id);
     if (!conn) co_return std::move(conn).error();
+    auto modern = co_await describe_consumer_group(**conn, id);
+    if (!modern) co_return std::move(modern).error();
+    if (*modern) {
+      out.push_back(std::move(**modern));
+      continue;
+    }
     protocol::describe_groups_request request;
     request.groups.push_back(id);
     auto response = co_await (*conn)->call(request);
@@ -302,7 +353,7 @@ awaitable<result<std::vector<group_description>>> admin::describe_groups(
       d.protocol = g.protocol_data;
       for (auto& m : g.members) {
         group_member_description md{
-            m.member_id, m.group_instance_id, m.client_id, m.client_host, {}};
+            m.member_id, m.group_instance_id, m.client_id, m.client_host, {}, -1, {}};
         protocol::consumer_protocol_assignment assignment;
         if (g.protocol_type == protocol::consumer_protocol_type && !m.member_assignment.empty() &&
             !protocol::decode_consumer_protocol_assignment(m.member_assignment, assignment))

@@ -50,8 +50,9 @@ struct config_entry {
   bool is_sensitive = false;
 };
 
-// A resource's configs: "topic" or "broker" (the broker's node id as name).
-enum class config_resource_type : int8_t { topic = 2, broker = 4 };
+// A resource's configs: "topic", "broker" (the broker's node id as name) or
+// "group" (KIP-848/KIP-932 group configs; the group id as name).
+enum class config_resource_type : int8_t { topic = 2, broker = 4, group = 32 };
 struct config_resource {  // a constructor, not an aggregate: see topic_partition
   config_resource() = default;
   config_resource(config_resource_type t, std::string n) : type(t), name(std::move(n)) {}
@@ -87,6 +88,10 @@ struct group_member_description {
   std::string client_host;
   // Decoded from the member's assignment when the group is a consumer group.
   std::vector<topic_partition> assignment;
+  // KIP-848 (consumer-protocol) groups only: the member's epoch and the
+  // assignment the coordinator wants it to reach; -1 / empty otherwise.
+  int32_t member_epoch = -1;
+  std::vector<topic_partition> target_assignment;
 };
 
 struct group_description {
@@ -94,8 +99,13 @@ struct group_description {
   item_error error;
   std::string state;          // "Stable", "Empty", "PreparingRebalance", ...
   std::string protocol_type;  // "consumer"
-  std::string protocol;       // the assignor: "range", "roundrobin"
+  std::string protocol;       // the assignor: "range", "roundrobin"; "uniform" (KIP-848)
   std::vector<group_member_description> members;
+  // "classic" (JoinGroup/SyncGroup members) or "consumer" (KIP-848 members,
+  // described with ConsumerGroupDescribe, which also gives the epochs).
+  std::string type = "classic";
+  int32_t group_epoch = -1;
+  int32_t assignment_epoch = -1;
 };
 
 struct committed_offset {

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <limits>
 
 #include "client/detail/producer_impl.h"
 #include "protocol/messages/produce.h"
@@ -241,11 +242,15 @@ awaitable<void> producer::impl::send_to(std::shared_ptr<impl> self, int32_t node
     } else if (config_.acks == 0) {
       if (auto r = co_await (*conn)->send_only(request); !r) whole_failure = r.error();
     } else {
-      auto r = co_await (*conn)->call(request);
+      // Produce v12 means "add the partition to the transaction" to a TV2
+      // broker: a TV1 transactional producer stays at v11 (Kafka's rule).
+      const int16_t cap =
+          transactional() && !txn_v2_ ? int16_t{11} : std::numeric_limits<int16_t>::max();
+      auto r = co_await (*conn)->call_framed(request, cap);
       if (!r)
         whole_failure = r.error();
       else
-        response = std::move(*r);
+        response = std::move(r->body);
     }
   }
 

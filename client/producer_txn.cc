@@ -2,6 +2,13 @@
 // partitions (AddPartitionsToTxn) before their first batch, and offsets
 // (AddOffsetsToTxn, then TxnOffsetCommit to the group's coordinator). See
 // producer.h for the behaviour. Runs on the cluster's executor.
+//
+// Transactions V2 (KIP-890 part 2), when the broker finalizes
+// transaction.version 2 and serves the versions it needs: no
+// AddPartitionsToTxn or AddOffsetsToTxn (Produce v12 and TxnOffsetCommit v5
+// add to the transaction), and the epoch of the next transaction is the one
+// EndTxn v5 answers. Otherwise the versions that keep TV1 meaning are capped
+// (Produce 11, TxnOffsetCommit 4, EndTxn 4), as Kafka's Java client does.
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +19,7 @@
 #include "client/detail/producer_impl.h"
 #include "protocol/messages/add_offsets_to_txn.h"
 #include "protocol/messages/add_partitions_to_txn.h"
+#include "protocol/messages/api_versions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/txn_offset_commit.h"
@@ -27,6 +35,13 @@ constexpr int16_t no_cap = std::numeric_limits<int16_t>::max();
 // AddPartitionsToTxn v4+ is the brokers' verification form (KIP-890); a
 // producer sends v3 and below.
 constexpr int16_t add_partitions_client_max = 3;
+// The last versions with TV1 meaning, and the first of TV2.
+constexpr int16_t end_txn_tv1_max = 4;
+constexpr int16_t end_txn_tv2 = 5;
+constexpr int16_t produce_tv2 = 12;
+constexpr int16_t txn_offset_commit_tv1_max = 4;
+constexpr int16_t txn_offset_commit_tv2 = 5;
+constexpr std::string_view transaction_version_feature = "transaction.version";
 
 bool coordinator_moved(error_code e) {
   return e == error_code::not_coordinator || e == error_code::coordinator_not_available;
@@ -127,7 +142,55 @@ awaitable<result<void>> producer::impl::init_transactions() {
     co_await pause.async_wait(use_tuple);
   }
   idempotence_ = idempotence::on;
+  txn_v2_ = co_await offers_txn_v2();
   txn_ = txn_state::ready;
+  co_return result<void>{};
+}
+
+awaitable<bool> producer::impl::offers_txn_v2() {
+  auto conn = co_await txn_coordinator(false);
+  if (!conn) co_return false;
+  auto at_least = [&](protocol::api_key api, int16_t v) {
+    auto got = (*conn)->version_for(api);
+    return got && *got >= v;
+  };
+  if (!at_least(protocol::api_key::end_txn, end_txn_tv2) ||
+      !at_least(protocol::api_key::produce, produce_tv2) ||
+      !at_least(protocol::api_key::txn_offset_commit, txn_offset_commit_tv2) ||
+      !at_least(protocol::api_key::api_versions, 3))
+    co_return false;
+  // The finalized features come with ApiVersions v3+ (tagged fields).
+  protocol::api_versions_request ask;
+  ask.client_software_name = "sluice";
+  ask.client_software_version = "0";
+  auto answer = co_await (*conn)->call(ask);
+  if (!answer || answer->error_code != error_code::none) co_return false;
+  for (const auto& f : answer->finalized_features)
+    if (f.name == transaction_version_feature) co_return f.max_version_level >= 2;
+  co_return false;
+}
+
+awaitable<result<void>> producer::impl::end_txn(bool commit) {
+  protocol::end_txn_request request;
+  request.transactional_id = *config_.transactional_id;
+  request.producer_id = producer_id_;
+  request.producer_epoch = producer_epoch_;
+  request.committed = commit;
+  auto ended = co_await call_txn_coordinator(
+      request, [](const protocol::end_txn_response& r) { return r.error_code; },
+      txn_v2_ ? no_cap : end_txn_tv1_max);
+  // Still unanswered: the transaction stays open; commit or abort again.
+  if (!ended) co_return std::move(ended).error();
+  if (ended->error_code != error_code::none)
+    co_return make_error(ended->error_code, commit ? "EndTxn (commit)" : "EndTxn (abort)");
+  if (txn_v2_ && ended->producer_id >= 0 && ended->producer_epoch >= 0) {
+    // The coordinator bumped the epoch (or moved to a new id when it would
+    // overflow): the next transaction's batches start again at sequence 0,
+    // and any late batch or EndTxn of this one is fenced.
+    producer_id_ = ended->producer_id;
+    producer_epoch_ = ended->producer_epoch;
+    reset_sequences();
+  }
   co_return result<void>{};
 }
 
@@ -151,6 +214,11 @@ awaitable<bool> producer::impl::add_queued_partitions() {
   for (auto& [tp, q] : queues_)
     if (!q.empty() && !txn_partitions_.contains(tp)) wanted.push_back(tp);
   if (wanted.empty()) co_return true;
+  if (txn_v2_) {
+    // Produce v12 adds each partition with its first batch.
+    txn_partitions_.insert(wanted.begin(), wanted.end());
+    co_return true;
+  }
   protocol::add_partitions_to_txn_request request;
   request.v3_and_below_transactional_id = *config_.transactional_id;
   request.v3_and_below_producer_id = producer_id_;
@@ -205,19 +273,22 @@ awaitable<result<void>> producer::impl::send_offsets_to_transaction(
   if (group.group_id.empty()) co_return make_error(error_code::invalid_request, "empty group id");
   if (offsets.empty()) co_return result<void>{};
   const std::string what = "group '" + group.group_id + "'";
-  // 1. The group's offsets partition joins the transaction.
-  protocol::add_offsets_to_txn_request add;
-  add.transactional_id = *config_.transactional_id;
-  add.producer_id = producer_id_;
-  add.producer_epoch = producer_epoch_;
-  add.group_id = group.group_id;
-  auto added = co_await call_txn_coordinator(
-      add, [](const protocol::add_offsets_to_txn_response& r) { return r.error_code; }, no_cap);
-  if (!added) co_return std::move(added).error();
-  if (added->error_code != error_code::none) {
-    auto e = make_error(added->error_code, "AddOffsetsToTxn for " + what);
-    txn_failed(e);
-    co_return e;
+  // 1. The group's offsets partition joins the transaction (under TV2,
+  // TxnOffsetCommit v5 does that itself).
+  if (!txn_v2_) {
+    protocol::add_offsets_to_txn_request add;
+    add.transactional_id = *config_.transactional_id;
+    add.producer_id = producer_id_;
+    add.producer_epoch = producer_epoch_;
+    add.group_id = group.group_id;
+    auto added = co_await call_txn_coordinator(
+        add, [](const protocol::add_offsets_to_txn_response& r) { return r.error_code; }, no_cap);
+    if (!added) co_return std::move(added).error();
+    if (added->error_code != error_code::none) {
+      auto e = make_error(added->error_code, "AddOffsetsToTxn for " + what);
+      txn_failed(e);
+      co_return e;
+    }
   }
   txn_offsets_ = true;
   // 2. The offsets, staged by the group's coordinator until the transaction ends.
@@ -244,10 +315,10 @@ awaitable<result<void>> producer::impl::send_offsets_to_transaction(
     auto conn = co_await a.coordinator_connection(group.group_id);
     std::optional<error_code> answer;
     if (conn) {
-      auto r = co_await (*conn)->call(commit);
+      auto r = co_await (*conn)->call_framed(commit, txn_v2_ ? no_cap : txn_offset_commit_tv1_max);
       if (r) {
         answer = error_code::none;
-        for (auto& t : r->topics)
+        for (auto& t : r->body.topics)
           for (auto& p : t.partitions)
             if (p.error_code != error_code::none) answer = p.error_code;
       } else {
@@ -278,19 +349,12 @@ awaitable<result<void>> producer::impl::commit_transaction() {
   if (!flushed) set_abortable(flushed.error());
   if (txn_ == txn_state::abortable_error) co_return *abortable_;  // abort_transaction() next
   if (!txn_partitions_.empty() || txn_offsets_) {
-    protocol::end_txn_request request;
-    request.transactional_id = *config_.transactional_id;
-    request.producer_id = producer_id_;
-    request.producer_epoch = producer_epoch_;
-    request.committed = true;
-    auto ended = co_await call_txn_coordinator(
-        request, [](const protocol::end_txn_response& r) { return r.error_code; }, no_cap);
-    // Still unanswered: the transaction stays open; commit or abort again.
-    if (!ended) co_return std::move(ended).error();
-    if (ended->error_code != error_code::none) {
-      auto e = make_error(ended->error_code, "EndTxn (commit)");
-      txn_failed(e);
-      co_return e;
+    auto ended = co_await end_txn(true);
+    if (!ended) {
+      // Still unanswered (retriable): the transaction stays open.
+      if (ended.error().retriable()) co_return ended;
+      txn_failed(ended.error());
+      co_return ended;
     }
   }
   txn_ = txn_state::ready;
@@ -313,18 +377,11 @@ awaitable<result<void>> producer::impl::abort_transaction() {
   (void)co_await flush();
   if (fatal_) co_return *fatal_;
   if (!txn_partitions_.empty() || txn_offsets_) {
-    protocol::end_txn_request request;
-    request.transactional_id = *config_.transactional_id;
-    request.producer_id = producer_id_;
-    request.producer_epoch = producer_epoch_;
-    request.committed = false;
-    auto ended = co_await call_txn_coordinator(
-        request, [](const protocol::end_txn_response& r) { return r.error_code; }, no_cap);
-    if (!ended) co_return std::move(ended).error();
-    if (ended->error_code != error_code::none) {
-      auto e = make_error(ended->error_code, "EndTxn (abort)");
-      if (fatal_txn_error(e.code)) set_fatal(e);
-      co_return e;
+    auto ended = co_await end_txn(false);
+    if (!ended) {
+      if (!ended.error().retriable() && fatal_txn_error(ended.error().code))
+        set_fatal(ended.error());
+      co_return ended;
     }
   }
   txn_partitions_.clear();

@@ -8,6 +8,7 @@
 #include "protocol/messages/alter_configs.h"
 #include "protocol/messages/alter_share_group_offsets.h"
 #include "protocol/messages/api_versions.h"
+#include "protocol/messages/consumer_group_describe.h"
 #include "protocol/messages/create_partitions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/delete_groups.h"
@@ -60,6 +61,7 @@ SLUICE_CLIENT_RESPONSE_OF(delete_records)
 SLUICE_CLIENT_RESPONSE_OF(delete_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(delete_topics)
 SLUICE_CLIENT_RESPONSE_OF(describe_configs)
+SLUICE_CLIENT_RESPONSE_OF(consumer_group_describe)
 SLUICE_CLIENT_RESPONSE_OF(describe_groups)
 SLUICE_CLIENT_RESPONSE_OF(describe_share_group_offsets)
 SLUICE_CLIENT_RESPONSE_OF(end_txn)

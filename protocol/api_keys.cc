@@ -11,7 +11,7 @@ constexpr int16_t never = never_flexible;
 // "flexibleVersions"), codec min and max (what protocol/messages/ implements
 // today), response header always v0, last version with request header v0.
 constexpr std::array kApis = {
-    api_info{api_key::produce, "Produce", 9, 0, 11, false, -1},
+    api_info{api_key::produce, "Produce", 9, 0, 12, false, -1},
     api_info{api_key::fetch, "Fetch", 12, 4, 17, false, -1},
     api_info{api_key::list_offsets, "ListOffsets", 6, 0, 10, false, -1},
     api_info{api_key::metadata, "Metadata", 9, 0, 12, false, -1},
@@ -36,7 +36,7 @@ constexpr std::array kApis = {
     api_info{api_key::add_offsets_to_txn, "AddOffsetsToTxn", 3, 0, 4, false, -1},
     api_info{api_key::end_txn, "EndTxn", 3, 0, 5, false, -1},
     api_info{api_key::write_txn_markers, "WriteTxnMarkers", 1, 0, 1, false, -1},
-    api_info{api_key::txn_offset_commit, "TxnOffsetCommit", 3, 0, 4, false, -1},
+    api_info{api_key::txn_offset_commit, "TxnOffsetCommit", 3, 0, 5, false, -1},
     api_info{api_key::describe_configs, "DescribeConfigs", 4, 0, 4, false, -1},
     api_info{api_key::alter_configs, "AlterConfigs", 2, 0, 2, false, -1},
     api_info{api_key::describe_log_dirs, "DescribeLogDirs", 2, 0, 4, false, -1},
@@ -49,8 +49,8 @@ constexpr std::array kApis = {
     api_info{api_key::describe_producers, "DescribeProducers", 0, 0, 0, false, -1},
     api_info{api_key::describe_transactions, "DescribeTransactions", 0, 0, 0, false, -1},
     api_info{api_key::list_transactions, "ListTransactions", 0, 0, 1, false, -1},
-    api_info{api_key::consumer_group_heartbeat, "ConsumerGroupHeartbeat", 0, no_codec, no_codec,
-             false, -1},
+    api_info{api_key::consumer_group_heartbeat, "ConsumerGroupHeartbeat", 0, 0, 1, false, -1},
+    api_info{api_key::consumer_group_describe, "ConsumerGroupDescribe", 0, 0, 1, false, -1},
     api_info{api_key::describe_topic_partitions, "DescribeTopicPartitions", 0, 0, 0, false, -1},
     api_info{api_key::share_group_heartbeat, "ShareGroupHeartbeat", 0, 1, 1, false, -1},
     api_info{api_key::share_group_describe, "ShareGroupDescribe", 0, 1, 1, false, -1},

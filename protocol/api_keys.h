@@ -61,6 +61,7 @@ enum class api_key : int16_t {
   describe_transactions = 65,
   list_transactions = 66,
   consumer_group_heartbeat = 68,
+  consumer_group_describe = 69,
   describe_topic_partitions = 75,
   share_group_heartbeat = 76,
   share_group_describe = 77,

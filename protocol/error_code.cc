@@ -113,6 +113,8 @@ constexpr std::array kErrors = {
     error_info{error_code::unknown_topic_id, "UNKNOWN_TOPIC_ID", true},
     error_info{error_code::transactional_id_not_found, "TRANSACTIONAL_ID_NOT_FOUND", false},
     error_info{error_code::fenced_member_epoch, "FENCED_MEMBER_EPOCH", false},
+    error_info{error_code::unreleased_instance_id, "UNRELEASED_INSTANCE_ID", false},
+    error_info{error_code::unsupported_assignor, "UNSUPPORTED_ASSIGNOR", false},
     error_info{error_code::stale_member_epoch, "STALE_MEMBER_EPOCH", false},
     error_info{error_code::mismatched_endpoint_type, "MISMATCHED_ENDPOINT_TYPE", false},
     error_info{error_code::unsupported_endpoint_type, "UNSUPPORTED_ENDPOINT_TYPE", false},
@@ -120,6 +122,7 @@ constexpr std::array kErrors = {
     error_info{error_code::share_session_not_found, "SHARE_SESSION_NOT_FOUND", true},
     error_info{error_code::invalid_share_session_epoch, "INVALID_SHARE_SESSION_EPOCH", true},
     error_info{error_code::fenced_state_epoch, "FENCED_STATE_EPOCH", false},
+    error_info{error_code::invalid_regular_expression, "INVALID_REGULAR_EXPRESSION", false},
     error_info{error_code::share_session_limit_reached, "SHARE_SESSION_LIMIT_REACHED", true},
 };
 

@@ -106,6 +106,8 @@ enum class error_code : int16_t {
   unknown_topic_id = 100,                      // this broker does not host the topic id
   transactional_id_not_found = 105,            // DescribeTransactions: no such id
   fenced_member_epoch = 110,                   // KIP-848/932: member must rejoin
+  unreleased_instance_id = 111,                // KIP-848: instance id still held by a member
+  unsupported_assignor = 112,                  // KIP-848: server assignor not configured
   stale_member_epoch = 113,                    // KIP-848: member epoch is stale
   mismatched_endpoint_type = 114,              // KIP-919: asked a broker for controllers
   unsupported_endpoint_type = 115,             // KIP-919: an endpoint type not known
@@ -113,6 +115,7 @@ enum class error_code : int16_t {
   share_session_not_found = 122,               // share session unknown
   invalid_share_session_epoch = 123,           // share session epoch wrong
   fenced_state_epoch = 124,                    // share-group state epoch mismatch
+  invalid_regular_expression = 128,            // KIP-848: SubscribedTopicRegex does not compile
   share_session_limit_reached = 133,           // too many share sessions
 };
 

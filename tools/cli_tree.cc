@@ -165,8 +165,8 @@ void share_commands(CLI::App& app, cli_options& out) {
 
 void group_commands(CLI::App& app, cli_options& out) {
   auto& o = out.group;
-  auto* g =
-      app.add_subcommand("group", "List, describe, delete consumer groups; reset offsets; wait");
+  auto* g = app.add_subcommand(
+      "group", "List, describe, delete consumer groups; reset offsets; wait; configs");
   g->require_subcommand(1);
 
   auto* list = leaf(g->add_subcommand("list", "List group ids"), out, "group list");
@@ -202,6 +202,19 @@ void group_commands(CLI::App& app, cli_options& out) {
   reset->add_option("--from-file", o.from_file, "CSV of topic,partition,offset");
   reset->add_flag("--execute", o.execute, "Commit the plan (without it nothing changes)");
   reset->add_flag("--dry-run", o.dry_run, "Only print the plan (the default)");
+
+  auto* config = leaf(g->add_subcommand("config",
+                                        "Describe or alter a group's configs (KIP-932 "
+                                        "share.* and KIP-848 consumer.* keys)"),
+                      out, "group config");
+  add_common(config, out.common);
+  config->add_option("group", o.group, "Group id")->required();
+  config->add_option("--set", o.set_configs, "Set a group config k=v (repeatable)")
+      ->allow_extra_args(false);
+  config
+      ->add_option("--delete", o.delete_configs,
+                   "Return a group config to the broker default (repeatable)")
+      ->allow_extra_args(false);
 
   auto* wait =
       leaf(g->add_subcommand("wait", "Wait until the group's lag is 0; non-zero exit on timeout"),

@@ -86,6 +86,8 @@ struct group_options {
   bool dry_run = false;
   int64_t wait_timeout_ms = 60000;  // wait
   int64_t poll_interval_ms = 500;
+  std::vector<std::string> set_configs;     // config: --set k=v (repeatable)
+  std::vector<std::string> delete_configs;  // config: --delete k (repeatable)
 };
 
 struct offsets_options {

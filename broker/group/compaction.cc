@@ -17,7 +17,7 @@
 namespace sluice::broker::group {
 
 size_t coordinator::live_records() const {
-  size_t live = metadata_.size();
+  size_t live = metadata_.size() + modern_->live_records();
   for (const auto& [g, m] : offsets_) live += m.size();
   for (const auto& [g, by_producer] : staged_) {
     for (const auto& [pid, m] : by_producer) live += m.size();
@@ -46,6 +46,7 @@ std::vector<batch_record> coordinator::snapshot() const {
       records.push_back(encode_record(r, now));
     }
   }
+  for (const auto& r : modern_->snapshot()) records.push_back(encode_record(r, now));
   for (const auto& [group, by_producer] : staged_) {
     for (const auto& [pid, m] : by_producer) {
       for (const auto& [tp, s] : m) {
@@ -68,6 +69,7 @@ void coordinator::expire_offsets(int64_t now_ms) {
   for (const auto& [group, committed] : offsets_) {
     consumer_group* g = find(group);
     if (g != nullptr && g->state() != group_state::empty) continue;  // in use, or being deleted
+    if (const auto* m = modern_->find(group); m != nullptr && !m->empty()) continue;
     // Kafka counts from when the group became Empty; a commit made later
     // (an admin tool, a simple consumer) restarts the count for its offset.
     int64_t empty_since = -1;

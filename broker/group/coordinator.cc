@@ -22,13 +22,17 @@ int64_t now_ms() {
 }  // namespace
 
 coordinator::coordinator(shard_services& shard, group_settings settings)
-    : shard_(shard), settings_(settings), log_(shard, offsets_topic) {
+    : shard_(shard),
+      settings_(settings),
+      log_(shard, offsets_topic),
+      modern_(std::make_unique<broker::consumer_group::service>(shard, *this)) {
   shard_.metrics().add_source(metrics_owner_, [this](std::string& out) { render_metrics(out); });
 }
 
 coordinator::~coordinator() { close(); }
 
 void coordinator::close() {
+  if (modern_) modern_->close();
   log_.close();
   retention_timer_.reset();
   groups_.clear();
@@ -47,11 +51,19 @@ std::error_code coordinator::load() {
   loaded_records_ = records;
   if (ec) return ec;
   restore_groups();
+  modern_->loaded(now_ms());
   spdlog::info("event=offsets_loaded records={} groups={}", records, offsets_.size());
   return {};
 }
 
 void coordinator::replay(const offsets_record& r) {
+  if (is_consumer_group_record(r.type)) {
+    if (!modern_->replay(r)) {
+      spdlog::warn("event=consumer_group_record_unreadable group={} type={}", r.group,
+                   static_cast<int>(r.type));
+    }
+    return;
+  }
   if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
     return replay_txn(r);
   }
@@ -107,6 +119,17 @@ consumer_group& coordinator::get_or_create(const std::string& group_id) {
   return *it->second;
 }
 
+bool coordinator::yield_to_consumer_group(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  if (it != groups_.end() && it->second->state() != group_state::empty &&
+      it->second->state() != group_state::dead) {
+    return false;
+  }
+  if (it != groups_.end()) groups_.erase(it);
+  metadata_.erase(group_id);
+  return true;
+}
+
 consumer_group* coordinator::find(std::string_view group_id) {
   auto it = groups_.find(group_id);
   return it == groups_.end() ? nullptr : it->second.get();
@@ -119,6 +142,7 @@ const group_metadata* coordinator::metadata(std::string_view group_id) const {
 
 void coordinator::restore_groups() {
   for (const auto& [id, m] : metadata_) {
+    if (modern_->find(id) != nullptr) continue;  // the id went to a consumer-protocol group
     consumer_group& g = get_or_create(id);
     g.restore(m);
     spdlog::info("event=group_restored group={} state={} generation={} members={}", id,

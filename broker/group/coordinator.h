@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/consumer_group/service.h"
 #include "broker/group/group.h"
 #include "broker/group/offsets_log.h"
 #include "broker/internal_log.h"
@@ -122,6 +123,15 @@ class coordinator {
   // Cancels every timer (shutdown, before the logs close).
   void close();
 
+  // KIP-848 consumer groups (broker/consumer_group/service.h): their records
+  // (types 5-9) share this log, its replay and its compaction snapshots.
+  broker::consumer_group::service& modern() { return *modern_; }
+  // A ConsumerGroupHeartbeat takes a group id held by a classic group only
+  // while that group has no members (Kafka converts an empty classic group):
+  // the classic group is forgotten, its offsets stay. False when a classic
+  // group with members holds the id.
+  bool yield_to_consumer_group(const std::string& group_id);
+
   // Offsets retention: tombstones the offsets of groups that are Empty (or
   // known only by their offsets) whose retention, counted from the later of
   // the group becoming Empty and the commit, ended before `now_ms`. A group
@@ -170,6 +180,7 @@ class coordinator {
   std::unique_ptr<timer_handle> retention_timer_;
   // Keeps this coordinator's metrics source alive exactly as long as it is.
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
+  std::unique_ptr<broker::consumer_group::service> modern_;
 };
 
 // Handlers find the coordinator of their shard here; the shard registers it

@@ -48,6 +48,10 @@ void coordinator::render_metrics(std::string& out) const {
     line("sluice_group_members", fmt::format("group=\"{}\"", escape_label_value(id)),
          static_cast<int64_t>(g->members().size()));
   }
+  for (const auto& [id, g] : modern_->groups()) {  // KIP-848 groups
+    line("sluice_group_members", fmt::format("group=\"{}\"", escape_label_value(id)),
+         static_cast<int64_t>(g.members().size()));
+  }
 
   // The same values under kafka_exporter's names and labels (`consumergroup`,
   // not `group`), which its Grafana dashboards (e.g. 7589) query. Its lag is
@@ -100,6 +104,9 @@ void coordinator::render_metrics(std::string& out) const {
   for (const auto& [id, g] : groups_) {
     if (g->state() == group_state::dead) continue;
     members[id] = static_cast<int64_t>(g->members().size());
+  }
+  for (const auto& [id, g] : modern_->groups()) {
+    members[id] = static_cast<int64_t>(g.members().size());
   }
   write_family(out, "kafka_consumergroup_members", "gauge",
                "Members of a consumer group (kafka_exporter's).");

@@ -66,6 +66,12 @@ struct in {
   }
 };
 
+bool has_member_key(record_type t) {
+  return t == record_type::consumer_group_member ||
+         t == record_type::consumer_group_target_member ||
+         t == record_type::consumer_group_current_assignment;
+}
+
 std::vector<std::byte> encode_key(const offsets_record& r) {
   std::vector<std::byte> k;
   out o{k};
@@ -78,6 +84,7 @@ std::vector<std::byte> encode_key(const offsets_record& r) {
   if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
     o.be(static_cast<uint64_t>(r.producer_id), 8);
   }
+  if (has_member_key(r.type)) o.str(r.member_id);
   return k;
 }
 
@@ -212,6 +219,14 @@ bool decode_value(std::optional<std::span<const std::byte>> value, offsets_recor
     }
     case record_type::txn_offset_staged:
       return value && decode_staged(*value, r);
+    case record_type::consumer_group_member:
+    case record_type::consumer_group_target_metadata:
+    case record_type::consumer_group_target_member:
+    case record_type::consumer_group_current_assignment:
+    case record_type::consumer_group_metadata:
+      // Decoded by broker/consumer_group/records.h.
+      if (value) r.cg_value.emplace(value->begin(), value->end());
+      return true;
     case record_type::txn_offsets_end: {
       if (!value) return false;
       in v{*value};
@@ -228,7 +243,7 @@ std::optional<offsets_record> decode_fields(std::span<const std::byte> key,
                                             std::optional<std::span<const std::byte>> value) {
   in k{key};
   auto type = static_cast<int16_t>(k.be(2));
-  if (type < 1 || type > 4) return std::nullopt;
+  if (type < 1 || type > 9) return std::nullopt;
   offsets_record r;
   r.type = static_cast<record_type>(type);
   r.group = k.str();
@@ -239,6 +254,7 @@ std::optional<offsets_record> decode_fields(std::span<const std::byte> key,
   if (r.type == record_type::txn_offset_staged || r.type == record_type::txn_offsets_end) {
     r.producer_id = static_cast<int64_t>(k.be(8));
   }
+  if (has_member_key(r.type)) r.member_id = k.str();
   if (!k.ok || k.at != key.size() || !decode_value(value, r)) return std::nullopt;
   return r;
 }
@@ -265,7 +281,9 @@ batch_record encode_record(const offsets_record& r, int64_t now_ms) {
   batch_record b;
   b.timestamp = now_ms;
   b.key = encode_key(r);
-  if (r.type == record_type::txn_offset_staged) {
+  if (is_consumer_group_record(r.type)) {
+    b.value = r.cg_value;
+  } else if (r.type == record_type::txn_offset_staged) {
     b.value = encode_staged(r);
   } else if (r.type == record_type::txn_offsets_end) {
     b.value = encode_end(r.commit);

@@ -58,7 +58,21 @@ enum class record_type : int16_t {
   // key: group, producer id; value: the transaction's result for the group:
   // commit makes its staged offsets committed, abort drops them.
   txn_offsets_end = 4,
+  // KIP-848 consumer groups (broker/consumer_group/records.h): Kafka's key
+  // versions 5-8 for the same records; the group's epoch record is 9 here
+  // (Kafka's 3 is taken above). key: group [| member id: 5, 7, 8]; value:
+  // the bytes records.h encodes, or null (a tombstone).
+  consumer_group_member = 5,
+  consumer_group_target_metadata = 6,
+  consumer_group_target_member = 7,
+  consumer_group_current_assignment = 8,
+  consumer_group_metadata = 9,
 };
+
+// Types 5-9: the records of KIP-848 consumer groups.
+inline bool is_consumer_group_record(record_type t) {
+  return static_cast<int16_t>(t) >= 5 && static_cast<int16_t>(t) <= 9;
+}
 
 struct committed_offset {
   int64_t offset = -1;
@@ -106,6 +120,8 @@ struct offsets_record {
   int16_t producer_epoch = -1;             // txn_offset_staged
   bool superseded = false;                 // txn_offset_staged (compaction snapshots)
   bool commit = false;                     // txn_offsets_end: true commit, false abort
+  std::string member_id;  // consumer_group_member, _target_member, _current_assignment
+  std::optional<std::vector<std::byte>> cg_value;  // types 5-9; nullopt: tombstone
   friend bool operator==(const offsets_record&, const offsets_record&) = default;
 };
 

@@ -13,11 +13,18 @@
 // Broker (type 4, name "" or this node's id): the broker's effective settings,
 // all read-only: STATIC_BROKER_CONFIG when the file or a flag set them,
 // DEFAULT_CONFIG otherwise. AlterConfigs cannot change them.
+// Group (type 32, KIP-848/KIP-932 group configs, broker/group_configs.h):
+// every group key with the group's override (source GROUP_CONFIG, 8) or the
+// broker's value (DEFAULT_CONFIG, 5), as Kafka's ConfigHelper describes it:
+// any group id, existing or not (Kafka's configs live apart from the
+// group); the empty id is INVALID_REQUEST. Synonyms: the entry itself.
 // Other resource types: INVALID_REQUEST in that resource's error.
 #include <fmt/format.h>
 
 #include "broker/api_table.h"
 #include "broker/config.h"
+#include "broker/group_config_store.h"
+#include "broker/group_configs.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -119,6 +126,33 @@ void describe_broker(shard_services& shard, const describe_configs_request& body
   }
 }
 
+void describe_group(shard_services& shard, const describe_configs_request& body,
+                    const describe_configs_request::describe_configs_resource& rq,
+                    describe_configs_response::describe_configs_result& out) {
+  if (rq.resource_name.empty()) {
+    out.error_code = protocol::error_code::invalid_request;
+    out.error_message = "Group name must not be empty";
+    return;
+  }
+  static const group_overrides kNone;
+  const group_config_store* store = group_configs_of(shard);
+  const group_overrides& overrides = store != nullptr ? store->overrides(rq.resource_name) : kNone;
+  for (const group_config_key& key : group_config_keys()) {
+    if (!wanted(rq, key.name)) continue;
+    auto it = overrides.find(key.name);
+    entry e;
+    e.name = std::string(key.name);
+    e.value = it != overrides.end() ? it->second : group_config_default(shard.config(), key.name);
+    e.read_only = false;
+    e.config_source = it != overrides.end() ? protocol::config_source_group : config_source_default;
+    e.is_default = it == overrides.end();
+    if (body.include_synonyms) e.synonyms.push_back({e.name, e.value, e.config_source});
+    e.config_type = static_cast<int8_t>(key.type);
+    if (body.include_documentation) e.documentation = std::string(key.doc);
+    out.configs.push_back(std::move(e));
+  }
+}
+
 }  // namespace
 
 void handle_describe_configs(shard_services& shard, request req, respond_fn respond) {
@@ -137,9 +171,11 @@ void handle_describe_configs(shard_services& shard, request req, respond_fn resp
       describe_topic(shard, body, rq, out);
     } else if (rq.resource_type == protocol::config_resource_broker) {
       describe_broker(shard, body, rq, out);
+    } else if (rq.resource_type == protocol::config_resource_group) {
+      describe_group(shard, body, rq, out);
     } else {
       out.error_code = protocol::error_code::invalid_request;
-      out.error_message = "Sluice describes topic (2) and broker (4) resources only";
+      out.error_message = "Sluice describes topic (2), broker (4) and group (32) resources only";
     }
   }
   respond(make_response(req, resp));

@@ -1,5 +1,6 @@
 // DescribeGroups (15), v0-5: state, protocol and members of each group. An
-// unknown group is described as Dead with no members (as Kafka does).
+// unknown group is described as Dead with no members (as Kafka does), and so
+// is a KIP-848 group (Kafka describes those with ConsumerGroupDescribe).
 #include "protocol/messages/describe_groups.h"
 #include "broker/api_table.h"
 #include "broker/group/coordinator.h"

@@ -11,14 +11,24 @@
 // AlterConfigs does it (topic_config_store, apply_topic_config).
 // validate_only checks and changes nothing.
 //
+// Group resources (type 32, KIP-848/KIP-932 group configs) take the same
+// operations on the group's overrides (broker/group_configs.h); no group key
+// is a list, so APPEND/SUBTRACT are INVALID_CONFIG there, as Kafka's
+// controller answers; the result is checked and stored by
+// alter_group_resource (alter_group_configs.h).
+//
 // Broker resources are read-only in Sluice (POLICY_VIOLATION, as AlterConfigs
 // answers); other resource types INVALID_REQUEST.
 #include <algorithm>
+#include <functional>
 #include <set>
 
+#include "broker/alter_group_configs.h"
 #include "broker/alter_topic_configs.h"
 #include "broker/api_table.h"
 #include "broker/config.h"
+#include "broker/group_config_store.h"
+#include "broker/group_configs.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
@@ -38,12 +48,45 @@ struct failure {
   std::string message;
 };
 
+// What apply_op needs to know of a resource type's keys.
+struct config_schema {
+  // The key's type; nullopt for a key the resource does not have.
+  std::function<std::optional<protocol::config_type>(std::string_view)> type_of;
+  std::function<std::string(std::string_view)> default_of;
+  // Why the value cannot be set (nullopt: it can).
+  std::function<std::optional<std::string>(std::string_view, std::string_view)> validate;
+  std::string unknown;  // "unknown topic config "
+};
+
+config_schema topic_schema(const broker_config& cfg) {
+  return {[](std::string_view n) -> std::optional<protocol::config_type> {
+            const topic_config_key* k = find_topic_config_key(n);
+            if (k == nullptr) return std::nullopt;
+            return k->type;
+          },
+          [&cfg](std::string_view n) { return topic_config_default(cfg, n); },
+          [](std::string_view n, std::string_view v) { return validate_topic_config(n, v); },
+          "unknown topic config "};
+}
+
+config_schema group_schema(const broker_config& cfg) {
+  return {
+      [](std::string_view n) -> std::optional<protocol::config_type> {
+        const group_config_key* k = find_group_config_key(n);
+        if (k == nullptr) return std::nullopt;
+        return k->type;
+      },
+      [&cfg](std::string_view n) { return group_config_default(cfg, n); },
+      [&cfg](std::string_view n, std::string_view v) { return validate_group_config(cfg, n, v); },
+      "Unknown group config name: "};
+}
+
 // Applies one entry to `o`; a failure leaves the caller to discard `o`.
-std::optional<failure> apply_op(const broker_config& cfg,
+std::optional<failure> apply_op(const config_schema& schema,
                                 const incremental_alter_configs_request::alterable_config& c,
                                 topic_overrides& o) {
-  const topic_config_key* key = find_topic_config_key(c.name);
-  if (key == nullptr) return failure{error_code::invalid_config, "unknown topic config " + c.name};
+  const std::optional<protocol::config_type> type = schema.type_of(c.name);
+  if (!type) return failure{error_code::invalid_config, schema.unknown + c.name};
   const auto op = static_cast<config_operation>(c.config_operation);
   if (op == config_operation::delete_) {
     o.erase(c.name);
@@ -57,12 +100,12 @@ std::optional<failure> apply_op(const broker_config& cfg,
   if (!c.value) return failure{error_code::invalid_config, c.name + ": a null value"};
   std::string value = *c.value;
   if (op != config_operation::set) {
-    if (key->type != protocol::config_type::list) {
+    if (*type != protocol::config_type::list) {
       return failure{error_code::invalid_config,
                      c.name + " is not a list: only SET and DELETE apply to it"};
     }
     auto it = o.find(c.name);
-    auto items = split_config_list(it != o.end() ? it->second : topic_config_default(cfg, c.name));
+    auto items = split_config_list(it != o.end() ? it->second : schema.default_of(c.name));
     for (const std::string& item : split_config_list(*c.value)) {
       auto at = std::find(items.begin(), items.end(), item);
       if (op == config_operation::append && at == items.end()) items.push_back(item);
@@ -70,26 +113,35 @@ std::optional<failure> apply_op(const broker_config& cfg,
     }
     value = join_config_list(items);
   }
-  if (auto err = validate_topic_config(c.name, value)) {
+  if (auto err = schema.validate(c.name, value)) {
     return failure{error_code::invalid_config, *err};
   }
   o[c.name] = value;
   return std::nullopt;
 }
 
-// The resource's entries applied, in order, to the topic's current overrides.
+// The resource's entries applied, in order, to the resource's current
+// overrides (a topic's or a group's).
 std::optional<topic_overrides> overrides_of(
     shard_services& shard, const incremental_alter_configs_request::alter_configs_resource& rq,
     alter_configs_result& out) {
+  const bool group = rq.resource_type == protocol::config_resource_group;
+  const config_schema schema = group ? group_schema(shard.config()) : topic_schema(shard.config());
   std::set<std::string_view> seen;
   for (const auto& c : rq.configs) {
     if (!seen.insert(c.name).second) {
       return fail_resource(out, error_code::invalid_request, c.name + " given more than once");
     }
   }
-  topic_overrides overrides = shard.topics().configs().get(rq.resource_name);
+  const group_config_store* groups = group_configs_of(shard);
+  topic_overrides overrides;
+  if (!group) {
+    overrides = shard.topics().configs().get(rq.resource_name);
+  } else if (groups != nullptr) {
+    overrides = groups->overrides(rq.resource_name);
+  }
   for (const auto& c : rq.configs) {
-    if (auto f = apply_op(shard.config(), c, overrides)) {
+    if (auto f = apply_op(schema, c, overrides)) {
       return fail_resource(out, f->code, f->message);
     }
   }
@@ -105,10 +157,14 @@ void handle_incremental_alter_configs(shard_services& shard, request req, respon
 
   incremental_alter_configs_response resp;
   for (const auto& rq : body.resources) {
-    alter_resource(
-        shard, rq.resource_type, rq.resource_name, body.validate_only,
-        [&](alter_configs_result& out) { return overrides_of(shard, rq, out); },
-        resp.responses.emplace_back());
+    auto fn = [&](alter_configs_result& out) { return overrides_of(shard, rq, out); };
+    if (rq.resource_type == protocol::config_resource_group) {
+      alter_group_resource(shard, rq.resource_name, body.validate_only, fn,
+                           resp.responses.emplace_back());
+    } else {
+      alter_resource(shard, rq.resource_type, rq.resource_name, body.validate_only, fn,
+                     resp.responses.emplace_back());
+    }
   }
   respond(make_response(req, resp));
 }

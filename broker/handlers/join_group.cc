@@ -27,16 +27,33 @@ void handle_join_group(shard_services& shard, request req, respond_fn respond) {
     spdlog::info("event=group_join_reason group={} member={} reason=\"{}\"", body.group_id,
                  body.member_id, *body.reason);
   }
+  // The id of a KIP-848 group (docs/groups.md "Consumer-protocol groups"):
+  // refused while it has members (Kafka's answer when the group cannot take
+  // a classic member); an empty one is deleted first and the id becomes a
+  // classic group's, as Kafka converts an empty consumer group.
+  const auto* modern = c->modern().find(body.group_id);
+  if (modern != nullptr && !modern->empty()) {
+    protocol::join_group_response resp;
+    resp.error_code = protocol::error_code::inconsistent_group_protocol;
+    resp.member_id = body.member_id;
+    return respond(make_response(req, resp));
+  }
   const std::string client_id(req.header.client_id.value_or(""));
   const std::string client_host = req.client_address.empty() ? "" : "/" + req.client_address;
   auto shared = std::make_shared<request>(std::move(req));
-  c->get_or_create(body.group_id)
-      .join(
-          body, version, client_id,
-          [shared, respond = std::move(respond)](protocol::join_group_response resp) {
-            respond(make_response(*shared, resp));
-          },
-          client_host);
+  auto join = [c, shared, body, version, client_id, client_host,
+               respond = std::move(respond)]() mutable {
+    c->get_or_create(body.group_id)
+        .join(
+            body, version, client_id,
+            [shared, respond = std::move(respond)](protocol::join_group_response resp) {
+              respond(make_response(*shared, resp));
+            },
+            client_host);
+  };
+  if (modern == nullptr) return join();
+  c->modern().delete_group(body.group_id,
+                           [join = std::move(join)](std::error_code) mutable { join(); });
 }
 
 }  // namespace sluice::broker

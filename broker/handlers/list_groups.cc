@@ -1,7 +1,7 @@
 // ListGroups (16), v0-5: every live group this coordinator knows, share
 // groups included with protocol type "share" (as Kafka lists them). v4+
 // filters by state and answers each group's state; v5 filters by type and
-// answers it ("classic" for consumer groups, "share"). Filters compare
+// answers it ("classic", "consumer" for KIP-848 groups, "share"). Filters compare
 // without case, as Kafka's; an empty filter matches everything, and an
 // unknown type or state matches nothing.
 #include "protocol/messages/list_groups.h"
@@ -46,6 +46,9 @@ void handle_list_groups(shard_services& shard, request req, respond_fn respond) 
       if (g->state() == group::group_state::dead) continue;
       add(id, g->protocol_type(), group::state_name(g->state()), "classic");
     }
+    // KIP-848 groups: protocol type "consumer", type "consumer" (as Kafka).
+    for (const auto& [id, g] : c->modern().groups())
+      add(id, "consumer", g.state_name(), "consumer");
   } else {
     resp.error_code = protocol::error_code::coordinator_not_available;
   }

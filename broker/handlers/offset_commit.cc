@@ -3,8 +3,9 @@
 // metadata first). The rest are checked against the group as Kafka's classic
 // coordinator does: generation -1 (v0 has none) is accepted while the group
 // is Empty, otherwise member and generation must match; a group that does not
-// exist answers ILLEGAL_GENERATION, from v9 GROUP_ID_NOT_FOUND (v9's member
-// epoch is the classic generation here: KIP-848 groups are not served). The
+// exist answers ILLEGAL_GENERATION, from v9 GROUP_ID_NOT_FOUND. For a KIP-848
+// group the generation is the member epoch: UNKNOWN_MEMBER_ID,
+// STALE_MEMBER_EPOCH (older), FENCED_MEMBER_EPOCH (newer). The
 // accepted offsets are appended as one batch to __consumer_offsets-0 and
 // answered only after that batch is flushed (fdatasync). A rejected commit
 // (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS, and
@@ -71,7 +72,15 @@ void handle_offset_commit(shard_services& shard, request req, respond_fn respond
 
   group::consumer_group* g = c->find(body->group_id);
   error_code check = error_code::none;
-  if (g != nullptr)
+  if (const auto* modern = c->modern().find(body->group_id)) {
+    // A KIP-848 group: the generation is the member epoch (Kafka's
+    // ConsumerGroup.validateOffsetCommit).
+    check = modern->validate_offset_commit(body->member_id, body->generation_id);
+    // A consumer-protocol member commits with v9+ (Kafka refuses older ones).
+    if (check == error_code::none && version < 9 && modern->find_member(body->member_id)) {
+      check = error_code::unsupported_version;
+    }
+  } else if (g != nullptr)
     check = g->validate_commit(body->generation_id, body->member_id, body->group_instance_id);
   else if (body->generation_id >= 0)
     check = version >= 9 ? error_code::group_id_not_found : error_code::illegal_generation;

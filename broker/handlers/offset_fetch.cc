@@ -2,8 +2,9 @@
 // __consumer_offsets log). A partition without a commit answers -1 and error 0;
 // null topics (v2+) answer every partition the group committed. v8+ asks for
 // several groups at once and is answered per group, in request order. v9's
-// member id and epoch belong to KIP-848 groups, which Sluice does not serve: a
-// classic group ignores them, as Kafka's does. Offsets a transaction staged
+// member id and epoch are checked for a KIP-848 group (UNKNOWN_MEMBER_ID,
+// STALE_MEMBER_EPOCH unless it is the member's epoch); a classic group
+// ignores them, as Kafka's does. Offsets a transaction staged
 // (TxnOffsetCommit) are never shown; with require_stable (v7+) a partition
 // that has one answers UNSTABLE_OFFSET_COMMIT and offset -1 (the client
 // retries until the transaction ends), as Kafka's does.
@@ -85,6 +86,22 @@ void handle_offset_fetch(shard_services& shard, request req, respond_fn respond)
         e.group_id = g.group_id;
         e.error_code = protocol::error_code::coordinator_not_available;
         continue;
+      }
+      // A KIP-848 group checks the member (Kafka's validateOffsetFetch); an
+      // admin fetch (no member id, epoch -1) is not checked.
+      const auto* modern = c->modern().find(g.group_id);
+      if (modern != nullptr && (g.member_id || g.member_epoch >= 0)) {
+        const auto* m = modern->find_member(g.member_id.value_or(""));
+        const auto check = m == nullptr ? protocol::error_code::unknown_member_id
+                           : m->current.member_epoch != g.member_epoch
+                               ? protocol::error_code::stale_member_epoch
+                               : protocol::error_code::none;
+        if (check != protocol::error_code::none) {
+          auto& e = resp.groups.emplace_back();
+          e.group_id = g.group_id;
+          e.error_code = check;
+          continue;
+        }
       }
       resp.groups.push_back(fetch_group(*c, g.group_id, g.topics, body.require_stable));
     }

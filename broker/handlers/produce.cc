@@ -1,4 +1,4 @@
-// Produce (0), v3-11 served (v0-2 advertised for librdkafka's feature checks and
+// Produce (0), v3-12 served (v0-2 advertised for librdkafka's feature checks and
 // answered with UNSUPPORTED_VERSION, PROTOCOL.md G2). v10+'s tagged
 // current_leader and node_endpoints stay at their defaults and so are not
 // written: Kafka fills them only with NOT_LEADER_OR_FOLLOWER, which a single
@@ -21,7 +21,10 @@
 // sequence and epoch as it appends (log/producer_state.h); a retried batch
 // answers the offsets it got the first time and writes nothing. A
 // transactional batch must go to a partition of its producer's ongoing
-// transaction (verify_transactional).
+// transaction (verify_transactional). From v12 (transactions V2, KIP-890
+// part 2) a transactional producer's batches add their partitions to its
+// transaction first, as AddPartitionsToTxn would: a direct call, since the
+// coordinator is in this broker (docs/transactions.md).
 #include <algorithm>
 #include <optional>
 #include <span>
@@ -175,6 +178,53 @@ std::optional<size_t> count_unknown_partitions(const topic_table& topics,
   return unknown;
 }
 
+// Transactions V2: the partitions a Produce v12 of a transactional producer
+// adds to its transaction (every partition entry whose batches are
+// transactional; validation comes after, with the append).
+struct implicit_add {
+  std::string transactional_id;
+  int64_t producer_id = -1;
+  int16_t epoch = -1;
+  std::vector<txn::topic_partition> partitions;
+};
+
+std::optional<implicit_add> partitions_to_add(shard_services& shard,
+                                              const protocol::produce_request& body,
+                                              int16_t version) {
+  if (version < 12 || !body.transactional_id || body.transactional_id->empty()) return std::nullopt;
+  std::optional<implicit_add> add;
+  for (const auto& topic : body.topic_data) {
+    if (is_internal_topic(topic.name)) continue;
+    for (const auto& pd : topic.partition_data) {
+      std::span<const std::byte> records = pd.records.bytes();
+      if (records.size() < log::batch_header_size) continue;
+      if (shard.topics().get(topic.name, pd.index) == nullptr) continue;
+      log::record_batch_view v(records);
+      if (!v.is_transactional()) continue;
+      if (!add) add = implicit_add{*body.transactional_id, v.producer_id(), v.producer_epoch(), {}};
+      add->partitions.emplace_back(topic.name, pd.index);
+    }
+  }
+  return add;
+}
+
+// Kafka's ReplicaManager answers the coordinator's retriable errors as
+// NOT_ENOUGH_REPLICAS, which every producer retries without a metadata refresh.
+error_code produce_error_of_add(error_code e) {
+  switch (e) {
+    case error_code::concurrent_transactions:
+    case error_code::coordinator_not_available:
+    case error_code::coordinator_load_in_progress:
+    case error_code::not_coordinator:
+      return error_code::not_enough_replicas;
+    default:
+      return e;
+  }
+}
+
+void append_all(shard_services& shard, request req, protocol::produce_request& body,
+                respond_fn respond, int16_t version, error_code add_error);
+
 }  // namespace
 
 void handle_produce(shard_services& shard, request req, respond_fn respond) {
@@ -187,7 +237,30 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
   }
   protocol::produce_request body;
   if (protocol::decode_message(req.body, version, body)) return respond(close_connection());
+  std::optional<implicit_add> add = partitions_to_add(shard, body, version);
+  txn::coordinator* c = txn::coordinator_of(shard);
+  if (!add || c == nullptr) {
+    return append_all(shard, std::move(req), body, std::move(respond), version, error_code::none);
+  }
+  // The body's records are views into the request's frame, which moves with
+  // the request: both are kept together until the add is answered.
+  struct held {
+    request req;
+    protocol::produce_request body;
+    respond_fn respond;
+  };
+  auto h = std::make_shared<held>(std::move(req), std::move(body), std::move(respond));
+  c->add_implicitly(add->transactional_id, add->producer_id, add->epoch, add->partitions,
+                    [sh = &shard, h, version](error_code e) {
+                      append_all(*sh, std::move(h->req), h->body, std::move(h->respond), version,
+                                 produce_error_of_add(e));
+                    });
+}
 
+namespace {
+
+void append_all(shard_services& shard, request req, protocol::produce_request& body,
+                respond_fn respond, int16_t version, error_code add_error) {
   auto st = std::make_shared<produce_state>();
   st->respond = std::move(respond);
   st->acks_zero = body.acks == 0;
@@ -230,6 +303,10 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
         spdlog::debug("event=produce_rejected topic={} partition={} error={}", topic.name, pd.index,
                       protocol::error_name(e));
         fail(e);
+        continue;
+      }
+      if (add_error != error_code::none && log::record_batch_view(records).is_transactional()) {
+        fail(add_error);
         continue;
       }
       // KIP-890 part 1: a transactional batch goes only to a partition its
@@ -277,5 +354,7 @@ void handle_produce(shard_services& shard, request req, respond_fn respond) {
   }
   st->done_one();
 }
+
+}  // namespace
 
 }  // namespace sluice::broker

@@ -46,7 +46,7 @@ void handle_share_acknowledge(shard_services& shard, request req, respond_fn res
   if (body.share_session_epoch == -1) share::close_session(g, *body.member_id, now);
   if (req.header.api_version >= 2) {
     resp->acquisition_lock_timeout_ms =
-        static_cast<int32_t>(c->settings().partition.lock_duration_ms);
+        static_cast<int32_t>(c->settings_for(g.id()).partition.lock_duration_ms);
   }
   for (const auto& [key, e] : outcome.errors) {
     const protocol::uuid id = share::uuid_of(key);

@@ -121,7 +121,7 @@ class share_fetch_op : public std::enable_shared_from_this<share_fetch_op> {
     c->expire_members(g, now);
     share_fetch_response resp;
     resp.acquisition_lock_timeout_ms =
-        static_cast<int32_t>(c->settings().partition.lock_duration_ms);
+        static_cast<int32_t>(c->settings_for(g.id()).partition.lock_duration_ms);
     std::map<share::partition_key, share_fetch_response::partition_data> parts;
     auto slot = [&](const protocol::uuid& id, int32_t p) -> share_fetch_response::partition_data& {
       auto& pd = parts[share::key_of(id, p)];

@@ -43,7 +43,7 @@ void handle_share_group_heartbeat(shard_services& shard, request req, respond_fn
   if (out.error == protocol::error_code::none) {
     resp.member_id = body.member_id;
     resp.member_epoch = out.member_epoch;
-    resp.heartbeat_interval_ms = c->settings().heartbeat_interval_ms;
+    resp.heartbeat_interval_ms = c->settings_for(g.id()).heartbeat_interval_ms;
     if (out.member != nullptr) {
       auto& a = resp.assignment.emplace();
       for (const auto& [topic, partitions] : out.member->assignment) {

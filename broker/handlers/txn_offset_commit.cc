@@ -1,4 +1,4 @@
-// TxnOffsetCommit (28), v0-4: consumer offsets committed inside a
+// TxnOffsetCommit (28), v0-5: consumer offsets committed inside a
 // transaction. They are staged in the group coordinator (durable, invisible
 // to OffsetFetch) and become the group's committed offsets when the
 // transaction commits; an abort drops them (broker/group/coordinator.h).
@@ -8,9 +8,13 @@
 // verification), the producer id and epoch must be the transaction's, and
 // from v3 the consumer's generation and member id must be current in the
 // group (KIP-447: a zombie consumer's producer cannot commit).
+// v5 (transactions V2, KIP-890 part 2): the request adds the group to the
+// transaction itself, as AddOffsetsToTxn would (Kafka 4.0's TV2 clients send
+// no AddOffsetsToTxn), so the verification follows that add.
 // Partitions that do not exist answer UNKNOWN_TOPIC_OR_PARTITION; the rest
 // answer together once staged.
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "broker/api_table.h"
@@ -32,6 +36,10 @@ protocol::txn_offset_commit_response answer_of(const request_t& body,
   return commit_answer<protocol::txn_offset_commit_response>(body, exists, e);
 }
 
+void stage_offsets(shard_services& shard, const std::shared_ptr<request_t>& body,
+                   const std::vector<bool>& exists,
+                   const std::function<void(error_code)>& answer_all, int16_t version);
+
 }  // namespace
 
 void handle_txn_offset_commit(shard_services& shard, request req, respond_fn respond) {
@@ -48,6 +56,26 @@ void handle_txn_offset_commit(shard_services& shard, request req, respond_fn res
   if (groups == nullptr || txns == nullptr)
     return answer_all(error_code::coordinator_not_available);
   if (body->group_id.empty()) return answer_all(error_code::invalid_group_id);
+  auto stage = [sh = &shard, body, exists, answer_all, version](error_code added) {
+    if (added != error_code::none) return answer_all(txn::fenced_for(added, version >= 3));
+    stage_offsets(*sh, body, exists, answer_all, version);
+  };
+  if (version >= 5) {
+    return txns->add_group_implicitly(body->transactional_id, body->producer_id,
+                                      body->producer_epoch, body->group_id, stage);
+  }
+  stage(error_code::none);
+}
+
+namespace {
+
+void stage_offsets(shard_services& shard, const std::shared_ptr<request_t>& body,
+                   const std::vector<bool>& exists,
+                   const std::function<void(error_code)>& answer_all, int16_t version) {
+  group::coordinator* groups = group::coordinator_of(shard);
+  txn::coordinator* txns = txn::coordinator_of(shard);
+  if (groups == nullptr || txns == nullptr)
+    return answer_all(error_code::coordinator_not_available);
   if (auto e = txns->verify_group(body->transactional_id, body->producer_id, body->producer_epoch,
                                   body->group_id);
       e != error_code::none) {
@@ -83,5 +111,7 @@ void handle_txn_offset_commit(shard_services& shard, request req, respond_fn res
         answer_all(ec ? error_code::coordinator_not_available : error_code::none);
       });
 }
+
+}  // namespace
 
 }  // namespace sluice::broker

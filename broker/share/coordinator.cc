@@ -6,9 +6,11 @@
 #include <chrono>
 
 #include "broker/config.h"
+#include "broker/group_config_store.h"
 #include "broker/metrics.h"
 #include "broker/share/dead_letters.h"
 #include "broker/share/requests.h"
+#include "broker/timestamp_lookup.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
 
@@ -28,7 +30,7 @@ share_settings settings_from(const broker_config& cfg) {
   s.partition.read_committed = cfg.share_isolation_read_committed;
   s.session_timeout_ms = cfg.group_share_session_timeout_ms;
   s.heartbeat_interval_ms = cfg.group_share_heartbeat_interval_ms;
-  s.start_at_earliest = cfg.share_auto_offset_reset_earliest;
+  s.auto_offset_reset = group_config_defaults(cfg).share_auto_offset_reset;
   s.member_max_acquired_records = cfg.share_member_max_acquired_records;
   s.dlq_topic_suffix = cfg.share_dlq_topic_suffix;
   return s;
@@ -79,14 +81,57 @@ share_group* coordinator::find(std::string_view group_id) {
   return it == groups_.end() ? nullptr : it->second.get();
 }
 
+share_settings coordinator::settings_for(std::string_view group_id) {
+  const group_config_store* store = group_configs_of(shard_);
+  if (store == nullptr || store->overrides(group_id).empty()) return settings_;
+  group_config base;
+  base.share_session_timeout_ms = settings_.session_timeout_ms;
+  base.share_heartbeat_interval_ms = settings_.heartbeat_interval_ms;
+  base.share_record_lock_duration_ms = static_cast<int32_t>(settings_.partition.lock_duration_ms);
+  base.share_delivery_count_limit = settings_.partition.delivery_count_limit;
+  base.share_auto_offset_reset = settings_.auto_offset_reset;
+  base.share_read_committed = settings_.partition.read_committed;
+  const group_config g = apply_group_overrides(base, store->overrides(group_id));
+  share_settings s = settings_;
+  s.session_timeout_ms = g.share_session_timeout_ms;
+  s.heartbeat_interval_ms = g.share_heartbeat_interval_ms;
+  s.partition.lock_duration_ms = g.share_record_lock_duration_ms;
+  s.partition.delivery_count_limit = static_cast<int16_t>(g.share_delivery_count_limit);
+  s.partition.read_committed = g.share_read_committed;
+  s.auto_offset_reset = g.share_auto_offset_reset;
+  return s;
+}
+
+namespace {
+
+// Where a new share-partition starts under `reset` (coordinator::partition).
+int64_t initial_offset(const log::partition_log& log, const share_offset_reset& reset) {
+  using strategy = share_offset_reset::strategy;
+  if (reset.kind == strategy::earliest) return log.log_start_offset().value;
+  if (reset.kind == strategy::by_duration) {
+    const timestamp_lookup found =
+        find_offset_by_timestamp(log, wall_clock_ms() - reset.duration_ms);
+    if (found.error == protocol::error_code::none && found.found) return found.found->offset;
+    if (found.error != protocol::error_code::none) {
+      spdlog::warn("event=share_offset_reset_lookup_failed error={} fallback=latest",
+                   static_cast<int>(found.error));
+    }
+  }
+  return log.high_watermark().value;
+}
+
+}  // namespace
+
 share_partition* coordinator::partition(share_group& g, const topic_partition& tp) {
   const log::partition_log* log = shard_.topics().get(tp.first, tp.second);
   if (log == nullptr || is_state_topic(tp.first)) return nullptr;
+  const share_settings s = settings_for(g.id());
   share_partition* p = g.find_partition(tp);
   if (p == nullptr) {
-    const int64_t start =
-        settings_.start_at_earliest ? log->log_start_offset().value : log->high_watermark().value;
-    p = &g.add_partition(tp, share_partition(settings_.partition, start));
+    const int64_t start = initial_offset(*log, s.auto_offset_reset);
+    p = &g.add_partition(tp, share_partition(s.partition, start));
+  } else {
+    p->set_settings(s.partition);
   }
   p->advance_log_start(log->log_start_offset().value);
   return p;
@@ -100,7 +145,7 @@ partitions_fn coordinator::partitions_of() {
 }
 
 void coordinator::expire_members(share_group& g, int64_t now_ms) {
-  g.expire_members(now_ms, settings_.session_timeout_ms, partitions_of());
+  g.expire_members(now_ms, settings_for(g.id()).session_timeout_ms, partitions_of());
 }
 
 void coordinator::start_sweeping(std::chrono::milliseconds every) {

@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/group_configs.h"
 #include "broker/internal_log.h"
 #include "broker/request.h"
 #include "broker/shard_registry.h"
@@ -45,7 +46,8 @@ struct share_settings {
   partition_settings partition;
   int32_t session_timeout_ms = 45000;
   int32_t heartbeat_interval_ms = 5000;
-  bool start_at_earliest = false;
+  // Where a new share-partition starts (share.auto.offset.reset).
+  share_offset_reset auto_offset_reset;
   int32_t member_max_acquired_records = 1000;
   std::string dlq_topic_suffix;  // empty: no dead-letter topic
   // Compaction starts once the state log holds more records than this and
@@ -65,7 +67,13 @@ class coordinator {
   // partition wins. An unreadable batch stops the replay with an error.
   std::error_code load();
 
+  // The broker-wide settings (group.share.* and sluice.share.* keys).
   const share_settings& settings() const { return settings_; }
+  // What `group_id` runs with: settings() with the group's own configs
+  // (KIP-932 GROUP resource, broker/group_config_store.h) over them. Read on
+  // every use, so an altered config applies to the next heartbeat, fetch or
+  // acquisition without a restart, as Kafka's GroupConfigManager is read.
+  share_settings settings_for(std::string_view group_id);
   shard_services& shard() { return shard_; }
 
   share_group& get_or_create(const std::string& group_id);
@@ -74,9 +82,12 @@ class coordinator {
     return groups_;
   }
 
-  // The share partition of `tp` for `g`, created on first use at the log's
-  // start or high watermark (sluice.share.auto.offset.reset); nullptr when the
-  // topic or partition does not exist. Also drops offsets the log deleted.
+  // The share partition of `tp` for `g`, created on first use where the
+  // group's share.auto.offset.reset says: the log start (earliest), the high
+  // watermark (latest), or the first record at or after now - duration
+  // (by_duration; the high watermark when there is none). nullptr when the
+  // topic or partition does not exist. Also drops offsets the log deleted
+  // and brings the partition's settings up to the group's configs.
   share_partition* partition(share_group& g, const topic_partition& tp);
   // The partitions of a topic, as the assignor wants them.
   partitions_fn partitions_of();

@@ -55,9 +55,9 @@ struct partition_settings {
   int16_t delivery_count_limit = 5;  // group.share.delivery.count.limit
   int32_t max_in_flight = 2000;      // group.share.partition.max.record.locks
   int64_t release_delay_ms = 0;      // sluice.share.release.delay.ms (extension, 0: off)
-  // sluice.share.isolation.level (Kafka's share.isolation.level group config,
-  // here for every group): read_committed acquires only below the last
-  // stable offset and archives the records of aborted transactions.
+  // share.isolation.level (the group's config, else the broker's
+  // sluice.share.isolation.level): read_committed acquires only below the
+  // last stable offset and archives the records of aborted transactions.
   bool read_committed = false;
 };
 
@@ -161,6 +161,10 @@ class share_partition {
 
   partition_snapshot snapshot() const;
   const partition_settings& settings() const { return settings_; }
+  // The group's configs changed (IncrementalAlterConfigs on its GROUP
+  // resource): later acquisitions use the new lock duration, delivery limit
+  // and isolation; records already acquired keep their deadlines.
+  void set_settings(const partition_settings& s) { settings_ = s; }
 
  private:
   struct entry {

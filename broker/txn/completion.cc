@@ -59,6 +59,14 @@ void coordinator::complete(const std::string& id, std::function<void(std::error_
     }
     txn_metadata next = cur->second;
     next.state = commit ? txn_state::complete_commit : txn_state::complete_abort;
+    if (next.next_producer_id >= 0) {
+      // A TV2 end whose bump reached the last epoch: the markers went out
+      // with the old id; the producer goes on with the new one at epoch 0.
+      next.previous_producer_id = next.producer_id;
+      next.producer_id = next.next_producer_id;
+      next.producer_epoch = 0;
+      next.next_producer_id = -1;
+    }
     next.partitions.clear();
     next.groups.clear();
     next.start_ms = -1;

@@ -236,7 +236,7 @@ void coordinator::add_partitions(const std::string& id, int64_t producer_id, int
   txn_metadata m = txns_.at(id);
   bool added = false;
   for (const auto& tp : partitions) added |= m.partitions.insert(tp).second;
-  write_ongoing(std::move(m), added, std::move(done));
+  write_ongoing(std::move(m), added, 0, std::move(done));
 }
 
 void coordinator::add_group(const std::string& id, int64_t producer_id, int16_t epoch,
@@ -244,16 +244,37 @@ void coordinator::add_group(const std::string& id, int64_t producer_id, int16_t 
   if (auto e = validate(id, producer_id, epoch); e != error_code::none) return done(e);
   txn_metadata m = txns_.at(id);
   const bool added = m.groups.insert(group).second;
-  write_ongoing(std::move(m), added, std::move(done));
+  write_ongoing(std::move(m), added, 0, std::move(done));
 }
 
-void coordinator::write_ongoing(txn_metadata m, bool added, error_fn done) {
+void coordinator::add_implicitly(const std::string& id, int64_t producer_id, int16_t epoch,
+                                 const std::vector<topic_partition>& partitions, error_fn done) {
+  if (auto e = validate(id, producer_id, epoch); e != error_code::none) return done(e);
+  txn_metadata m = txns_.at(id);
+  bool added = false;
+  for (const auto& tp : partitions) added |= m.partitions.insert(tp).second;
+  write_ongoing(std::move(m), added, 2, std::move(done));
+}
+
+void coordinator::add_group_implicitly(const std::string& id, int64_t producer_id, int16_t epoch,
+                                       const std::string& group, error_fn done) {
+  if (auto e = validate(id, producer_id, epoch); e != error_code::none) return done(e);
+  txn_metadata m = txns_.at(id);
+  const bool added = m.groups.insert(group).second;
+  write_ongoing(std::move(m), added, 2, std::move(done));
+}
+
+void coordinator::write_ongoing(txn_metadata m, bool added, int8_t client_version, error_fn done) {
   const bool ongoing = m.state == txn_state::ongoing;
   // Nothing new for a transaction already open: no write.
   if (ongoing && !added) return done(error_code::none);
   if (!ongoing) {
     m.state = txn_state::ongoing;
     m.start_ms = now_ms();
+    // As Kafka records clientTransactionVersion when a transaction starts;
+    // EndTxn records its own version again.
+    m.client_transaction_version = client_version;
+    m.next_producer_id = -1;
   }
   const std::string id = m.transactional_id;
   pending_[id] = true;
@@ -265,36 +286,95 @@ void coordinator::write_ongoing(txn_metadata m, bool added, error_fn done) {
 
 void coordinator::end_txn(const std::string& id, int64_t producer_id, int16_t epoch, bool commit,
                           error_fn done) {
-  if (closed_) return done(error_code::coordinator_not_available);
+  end_txn(id, producer_id, epoch, commit, false,
+          [done](error_code e, int64_t, int16_t) { done(e); });
+}
+
+void coordinator::end_txn(const std::string& id, int64_t producer_id, int16_t epoch, bool commit,
+                          bool tv2, end_fn done) {
+  auto fail = [&done](error_code e) { done(e, -1, -1); };
+  if (closed_) return fail(error_code::coordinator_not_available);
+  if (id.empty()) return fail(error_code::invalid_request);
   auto it = txns_.find(id);
-  if (it == txns_.end() || it->second.producer_id != producer_id)
-    return done(error_code::invalid_producer_id_mapping);
+  if (it == txns_.end()) return fail(error_code::invalid_producer_id_mapping);
   const txn_metadata& cur = it->second;
-  if (epoch != cur.producer_epoch) return done(error_code::producer_fenced);
+  // Kafka's TV2 rules (TransactionCoordinator.endTransaction): the last end
+  // of a TV2 transaction bumped the epoch, so its retry carries epoch - 1,
+  // or, when the bump overflowed to a new id, the previous id at the last
+  // epoch before the maximum.
+  const bool stored_tv2 = cur.client_transaction_version >= 2;
+  const bool retry_on_bump = stored_tv2 && cur.producer_epoch == epoch + 1;
+  const bool retry_on_overflow = stored_tv2 && cur.previous_producer_id == producer_id &&
+                                 epoch == max_epoch && cur.producer_epoch == 0;
+  if (cur.producer_id != producer_id && !retry_on_overflow)
+    return fail(error_code::invalid_producer_id_mapping);
+  // A transition in flight answers first (KAFKA-18464): a retry during the
+  // previous end waits for it instead of being fenced.
   if (pending_.contains(id) || is_prepare(cur.state))
-    return done(error_code::concurrent_transactions);
+    return fail(error_code::concurrent_transactions);
+  const bool current_epoch = epoch == cur.producer_epoch;
+  // An abort of an empty TV2 transaction bumps the epoch too (Kafka 4.0:
+  // the client aborts after an error so that no late batch of its can land).
+  const bool empty_abort =
+      tv2 && !commit && current_epoch &&
+      (cur.state == txn_state::empty || (stored_tv2 && (cur.state == txn_state::complete_commit ||
+                                                        cur.state == txn_state::complete_abort)));
+  // A retry of the end that completed the last transaction.
+  const bool retry = stored_tv2 ? retry_on_bump || retry_on_overflow : current_epoch;
+  const bool completed =
+      cur.state == txn_state::complete_commit || cur.state == txn_state::complete_abort;
+  const bool valid_epoch = completed && stored_tv2 ? retry || current_epoch : current_epoch;
+  if (!valid_epoch) return fail(error_code::producer_fenced);
+  if (empty_abort) return write_end(cur, false, true, std::move(done));
   switch (cur.state) {
     case txn_state::ongoing:
-      break;
+      return write_end(cur, commit, tv2, std::move(done));
     // A retry of an EndTxn that completed answers as it did.
     case txn_state::complete_commit:
-      return done(commit ? error_code::none : error_code::invalid_txn_state);
+      if (!retry || !commit) return fail(error_code::invalid_txn_state);
+      return done(error_code::none, cur.producer_id, cur.producer_epoch);
     case txn_state::complete_abort:
-      return done(commit ? error_code::invalid_txn_state : error_code::none);
+      if (!retry || commit) return fail(error_code::invalid_txn_state);
+      return done(error_code::none, cur.producer_id, cur.producer_epoch);
     default:
-      return done(error_code::invalid_txn_state);
+      return fail(error_code::invalid_txn_state);
   }
-  txn_metadata m = cur;
-  m.state = commit ? txn_state::prepare_commit : txn_state::prepare_abort;
+}
+
+void coordinator::write_end(txn_metadata m, bool commit, bool tv2, end_fn done) {
+  const std::string id = m.transactional_id;
   pending_[id] = true;
-  write(std::move(m), [this, id, done](std::error_code ec) {
+  m.state = commit ? txn_state::prepare_commit : txn_state::prepare_abort;
+  m.client_transaction_version = tv2 ? 2 : 0;
+  m.next_producer_id = -1;
+  auto prepare = [this, id, done](txn_metadata m) {
+    // What the producer goes on with once this end completes.
+    const int64_t pid = m.next_producer_id >= 0 ? m.next_producer_id : m.producer_id;
+    const int16_t epoch = m.next_producer_id >= 0 ? int16_t{0} : m.producer_epoch;
+    write(std::move(m), [this, id, done, pid, epoch](std::error_code ec) {
+      if (ec) {
+        pending_.erase(id);
+        return done(error_code::coordinator_not_available, -1, -1);
+      }
+      // The decision is durable: whatever happens to the markers now,
+      // recovery finishes it. The producer hears once the markers are durable.
+      complete(id, [done, pid, epoch](std::error_code) { done(error_code::none, pid, epoch); });
+    });
+  };
+  if (!tv2) return prepare(std::move(m));
+  // TV2: the markers carry the bumped epoch, so every batch of this
+  // transaction (and any late one) is older than the producer's next.
+  m.previous_epoch = m.producer_epoch;
+  const bool exhausted = m.producer_epoch >= max_epoch;
+  m.producer_epoch = static_cast<int16_t>(m.producer_epoch + 1);
+  if (!exhausted) return prepare(std::move(m));
+  allocate_producer_id([this, id, m, done, prepare](std::error_code ec, int64_t pid) mutable {
     if (ec) {
       pending_.erase(id);
-      return done(error_code::coordinator_not_available);
+      return done(error_code::coordinator_not_available, -1, -1);
     }
-    // The decision is durable: whatever happens to the markers now, recovery
-    // finishes it. The producer hears once the markers are durable.
-    complete(id, [done](std::error_code) { done(error_code::none); });
+    m.next_producer_id = pid;
+    prepare(std::move(m));
   });
 }
 

@@ -55,6 +55,9 @@ class coordinator {
  public:
   using error_fn = std::function<void(protocol::error_code)>;
   using init_fn = std::function<void(protocol::error_code, int64_t producer_id, int16_t epoch)>;
+  // EndTxn's answer: the producer id and epoch the producer goes on with
+  // (EndTxn v5+); -1/-1 with an error.
+  using end_fn = init_fn;
 
   coordinator(shard_services& shard, txn_settings settings);
   ~coordinator();
@@ -82,7 +85,23 @@ class coordinator {
                       const std::vector<topic_partition>& partitions, error_fn done);
   void add_group(const std::string& id, int64_t producer_id, int16_t epoch,
                  const std::string& group, error_fn done);
-  // EndTxn.
+  // Transactions V2 (KIP-890 part 2): Produce v12 and TxnOffsetCommit v5
+  // add their partition or group themselves, starting the transaction if
+  // none is open; the transaction is then recorded as a TV2 one.
+  void add_implicitly(const std::string& id, int64_t producer_id, int16_t epoch,
+                      const std::vector<topic_partition>& partitions, error_fn done);
+  void add_group_implicitly(const std::string& id, int64_t producer_id, int16_t epoch,
+                            const std::string& group, error_fn done);
+
+  // EndTxn. `tv2` (EndTxn v5+): the epoch is bumped by this end (the markers
+  // carry the bumped one), moving to a fresh producer id when it would
+  // overflow, and `done` hands the new id/epoch back. A retry of the end that
+  // completed the last TV2 transaction (its epoch is the current one - 1)
+  // answers as it did; any other epoch is PRODUCER_FENCED, so an EndTxn late
+  // from an earlier transaction cannot end the one now open (RELIABILITY G8).
+  void end_txn(const std::string& id, int64_t producer_id, int16_t epoch, bool commit, bool tv2,
+               end_fn done);
+  // The TV1 form (EndTxn v0-4).
   void end_txn(const std::string& id, int64_t producer_id, int16_t epoch, bool commit,
                error_fn done);
 
@@ -119,7 +138,8 @@ class coordinator {
   void write_init(const std::string& id, txn_metadata m, init_fn done);
   // AddPartitionsToTxn/AddOffsetsToTxn: `m` with the additions; starts the
   // transaction if it was not ongoing, writes only when something changed.
-  void write_ongoing(txn_metadata m, bool added, error_fn done);
+  void write_ongoing(txn_metadata m, bool added, int8_t client_version, error_fn done);
+  void write_end(txn_metadata m, bool commit, bool tv2, end_fn done);
 
   shard_services& shard_;
   txn_settings settings_;

@@ -9,6 +9,7 @@ namespace sluice::broker::txn {
 namespace {
 
 constexpr int16_t value_version = 0;
+constexpr int16_t value_version_tv2 = 1;  // metadata only: + next producer id, client TV
 constexpr std::array<std::string_view, 8> state_names = {
     "Empty",          "Ongoing",       "PrepareCommit", "PrepareAbort",
     "CompleteCommit", "CompleteAbort", "Dead",          "PrepareEpochFence"};
@@ -22,7 +23,8 @@ bytes finish(protocol::writer&& w) {
 
 bytes encode_metadata(const txn_metadata& m) {
   protocol::writer w;
-  w.int16(value_version);
+  const bool v1 = m.next_producer_id != -1 || m.client_transaction_version != 0;
+  w.int16(v1 ? value_version_tv2 : value_version);
   w.int64(m.producer_id);
   w.int64(m.previous_producer_id);
   w.int16(m.producer_epoch);
@@ -41,12 +43,17 @@ bytes encode_metadata(const txn_metadata& m) {
   }
   w.int32(static_cast<int32_t>(m.groups.size()));
   for (const auto& g : m.groups) w.string(g);
+  if (v1) {
+    w.int64(m.next_producer_id);
+    w.int8(m.client_transaction_version);
+  }
   return finish(std::move(w));
 }
 
 std::optional<txn_metadata> decode_metadata(std::span<const std::byte> b) {
   protocol::reader r(b);
-  if (r.int16() != value_version) return std::nullopt;
+  const int16_t version = r.int16();
+  if (version != value_version && version != value_version_tv2) return std::nullopt;
   txn_metadata m;
   m.producer_id = r.int64();
   m.previous_producer_id = r.int64();
@@ -67,6 +74,10 @@ std::optional<txn_metadata> decode_metadata(std::span<const std::byte> b) {
   }
   const int32_t groups = r.array_length(2);
   for (int32_t i = 0; i < groups && r.ok(); ++i) m.groups.insert(r.string());
+  if (version == value_version_tv2) {
+    m.next_producer_id = r.int64();
+    m.client_transaction_version = r.int8();
+  }
   if (!r.ok()) return std::nullopt;
   return m;
 }

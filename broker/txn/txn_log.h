@@ -8,11 +8,15 @@
 //   key   = int16 type | string transactional id ("" for type 1)
 //   type 0, a transactional id's metadata; a null value is a tombstone (the
 //   id expired):
-//   value = int16 version (0) | int64 producer id | int64 previous producer id
+//   value = int16 version (0 or 1) | int64 producer id | int64 previous producer id
 //           | int16 producer epoch | int16 previous epoch | int32 timeout ms
 //           | int8 state | int64 start timestamp | int64 last update timestamp
 //           | int32 n | (string topic | int32 m | int32 partition * m) * n
 //           | int32 g | string group * g
+//           version 1 only (transactions V2, KIP-890 part 2):
+//           | int64 next producer id | int8 client transaction version
+//   Version 0 is still written while both v1 fields hold their defaults (-1,
+//   0), so a TV1-only history stays readable by an older Sluice.
 //   type 1, a reservation of producer ids:
 //   value = int16 version (0) | int64 end (every id below it may be in use)
 //
@@ -60,6 +64,12 @@ struct txn_metadata {
   int64_t last_update_ms = -1;
   std::set<topic_partition> partitions;
   std::set<std::string> groups;  // AddOffsetsToTxn: groups whose offsets it commits
+  // Transactions V2: the id the producer moves to when this transaction
+  // completes, allocated when its epoch would overflow (-1: none), and the
+  // transaction version of the client that started or ended it (Kafka's
+  // clientTransactionVersion: 2 bumps the epoch at every EndTxn).
+  int64_t next_producer_id = -1;
+  int8_t client_transaction_version = 0;
   friend bool operator==(const txn_metadata&, const txn_metadata&) = default;
 };
 

@@ -145,6 +145,11 @@ class producer::impl : public std::enable_shared_from_this<impl> {
   // them); retried within the request timeout.
   awaitable<result<void>> init_producer_id(bool bump);
   awaitable<result<std::shared_ptr<connection>>> txn_coordinator(bool refresh);
+  // Whether the coordinator's broker offers transactions V2 (above).
+  awaitable<bool> offers_txn_v2();
+  // EndTxn (commit or abort) of the open transaction; under TV2 takes the
+  // producer id and epoch of the answer.
+  awaitable<result<void>> end_txn(bool commit);
   size_t requests_in_flight() const;
   // producer_txn.cc: sends `request` to the transaction coordinator until the
   // answer is not "ask again" (coordinator moved or loading, a transaction
@@ -183,6 +188,11 @@ class producer::impl : public std::enable_shared_from_this<impl> {
   std::optional<client_error> abortable_;
   std::set<topic_partition> txn_partitions_;  // added to the open transaction
   bool txn_offsets_ = false;                  // AddOffsetsToTxn done in the open transaction
+  // Transactions V2 (KIP-890 part 2), decided at init_transactions(): the
+  // broker finalizes transaction.version >= 2 and serves EndTxn v5, Produce
+  // v12 and TxnOffsetCommit v5. Then Produce and TxnOffsetCommit add to the
+  // transaction themselves and every EndTxn hands back the next epoch.
+  bool txn_v2_ = false;
   std::shared_ptr<connection> txn_coordinator_;
 };
 

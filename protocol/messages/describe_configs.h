@@ -26,11 +26,13 @@ namespace sluice::protocol {
 inline constexpr int8_t config_resource_topic = 2;
 inline constexpr int8_t config_resource_broker = 4;
 inline constexpr int8_t config_resource_broker_logger = 8;
+inline constexpr int8_t config_resource_group = 32;  // KIP-848/KIP-932 group configs
 
 // DescribeConfigsResponse.ConfigSource.
 inline constexpr int8_t config_source_dynamic_topic = 1;
 inline constexpr int8_t config_source_static_broker = 4;
 inline constexpr int8_t config_source_default = 5;
+inline constexpr int8_t config_source_group = 8;  // GROUP_CONFIG: a group's dynamic override
 
 // ConfigDef.Type, as DescribeConfigs v3+ reports it.
 enum class config_type : int8_t {

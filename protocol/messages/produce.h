@@ -1,7 +1,10 @@
 #pragma once
-// Produce (key 0), versions 0-11; v9 is the first flexible version.
+// Produce (key 0), versions 0-12; v9 is the first flexible version.
 // Request: v3 adds transactional_id (and means RecordBatch v2 records); v4-8
-// and v10-11 change only which errors or compression a client must expect.
+// and v10-11 change only which errors or compression a client must expect;
+// v12 is v11 on the wire (Kafka 4.0, KIP-890 part 2: to a broker finalizing
+// transaction.version 2, a transactional v12 batch adds its partition to the
+// transaction itself).
 // Response: v1 adds throttle_time_ms (after the topics), v2 log_append_time_ms,
 // v5 log_start_offset, v8 record_errors and error_message per partition, v10
 // the tagged fields current_leader (per partition, tag 0) and node_endpoints

@@ -1,10 +1,12 @@
 #pragma once
-// TxnOffsetCommit (key 28), versions 0-4; v3 is the first flexible version.
+// TxnOffsetCommit (key 28), versions 0-5; v3 is the first flexible version.
 // The producer stages consumer offsets inside its transaction; they become
 // visible when the transaction commits. v1 is v0 on the wire, v2 adds each
 // partition's committed_leader_epoch, v3 the consumer's generation_id,
 // member_id and group_instance_id (KIP-447: the coordinator fences zombie
-// consumers), v4 is v3 (the client can handle TRANSACTION_ABORTABLE).
+// consumers), v4 is v3 (the client can handle TRANSACTION_ABORTABLE), v5 is
+// v4 (Kafka 4.0, KIP-890 part 2: the request also adds the group to the
+// transaction, in place of AddOffsetsToTxn).
 // No tagged fields.
 
 #include <cstdint>

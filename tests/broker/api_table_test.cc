@@ -18,7 +18,7 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
     got[v.api_key] = {v.min_version, v.max_version};
   }
   std::map<int16_t, std::pair<int16_t, int16_t>> want = {
-      {0, {0, 11}},  // Produce: v0 advertised for librdkafka's gzip/snappy check (G2)
+      {0, {0, 12}},  // Produce: v0 advertised for librdkafka's gzip/snappy check (G2); v12 TV2
       {1, {4, 17}},  // Fetch
       {2, {0, 10}},  // ListOffsets: the old clients cap below v6 (2, 1, 3)
       {23, {0, 4}},  // OffsetForLeaderEpoch
@@ -45,13 +45,15 @@ TEST(api_table, advertises_exactly_the_served_apis_with_protocol_md_ranges) {
       {16, {0, 5}},  // ListGroups: librdkafka 2.0.2 goes flexible (v4)
       {42, {0, 2}},  // DeleteGroups
       {47, {0, 0}},  // OffsetDelete
+      {68, {0, 1}},  // ConsumerGroupHeartbeat (KIP-848)
+      {69, {0, 1}},  // ConsumerGroupDescribe (KIP-848)
       // Idempotence and transactions (docs/transactions.md).
       {22, {0, 5}},  // InitProducerId: v0 or librdkafka 2.0.2 refuses idempotence (G2)
       {24, {0, 5}},  // AddPartitionsToTxn
       {25, {0, 4}},  // AddOffsetsToTxn
-      {26, {0, 4}},  // EndTxn: v5 (transactions V2) is unstable in Kafka's specs
+      {26, {0, 5}},  // EndTxn: v5 is transactions V2 (KIP-890 part 2)
       {27, {0, 1}},  // WriteTxnMarkers
-      {28, {0, 4}},  // TxnOffsetCommit
+      {28, {0, 5}},  // TxnOffsetCommit: v5 adds the group itself (TV2)
       {61, {0, 0}},  // DescribeProducers
       {65, {0, 0}},  // DescribeTransactions
       {66, {0, 1}},  // ListTransactions

@@ -79,7 +79,8 @@ TEST(api_keys, codec_ranges_are_the_implemented_ones) {
   EXPECT_FALSE(codec_supports(api_key::metadata, 13));
   EXPECT_TRUE(codec_supports(api_key::produce, 0));
   EXPECT_TRUE(codec_supports(api_key::produce, 11));  // flexible from v9
-  EXPECT_FALSE(codec_supports(api_key::produce, 12));
+  EXPECT_TRUE(codec_supports(api_key::produce, 12));  // v11 on the wire (KIP-890 part 2)
+  EXPECT_FALSE(codec_supports(api_key::produce, 13));
   EXPECT_FALSE(codec_supports(api_key::fetch, 3));
   EXPECT_TRUE(codec_supports(api_key::fetch, 4));
   EXPECT_TRUE(codec_supports(api_key::fetch, 17));  // flexible from v12

@@ -8,6 +8,7 @@
 #include "tools/cli_tree.h"
 #include "tools/commands/consume.h"
 #include "tools/commands/group.h"
+#include "tools/commands/group_config.h"
 #include "tools/commands/offsets.h"
 #include "tools/commands/perf.h"
 #include "tools/commands/perf_props.h"
@@ -38,6 +39,7 @@ const std::map<std::string, command_fn>& commands() {
       {"group reset-offsets",
        [](session& s, const cli_options& o) { return group_reset_offsets(s, o.group); }},
       {"group wait", [](session& s, const cli_options& o) { return group_wait(s, o.group); }},
+      {"group config", [](session& s, const cli_options& o) { return group_config(s, o.group); }},
       {"offsets", [](session& s, const cli_options& o) { return offsets_command(s, o.offsets); }},
       {"perf produce", [](session& s, const cli_options& o) { return perf_produce(s, o.perf); }},
       {"perf consume", [](session& s, const cli_options& o) { return perf_consume(s, o.perf); }},

@@ -5,19 +5,14 @@
 
 #include "client/admin.h"
 #include "protocol/uuid.h"
+#include "tools/commands/configs.h"
 #include "tools/table.h"
 
 namespace sluice::tools {
 namespace {
 
 result<std::map<std::string, std::string>> parse_configs(const std::vector<std::string>& configs) {
-  std::map<std::string, std::string> out;
-  for (const auto& c : configs) {
-    auto kv = split_assignment(c, "--config");
-    if (!kv) return kv.err();
-    out[kv->first] = kv->second;
-  }
-  return out;
+  return parse_config_assignments(configs, "--config");
 }
 
 status item_status(const std::map<std::string, client::item_error>& items) {
@@ -118,17 +113,9 @@ awaitable<status> topic_alter(session& s, const topic_options& o) {
     std::cout << "Topic " << o.topic << " now has " << o.partitions << " partitions." << std::endl;
   }
   if (!set->empty() || !o.delete_configs.empty()) {
-    // AlterConfigs replaces the whole dynamic set: start from what is set now.
     client::config_resource res{client::config_resource_type::topic, o.topic};
-    auto current = co_await a.describe_configs(res);
-    if (!current) co_return from_client(current.error());
-    std::map<std::string, std::string> next;
-    for (const auto& c : *current)
-      if (!c.is_default && !c.read_only && c.value) next[c.name] = *c.value;
-    for (const auto& k : o.delete_configs) next.erase(k);
-    for (const auto& [k, v] : *set) next[k] = v;
-    auto r = co_await a.alter_configs(res, next);
-    if (!r) co_return from_client(r.error());
+    auto st = co_await update_dynamic_configs(a, res, *set, o.delete_configs);
+    if (!st) co_return st;
     std::cout << "Updated configs of topic " << o.topic << "." << std::endl;
   }
   co_return ok;

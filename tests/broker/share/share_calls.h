@@ -18,7 +18,7 @@ namespace sluice::broker::share {
 
 inline share_settings earliest() {
   share_settings s;
-  s.start_at_earliest = true;
+  s.auto_offset_reset.kind = share_offset_reset::strategy::earliest;
   return s;
 }
 
