@@ -73,11 +73,14 @@ def wait(what, cond, seconds, members):
 
 
 def settled(members, topic, partitions):
-    """Every partition of `topic` owned by exactly one member, each member
-    owning at least one."""
+    """Every partition of `topic` owned by exactly one member and the
+    members balanced (counts differ by at most one, as both server assignors
+    target). Full coverage alone is not enough: while a member still holds a
+    partition it is asked to revoke, another may already own the rest."""
     owned = [p for m in members for p in m.owned() if p[0] == topic]
+    counts = [sum(1 for p in m.owned() if p[0] == topic) for m in members]
     return (sorted(owned) == [(topic, i) for i in range(partitions)] and
-            all(any(p[0] == topic for p in m.owned()) for m in members))
+            min(counts) >= 1 and max(counts) - min(counts) <= 1)
 
 
 def consumed(members, topic=None):
