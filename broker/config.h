@@ -64,7 +64,10 @@ struct broker_config {
   // sluice.request.stall.timeout.ms: a frame being read that gets no byte for
   // this long is refused (the connection closes), releasing its budget.
   int64_t request_stall_timeout_ms = 5000;
-  int32_t max_inflight_requests = 64;      // sluice.connection.max.inflight.requests
+  int32_t max_inflight_requests = 64;  // sluice.connection.max.inflight.requests
+  // num.network.threads: threads that own the sockets (broker/network_threads.h);
+  // -1 picks from the cores, 0 keeps every socket on the shard thread.
+  int32_t num_network_threads = -1;
   int64_t shutdown_timeout_ms = 10000;     // sluice.shutdown.timeout.ms
   int64_t checkpoint_interval_ms = 60000;  // sluice.checkpoint.interval.ms
 

@@ -9,6 +9,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -35,9 +37,10 @@ std::string peer_name(const asio::ip::tcp::socket& s) {
 
 }  // namespace
 
-connection::connection(shard_services& shard, memory_budget& budget, asio::ip::tcp::socket socket,
-                       uint64_t id, closed_fn on_closed)
+connection::connection(shard_services& shard, asio::io_context& shard_io, memory_budget& budget,
+                       asio::ip::tcp::socket socket, uint64_t id, closed_fn on_closed)
     : shard_(shard),
+      shard_io_(shard_io),
       budget_(budget),
       socket_(std::move(socket)),
       id_(id),
@@ -81,7 +84,6 @@ void connection::close() {
   stall_.cancel();
   read_gate_.cancel();
   write_wake_.cancel();
-  shard_.metrics().requests_in_flight -= static_cast<int64_t>(slots_.size());
   slots_.clear();
   if (budget_wait_id_ != 0) budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
   if (frame_ticket_ != 0) budget_.end_frame(std::exchange(frame_ticket_, 0));
@@ -101,8 +103,23 @@ bool connection::idle_since(std::chrono::steady_clock::time_point cutoff) const 
 
 asio::awaitable<bool> connection::reserve(uint64_t bytes) {
   bool paused = false;
-  while (!budget_.try_reserve(bytes, frame_ticket_, frame_size_)) {
-    if (closed_ || stopping_) co_return false;
+  // The wake runs on the releasing connection's thread: it posts to ours.
+  auto wake = [weak = weak_from_this(), exec = executor()] {
+    asio::post(exec, [weak] {
+      if (auto self = weak.lock()) {
+        self->budget_wait_id_ = 0;
+        self->read_gate_.cancel();
+      }
+    });
+  };
+  for (;;) {
+    const uint64_t waiting = budget_.reserve_or_wait(bytes, frame_ticket_, frame_size_, wake);
+    if (waiting == 0) break;
+    budget_wait_id_ = waiting;
+    if (closed_ || stopping_) {
+      budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
+      co_return false;
+    }
     if (!paused) {
       // The client is not slow: the broker is. No frame deadline meanwhile.
       paused = true;
@@ -111,12 +128,6 @@ asio::awaitable<bool> connection::reserve(uint64_t bytes) {
       spdlog::debug("event=read_paused conn={} reason=queued_max_request_bytes used={} size={}",
                     id_, budget_.used(), bytes);
     }
-    budget_wait_id_ = budget_.wait([weak = weak_from_this()] {
-      if (auto self = weak.lock()) {
-        self->budget_wait_id_ = 0;
-        self->read_gate_.cancel();
-      }
-    });
     co_await wait_on(read_gate_);
     // Woken by our own write loop rather than the budget: drop the stale waiter.
     if (budget_wait_id_ != 0) budget_.cancel_wait(std::exchange(budget_wait_id_, 0));
@@ -281,23 +292,37 @@ bool connection::dispatch(std::shared_ptr<frame_buffer> frame) {
   spdlog::trace("event=request conn={} api={} version={} correlation_id={} bytes={}", id_,
                 protocol::api_name(key), version, rf.header.correlation_id, frame->size());
   const uint64_t seq = next_seq_++;
-  slots_.push_back({false, std::nullopt, frame->size(), key, std::chrono::steady_clock::now()});
+  const auto started = std::chrono::steady_clock::now();
+  slots_.push_back({false, std::nullopt, frame->size()});
   queued_bytes_ += frame->size();
-  shard_.metrics().request_started(key);
-  ++shard_.metrics().requests_in_flight;
   request req;
   req.header = rf.header;
   req.body = std::span<std::byte>(frame->data() + (rf.body.data() - frame->data()), rf.body.size());
   req.frame = std::move(frame);
   req.client_address = peer_.substr(0, peer_.rfind(':'));
   req.connection_id = id_;
-  // Queue time: last_active_ is still the frame's last byte read (nothing
-  // ran between read_body and here).
-  shard_.metrics().request_queued(std::chrono::steady_clock::now() - last_active_);
-  entry->handle(shard_, std::move(req),
-                [weak = weak_from_this(), seq](std::optional<response> answer) {
-                  if (auto self = weak.lock()) self->complete(seq, std::move(answer));
-                });
+  // The handler runs on the shard thread (inline when that is this one);
+  // its answer comes back to this connection's thread. Request metrics are
+  // the shard's, counted there. Queue time runs from the frame's last byte
+  // read (last_active_) to the handler's start.
+  auto respond = [weak = weak_from_this(), exec = executor(), seq, key, started,
+                  &shard = shard_](std::optional<response> answer) {
+    broker_metrics& m = shard.metrics();
+    m.request_finished(key, std::chrono::steady_clock::now() - started);
+    if (answer) m.request_errors(key, answer->errors);
+    --m.requests_in_flight;
+    asio::dispatch(exec, [weak, seq, answer = std::move(answer)]() mutable {
+      if (auto self = weak.lock()) self->complete(seq, std::move(answer));
+    });
+  };
+  asio::dispatch(shard_io_, [&shard = shard_, entry, key, read_at = last_active_,
+                             req = std::move(req), respond = std::move(respond)]() mutable {
+    broker_metrics& m = shard.metrics();
+    m.request_started(key);
+    ++m.requests_in_flight;
+    m.request_queued(std::chrono::steady_clock::now() - read_at);
+    entry->handle(shard, std::move(req), std::move(respond));
+  });
   return true;
 }
 
@@ -306,8 +331,6 @@ void connection::complete(uint64_t seq, std::optional<response> answer) {
   slot& s = slots_[seq - first_seq_];
   s.ready = true;
   s.answer = std::move(answer);
-  shard_.metrics().request_finished(s.api, std::chrono::steady_clock::now() - s.started);
-  if (s.answer) shard_.metrics().request_errors(s.api, s.answer->errors);
   if (seq == first_seq_) write_wake_.cancel();
 }
 
@@ -323,7 +346,6 @@ asio::awaitable<void> connection::write_loop(std::shared_ptr<connection> self) {
     slots_.pop_front();
     ++first_seq_;
     queued_bytes_ -= s.request_bytes;
-    --shard_.metrics().requests_in_flight;
     const uint64_t freed = std::min<uint64_t>(s.request_bytes, held_bytes_);
     held_bytes_ -= freed;
     budget_.release(freed);

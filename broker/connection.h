@@ -3,7 +3,7 @@
 // to its handler through the api table, and writes the answers strictly in
 // request order (Kafka clients pipeline and match answers by position).
 //
-// Two coroutines share the connection's state on the shard's thread:
+// Two coroutines share the connection's state on its network thread:
 //   read_loop   reads a frame, checks it, gives it a sequence number and a
 //               slot, calls the handler; pauses while too much is in flight
 //               (max in-flight requests or queued request bytes), so a client
@@ -30,11 +30,23 @@
 // An unknown API key, an unserved version (except ApiVersions, which answers
 // UNSUPPORTED_VERSION) or an undecodable header closes the connection.
 //
+// Threads (docs/decisions.md D32): the socket, both coroutines and every
+// member live on the connection's network thread (broker/network_threads.h;
+// the shard's own thread when num.network.threads=0). Each decoded request
+// is posted to the shard thread, where its handler runs and its request
+// metrics are counted; the answer is posted back. No lock is held across
+// I/O: the only state shared between threads is the memory_budget, which
+// locks for each call. Called from the shard: start() before any I/O, and
+// stop_reading(), close() and idle_since() only through executor().
+//
 // Ownership: shared_ptr; each coroutine and each pending timer holds one, and
 // handlers hold only a weak_ptr (an answer for a closed connection is dropped).
-// The shard keeps a registry entry until close(). Thread: the shard's.
+// The shard keeps a registry entry until close() (on_closed is the shard's to
+// post to its own thread).
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -54,8 +66,9 @@ namespace sluice::broker {
 class connection : public std::enable_shared_from_this<connection> {
  public:
   using closed_fn = std::function<void(uint64_t id)>;
-  connection(shard_services& shard, memory_budget& budget, boost::asio::ip::tcp::socket socket,
-             uint64_t id, closed_fn on_closed);
+  // `socket` lives on its network thread; `shard_io` is where handlers run.
+  connection(shard_services& shard, boost::asio::io_context& shard_io, memory_budget& budget,
+             boost::asio::ip::tcp::socket socket, uint64_t id, closed_fn on_closed);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -66,6 +79,8 @@ class connection : public std::enable_shared_from_this<connection> {
   // At once: answers not yet written are dropped.
   void close();
   uint64_t id() const { return id_; }
+  // The connection's own thread: everything but start() runs there.
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
   // True when nothing is in flight, no frame is half read, and nothing was
   // read or written since `cutoff`.
   bool idle_since(std::chrono::steady_clock::time_point cutoff) const;
@@ -75,8 +90,6 @@ class connection : public std::enable_shared_from_this<connection> {
     bool ready = false;
     std::optional<response> answer;
     size_t request_bytes = 0;
-    protocol::api_key api{};
-    std::chrono::steady_clock::time_point started;  // for the latency histogram
   };
 
   boost::asio::awaitable<void> read_loop(std::shared_ptr<connection> self);
@@ -100,6 +113,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void frame_progress(bool awaiting_bytes);
 
   shard_services& shard_;
+  boost::asio::io_context& shard_io_;
   memory_budget& budget_;
   boost::asio::ip::tcp::socket socket_;
   uint64_t id_;

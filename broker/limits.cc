@@ -5,26 +5,45 @@
 
 namespace sluice::broker {
 
-bool memory_budget::try_reserve(uint64_t bytes, uint64_t frame, uint64_t frame_size) {
+bool memory_budget::fits(uint64_t bytes, uint64_t frame, uint64_t frame_size) const {
   const auto limit = static_cast<uint64_t>(limit_);
-  const bool fits = limit_ < 0 || used_ == 0 || used_ + bytes <= limit;
+  const bool under = limit_ < 0 || used_ == 0 || used_ + bytes <= limit;
   const bool oldest = frame != 0 && !frames_.empty() && *frames_.begin() == frame &&
                       used_ + bytes <= limit + frame_size;
-  if (!fits && !oldest) return false;
+  return under || oldest;
+}
+
+bool memory_budget::try_reserve(uint64_t bytes, uint64_t frame, uint64_t frame_size) {
+  std::lock_guard lock(mu_);
+  if (!fits(bytes, frame, frame_size)) return false;
   used_ += bytes;
   return true;
 }
 
+uint64_t memory_budget::reserve_or_wait(uint64_t bytes, uint64_t frame, uint64_t frame_size,
+                                        std::function<void()> wake) {
+  std::lock_guard lock(mu_);
+  if (fits(bytes, frame, frame_size)) {
+    used_ += bytes;
+    return 0;
+  }
+  const uint64_t id = next_waiter_++;
+  waiters_.emplace(id, std::move(wake));
+  return id;
+}
+
 uint64_t memory_budget::begin_frame() {
+  std::lock_guard lock(mu_);
   const uint64_t ticket = next_frame_++;
   frames_.insert(ticket);
   return ticket;
 }
 
 void memory_budget::end_frame(uint64_t frame) {
+  std::unique_lock lock(mu_);
   const bool was_oldest = !frames_.empty() && *frames_.begin() == frame;
   frames_.erase(frame);
-  if (was_oldest) release(0);
+  if (was_oldest) wake_all(lock);
 }
 
 uint64_t memory_budget::share() const {
@@ -33,18 +52,50 @@ uint64_t memory_budget::share() const {
 }
 
 void memory_budget::release(uint64_t bytes) {
+  std::unique_lock lock(mu_);
   used_ = bytes > used_ ? 0 : used_ - bytes;
+  wake_all(lock);
+}
+
+void memory_budget::wake_all(std::unique_lock<std::mutex>& lock) {
   if (waiters_.empty()) return;
   // Wake everyone: each retries, and those that still do not fit wait again.
-  // The map is swapped out first because a waker may call wait() again.
+  // Taken out first, and called unlocked: a waker may call wait() again.
   auto woken = std::exchange(waiters_, {});
+  lock.unlock();
   for (auto& [id, wake] : woken) wake();
 }
 
 uint64_t memory_budget::wait(std::function<void()> wake) {
+  std::lock_guard lock(mu_);
   const uint64_t id = next_waiter_++;
   waiters_.emplace(id, std::move(wake));
   return id;
+}
+
+void memory_budget::cancel_wait(uint64_t id) {
+  std::lock_guard lock(mu_);
+  waiters_.erase(id);
+}
+
+uint64_t memory_budget::used() const {
+  std::lock_guard lock(mu_);
+  return used_;
+}
+
+size_t memory_budget::waiters() const {
+  std::lock_guard lock(mu_);
+  return waiters_.size();
+}
+
+uint64_t memory_budget::pauses() const {
+  std::lock_guard lock(mu_);
+  return pauses_;
+}
+
+void memory_budget::count_pause() {
+  std::lock_guard lock(mu_);
+  ++pauses_;
 }
 
 std::string_view connection_limits::admit(const std::string& ip) {

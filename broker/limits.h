@@ -22,11 +22,15 @@
 //   connection_limits  max.connections and max.connections.per.ip, checked
 //                      at accept.
 //
-// Ownership: the shard owns one of each. Thread: the shard's.
+// Ownership: the shard owns one of each. Thread: memory_budget is shared by
+// the network threads (a mutex; wake callbacks run outside it, on the
+// releasing thread, and must post to their own connection's thread);
+// connection_limits is the shard's.
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -44,6 +48,11 @@ class memory_budget {
   // oldest frame begun and used + bytes <= limit + frame_size (its declared
   // size); false means wait.
   bool try_reserve(uint64_t bytes, uint64_t frame = 0, uint64_t frame_size = 0);
+  // try_reserve, or else `wake` is registered as wait() does, in one step:
+  // no release can come between the refusal and the wait. 0 when reserved,
+  // else the waiter's id.
+  uint64_t reserve_or_wait(uint64_t bytes, uint64_t frame, uint64_t frame_size,
+                           std::function<void()> wake);
   // A frame whose first step was reserved: returns its ticket (never 0).
   uint64_t begin_frame();
   // The frame is read whole, or its connection is gone. Wakes the waiters
@@ -53,9 +62,9 @@ class memory_budget {
   void release(uint64_t bytes);
   // Calls `wake` once, at the next release. Returns an id for cancel_wait.
   uint64_t wait(std::function<void()> wake);
-  void cancel_wait(uint64_t id) { waiters_.erase(id); }
+  void cancel_wait(uint64_t id);
 
-  uint64_t used() const { return used_; }
+  uint64_t used() const;
   int64_t limit() const { return limit_; }
   // One connection's share: a quarter of the limit (at least one step, and
   // never more than max_share), so no three connections can hold it all
@@ -68,13 +77,17 @@ class memory_budget {
   // A client that does not read its answers may queue this much at most
   // even with an unlimited budget.
   static constexpr uint64_t max_share = 64u << 20;
-  size_t waiters() const { return waiters_.size(); }
+  size_t waiters() const;
   // How many times a reservation had to wait (a metric).
-  uint64_t pauses() const { return pauses_; }
-  void count_pause() { ++pauses_; }
+  uint64_t pauses() const;
+  void count_pause();
 
  private:
-  int64_t limit_;
+  bool fits(uint64_t bytes, uint64_t frame, uint64_t frame_size) const;  // mu_ held
+  void wake_all(std::unique_lock<std::mutex>& lock);                     // unlocks
+
+  mutable std::mutex mu_;
+  const int64_t limit_;
   uint64_t used_ = 0;
   uint64_t pauses_ = 0;
   uint64_t next_waiter_ = 1;

@@ -20,6 +20,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -42,6 +43,7 @@
 #include "broker/log_cleaner.h"
 #include "broker/metrics.h"
 #include "broker/metrics_http.h"
+#include "broker/network_threads.h"
 #include "broker/share/coordinator.h"
 #include "broker/topic_configs.h"
 #include "broker/topic_table.h"
@@ -178,6 +180,9 @@ class shard final : public shard_services {
   bool flush_posted_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;
+  // Last member, so destroyed first: its threads are joined before anything
+  // their connections borrow (budget_, metrics_, the shard) goes.
+  std::unique_ptr<network_threads> net_;
 };
 
 shard::~shard() {
@@ -315,7 +320,8 @@ bool shard::listen() {
 
 asio::awaitable<void> shard::accept_loop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
+    // The socket lives on a network thread from the start.
+    auto [ec, socket] = co_await acceptor_.async_accept(net_->next(io_), use_tuple);
     if (stopping_) co_return;
     if (ec) {
       // Out of descriptors and the like: back off instead of spinning.
@@ -336,13 +342,15 @@ asio::awaitable<void> shard::accept_loop() {
     }
     metrics_.connection_accepted();
     const uint64_t id = next_connection_id_++;
-    auto c = std::make_shared<connection>(*this, budget_, std::move(socket), id,
-                                          [this, ip](uint64_t closed) {
-                                            if (connections_.erase(closed) > 0) {
-                                              connection_limits_.release(ip);
-                                            }
-                                            if (shares_) shares_->connection_closed(closed);
-                                          });
+    // Closed on its network thread; forgotten on this one.
+    auto on_closed = [this, ip](uint64_t closed) {
+      asio::dispatch(io_, [this, ip, closed] {
+        if (connections_.erase(closed) > 0) connection_limits_.release(ip);
+        if (shares_) shares_->connection_closed(closed);
+      });
+    };
+    auto c = std::make_shared<connection>(*this, io_, budget_, std::move(socket), id,
+                                          std::move(on_closed));
     connections_.emplace(id, c);
     c->start();
   }
@@ -378,15 +386,15 @@ asio::awaitable<void> shard::every(int64_t interval_ms, std::function<void()> fn
 void shard::reap_idle_connections() {
   const auto cutoff =
       std::chrono::steady_clock::now() - std::chrono::milliseconds(cfg_.connections_max_idle_ms);
-  std::vector<std::shared_ptr<connection>> idle;
+  // Each connection is asked on its own thread; the count comes back here.
   for (auto& [id, c] : connections_) {
-    if (c->idle_since(cutoff)) idle.push_back(c);
-  }
-  for (auto& c : idle) {
-    spdlog::debug("event=connection_idle_closed conn={} idle_ms={}", c->id(),
-                  cfg_.connections_max_idle_ms);
-    metrics_.connection_idle_closed();
-    c->close();
+    asio::post(c->executor(), [this, c, cutoff] {
+      if (!c->idle_since(cutoff)) return;
+      spdlog::debug("event=connection_idle_closed conn={} idle_ms={}", c->id(),
+                    cfg_.connections_max_idle_ms);
+      c->close();
+      asio::post(io_, [this] { metrics_.connection_idle_closed(); });
+    });
   }
 }
 
@@ -415,7 +423,7 @@ asio::awaitable<void> shard::shutdown() {
   for (auto& t : periodic_) t->cancel();
   // Answer what is in flight, within a bound.
   auto conns = connections_;
-  for (auto& [id, c] : conns) c->stop_reading();
+  for (auto& [id, c] : conns) asio::post(c->executor(), [c] { c->stop_reading(); });
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg_.shutdown_timeout_ms);
   asio::steady_timer tick(io_);
@@ -424,7 +432,13 @@ asio::awaitable<void> shard::shutdown() {
     co_await tick.async_wait(use_tuple);
   }
   conns = connections_;
-  for (auto& [id, c] : conns) c->close();
+  for (auto& [id, c] : conns) asio::post(c->executor(), [c] { c->close(); });
+  // Each close posts its on_closed here: let them run before the logs close.
+  const auto closing_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (!connections_.empty() && std::chrono::steady_clock::now() < closing_deadline) {
+    tick.expires_after(std::chrono::milliseconds(1));
+    co_await tick.async_wait(use_tuple);
+  }
   // Pending Fetch deadlines: cancel them and let their handlers run once so no
   // Fetch touches the log after it is closed.
   for (asio_timer* t : *timers_) t->timer.cancel();
@@ -474,6 +488,10 @@ int shard::run() {
     spdlog::info("event=signal_received signal={}", signo == SIGTERM ? "SIGTERM" : "SIGINT");
     asio::co_spawn(io_, shutdown(), asio::detached);
   });
+  const int net_threads = cfg_.num_network_threads >= 0
+                              ? cfg_.num_network_threads
+                              : network_threads::automatic(std::thread::hardware_concurrency());
+  net_ = std::make_unique<network_threads>(net_threads);
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, watch_io(), asio::detached);
   asio::co_spawn(io_,
@@ -507,6 +525,7 @@ int shard::run() {
     asio::co_spawn(io_, every(every_ms, [this] { reap_idle_connections(); }), asio::detached);
   }
   io_.run();
+  net_->stop();
   return exit_code_;
 }
 

@@ -12,20 +12,18 @@
 //
 // Pure: no I/O. Thread: any.
 
-#include <cstddef>
-#include <span>
 #include <vector>
 
-#include "broker/internal_batch.h"
 #include "broker/share/share_partition.h"
+#include "log/batch_scanner.h"
 #include "log/txn_types.h"
 
 namespace sluice::broker::share {
 
-// `headers` are scan_batches(data) (whole batches, in offset order);
-// `aborted` the partition's aborted transactions overlapping them.
-std::vector<offset_range> aborted_ranges(std::span<const std::byte> data,
-                                         const std::vector<batch_header>& headers,
+// `batches` are the headers of whole batches in offset order (the read
+// path's header-only scan); `aborted` the partition's aborted transactions
+// overlapping them.
+std::vector<offset_range> aborted_ranges(const std::vector<log::batch_info>& batches,
                                          std::vector<log::aborted_txn> aborted);
 
 }  // namespace sluice::broker::share

@@ -159,10 +159,12 @@ void coordinator::sweep(int64_t now_ms) {
   for (auto& [id, g] : groups_) {
     expire_members(*g, now_ms);
     bool unwritten = false;
+    bool released = false;
     for (auto& [tp, p] : g->partitions()) {
-      p.expire_locks(now_ms);
+      released = p.expire_locks(now_ms) || released;
       unwritten = unwritten || p.has_unwritten();
     }
+    if (released) g->changed();
     if (!unwritten) continue;
     persist(*g, {}, [group = id](std::error_code ec) {
       if (ec) {
@@ -273,6 +275,7 @@ void coordinator::persist(share_group& g, const std::vector<topic_partition>& to
       for (const auto& tp : written) {
         if (share_partition* p = still->find_partition(tp)) p->complete_write(write_id, !ec);
       }
+      still->changed();  // acknowledged or released records may let a waiting fetch acquire
     }
     done(ec);
   };
@@ -312,6 +315,7 @@ void coordinator::reset(share_group& g,
     if (!ec) {
       share_group& still = get_or_create(group);
       for (auto& [tp, p] : fresh) still.add_partition(tp, std::move(p));
+      still.changed();
     }
     done(ec);
   });
@@ -346,6 +350,7 @@ void coordinator::forget(share_group& g, const std::vector<topic_partition>& tps
                [this, group = g.id(), tps, done = std::move(done)](std::error_code ec) {
                  if (share_group* still = find(group); still != nullptr && !ec) {
                    for (const auto& tp : tps) still->partitions().erase(tp);
+                   still->changed();
                  }
                  done(ec);
                });

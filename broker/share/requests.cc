@@ -6,7 +6,7 @@
 
 #include "broker/share/aborted_records.h"
 #include "broker/topic_table.h"
-#include "log/log_reader.h"
+#include "log/batch_scanner.h"
 
 namespace sluice::broker::share {
 
@@ -34,6 +34,7 @@ error_code advance_session(share_group& g, const std::string& member, int32_t ep
 void close_session(share_group& g, const std::string& member, int64_t now_ms) {
   g.sessions().erase(member);
   for (auto& [tp, p] : g.partitions()) p.release_member(member, now_ms);
+  g.changed();
 }
 
 ack_outcome apply_acknowledgements(coordinator& c, share_group& g, const std::string& member,
@@ -90,37 +91,51 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
       committed ? log->last_stable_offset().value : log->high_watermark().value;
   const int64_t first = p->next_acquirable(now_ms, visible_end);
   if (first < 0) return out;
-  bytes data;
-  if (auto ec =
-          log::read_batches(*log, log::offset{first}, std::max<uint64_t>(max_bytes, 1), data)) {
+  auto read =
+      log->read(log::offset{first}, std::max<uint64_t>(max_bytes, 1), log::offset{visible_end});
+  if (!read) {
     spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"{}\"", tp.first,
-                 tp.second, ec.message());
+                 tp.second, read.error().message());
     error = error_code::kafka_storage_error;
     return out;
   }
-  auto headers = scan_batches(data);
-  std::erase_if(headers, [&](const batch_header& h) { return h.base_offset >= visible_end; });
-  if (headers.empty()) return out;
+  if (read->slices.empty()) return out;
+  const log::file_slice& slice = read->slices.front();
+  std::vector<log::batch_info> batches;
+  auto scan =
+      log::batch_scanner::headers(slice.fd(), slice.position, slice.position.value + slice.length);
+  for (log::batch_info b; scan.next(b);) batches.push_back(b);
+  if (scan.stop() == log::scan_stop::io_error) {
+    spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"header read\"",
+                 tp.first, tp.second);
+    error = error_code::kafka_storage_error;
+    return out;
+  }
+  if (batches.empty()) return out;
   std::vector<offset_range> aborted;
   if (committed) {
-    aborted =
-        aborted_ranges(data, headers,
-                       log->aborted_transactions(log::offset{headers.front().base_offset},
-                                                 log::offset{headers.back().last_offset + 1}));
+    aborted = aborted_ranges(batches, log->aborted_transactions(batches.front().base_offset,
+                                                                batches.back().next_offset()));
   }
   const auto ranges =
-      p->acquire(member, max_records, now_ms, headers.back().last_offset + 1, aborted);
-  size_t at = 0;
-  for (const batch_header& h : headers) {
-    const bool wanted = std::ranges::any_of(ranges, [&](const acquired_range& r) {
-      return r.first_offset <= h.last_offset && r.last_offset >= h.base_offset;
-    });
-    if (wanted) {
-      out.records.insert(out.records.end(), data.begin() + static_cast<ptrdiff_t>(at),
-                         data.begin() + static_cast<ptrdiff_t>(at + h.size));
-    }
-    at += h.size;
-  }
+      p->acquire(member, max_records, now_ms, batches.back().next_offset().value, aborted);
+  if (ranges.empty()) return out;
+  // Trimmed to the batches from the first acquired offset's to the last's.
+  const auto first_batch = std::ranges::find_if(batches, [&](const log::batch_info& b) {
+    return b.last_offset.value >= ranges.front().first_offset;
+  });
+  const auto last_batch = std::ranges::find_if(batches, [&](const log::batch_info& b) {
+    return b.last_offset.value >= ranges.back().last_offset;
+  });
+  log::file_slice records = slice;
+  records.position = first_batch->position;
+  const uint64_t end = last_batch == batches.end() ? slice.position.value + slice.length
+                                                   : last_batch->position.value + last_batch->size;
+  records.length = static_cast<uint32_t>(end - first_batch->position.value);
+  records.base_offset = first_batch->base_offset;
+  records.next_offset =
+      last_batch == batches.end() ? batches.back().next_offset() : last_batch->next_offset();
+  out.records = std::move(records);
   for (const auto& r : ranges) {
     const auto n = static_cast<uint64_t>(r.last_offset - r.first_offset + 1);
     c.counters().deliveries += n;

@@ -17,10 +17,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "broker/share/coordinator.h"
+#include "log/partition_log.h"
 #include "protocol/error_code.h"
 #include "protocol/messages/share_common.h"
 #include "protocol/types.h"
@@ -63,12 +65,17 @@ ack_outcome apply_acknowledgements(coordinator& c, share_group& g, const std::st
 struct acquired_partition {
   std::vector<std::pair<int64_t, int64_t>> ranges;  // first, last
   std::vector<int16_t> delivery_counts;
-  bytes records;  // the batches holding the acquired offsets
+  // The batches from the first to the last that holds an acquired offset,
+  // as one slice of a segment file: they leave by sendfile(2), as a Fetch's
+  // do. Batches between may hold offsets this member did not acquire; the
+  // client hands out only those inside `ranges` (KIP-932).
+  std::optional<log::file_slice> records;
 };
 
 // Acquires up to `max_records` for `member` from `tp`, reading at most
-// `max_bytes` of batches. Empty when nothing is available; `error` is set
-// for a partition that cannot be read.
+// `max_bytes` of batches (their headers only: the records are not read).
+// Empty when nothing is available; `error` is set for a partition that
+// cannot be read.
 acquired_partition acquire_records(coordinator& c, share_group& g, const topic_partition& tp,
                                    const std::string& member, int32_t max_records,
                                    uint64_t max_bytes, int64_t now_ms, protocol::error_code& error);

@@ -1,5 +1,7 @@
 #include "broker/share/share_group.h"
 
+#include <utility>
+
 namespace sluice::broker::share {
 
 using protocol::error_code;
@@ -89,6 +91,21 @@ void share_group::remove_member(const std::string& member_id, int64_t now_ms) {
   members_.erase(member_id);
   sessions_.erase(member_id);
   for (auto& [tp, p] : partitions_) p.release_member(member_id, now_ms);
+  changed();
+}
+
+uint64_t share_group::wait_for_change(std::function<void()> wake) {
+  const uint64_t id = next_waiter_++;
+  waiters_.emplace(id, std::move(wake));
+  return id;
+}
+
+void share_group::cancel_wait(uint64_t id) { waiters_.erase(id); }
+
+void share_group::changed() {
+  // Taken out first: a waiter may wait again, or cancel others, while called.
+  auto woken = std::exchange(waiters_, {});
+  for (auto& [id, wake] : woken) wake();
 }
 
 share_partition* share_group::find_partition(const topic_partition& tp) {

@@ -16,6 +16,7 @@
 // Ownership: owned by the coordinator. Thread: the shard's.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -95,6 +96,14 @@ class share_group {
 
   std::map<std::string, share_session>& sessions() { return sessions_; }
 
+  // ShareFetches of this group waiting for records (fetch_service.h). A
+  // waiter is called once, at the next change that may let a member acquire
+  // (records acknowledged, released or given back; a member gone), and
+  // waits again to hear of a later one: waking is an event, not a timer.
+  uint64_t wait_for_change(std::function<void()> wake);
+  void cancel_wait(uint64_t id);
+  void changed();
+
  private:
   void remove_member(const std::string& member_id, int64_t now_ms);
 
@@ -103,6 +112,8 @@ class share_group {
   std::map<std::string, share_member> members_;
   std::map<topic_partition, share_partition> partitions_;
   std::map<std::string, share_session> sessions_;
+  std::map<uint64_t, std::function<void()>> waiters_;
+  uint64_t next_waiter_ = 1;
 };
 
 }  // namespace sluice::broker::share

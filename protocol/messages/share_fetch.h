@@ -9,9 +9,9 @@
 // (acquired_records) with their delivery counts. A client must hand out only
 // the records inside those ranges: the batches may hold others.
 //
-// Records in the answer are copied into the frame (not sent with sendfile as
-// Fetch does): the broker trims them to the batches that hold acquired
-// offsets, so it reads them anyway.
+// Records in the answer are a record_set like Fetch's: the broker passes
+// them as an external file slice sent with sendfile(2), trimmed to the
+// batches that hold acquired offsets.
 
 #include <cstdint>
 #include <optional>

@@ -111,6 +111,7 @@ TEST(broker_config, kafka_stock_server_properties_start_without_warnings) {
   EXPECT_EQ(c.advertised_endpoint(), (endpoint{"localhost", 9092}));
   EXPECT_EQ(c.log_retention_ms, 168 * 3600 * 1000ll);
   EXPECT_EQ(c.group_initial_rebalance_delay_ms, 0);
+  EXPECT_EQ(c.num_network_threads, 3);  // a real setting (D32), not inert
   // Inert keys are remembered for the start-up line, not taken as settings.
   EXPECT_EQ(c.inert_settings.count("zookeeper.connect"), 1u);
   EXPECT_EQ(c.explicit_settings.count("zookeeper.connect"), 0u);

@@ -50,7 +50,7 @@ class fake_shard final : public shard_services {
   topic_table& topics() override { return *topics_; }
   const std::string& cluster_id() const override { return cluster_id_; }
   broker_metrics& metrics() override { return metrics_; }
-  std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds,
+  std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
                                             std::function<void()> fn) override {
     struct handle final : timer_handle {
       handle(fake_shard& s, uint64_t id) : s(s), id(id) {}
@@ -59,20 +59,25 @@ class fake_shard final : public shard_services {
       uint64_t id;
     };
     uint64_t id = next_timer_++;
-    timers_[id] = std::move(fn);
+    timers_[id] = {delay, std::move(fn)};
     return std::make_unique<handle>(*this, id);
   }
   void request_flush() override { ++flush_requests_; }
 
   // Fires every pending timer (a Fetch deadline) once, as a real timer: a
   // timer started by a callback waits for the next call.
-  void fire_timers() {
+  void fire_timers() { fire_timers_within(std::chrono::milliseconds::max()); }
+  // Fires only the pending timers started with a delay of at most `delay`
+  // (0: what is merely deferred, not a deadline).
+  void fire_timers_within(std::chrono::milliseconds delay) {
     std::vector<uint64_t> due;
-    for (const auto& [id, fn] : timers_) due.push_back(id);
+    for (const auto& [id, t] : timers_) {
+      if (t.delay <= delay) due.push_back(id);
+    }
     for (uint64_t id : due) {
       auto it = timers_.find(id);
       if (it == timers_.end()) continue;  // cancelled by an earlier callback
-      auto fn = std::move(it->second);
+      auto fn = std::move(it->second.fn);
       timers_.erase(it);
       fn();
     }
@@ -91,7 +96,11 @@ class fake_shard final : public shard_services {
   std::unique_ptr<log::io::io_backend> io_;
   std::unique_ptr<log::log_manager> logs_;
   std::unique_ptr<topic_table> topics_;
-  std::map<uint64_t, std::function<void()>> timers_;
+  struct pending_timer {
+    std::chrono::milliseconds delay;
+    std::function<void()> fn;
+  };
+  std::map<uint64_t, pending_timer> timers_;
   uint64_t next_timer_ = 1;
   int flush_requests_ = 0;
 };
@@ -127,11 +136,26 @@ inline respond_fn capture(std::shared_ptr<answer> a) {
   };
 }
 
-// Decodes an answer without external slices.
+// The answer's bytes as the client receives them: memory pieces and the
+// file slices they name (read back from their files).
+inline std::vector<std::byte> wire_bytes(const response& r) {
+  std::vector<std::byte> out;
+  for (const auto& c : r.frame.chunks()) {
+    if (!c.external) {
+      out.insert(out.end(), c.bytes.begin(), c.bytes.end());
+      continue;
+    }
+    auto bytes = sluice::test::read_slices({r.slices.at(c.external->descriptor)});
+    EXPECT_EQ(bytes.size(), c.external->length);
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  }
+  return out;
+}
+
+// Decodes an answer, file slices included.
 template <protocol::message M>
 M decode_answer(const response& r, int16_t version, int16_t decode_version = -1) {
-  std::vector<std::byte> flat;
-  EXPECT_FALSE(r.frame.flatten(flat));
+  const std::vector<std::byte> flat = wire_bytes(r);
   protocol::response_header h;
   std::span<const std::byte> body;
   EXPECT_FALSE(protocol::parse_response_frame(std::span<const std::byte>(flat).subspan(4), M::api,

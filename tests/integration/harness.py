@@ -35,6 +35,12 @@ class Broker:
         # A free port for the metrics endpoint unless the test names one, so
         # that brokers started side by side do not fight over 9644.
         self.settings = {"metrics.listener": "127.0.0.1:0"}
+        # SLUICE_IT_SETTINGS="k=v;k=v": settings every broker of the run
+        # gets unless the test names them (CI reruns a subset with
+        # num.network.threads=0 this way).
+        for kv in filter(None, os.environ.get("SLUICE_IT_SETTINGS", "").split(";")):
+            k, _, v = kv.partition("=")
+            self.settings[k.strip()] = v.strip()
         self.settings.update(settings or {})
         self.port = None
         self.proc = None

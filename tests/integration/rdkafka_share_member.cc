@@ -2,12 +2,15 @@
 // in explicit acknowledgement mode, driven by test_rdkafka_share.py. Several
 // run side by side as separate processes so that one can be SIGKILLed.
 //
-// Usage: rdkafka_share_member BOOTSTRAP GROUP TOPIC [--work-ms N] [--one] [--hold]
+// Usage: rdkafka_share_member BOOTSTRAP GROUP TOPIC [--work-ms N] [--one] [--hold] [--async]
 //   --work-ms N  "work" N ms on each record before accepting it
 //   --one        max.poll.records=1 and at most one record in flight: any
 //                extra record a poll returns is released at once, unworked
 //   --hold       acknowledge nothing: report the first batch, then keep the
 //                records (and the membership) until killed
+//   --async      no commit: the acknowledgements ride on the next poll's
+//                ShareFetch, and "accepted" is printed from the
+//                acknowledgement-commit callback once the broker confirmed
 // Until SIGTERM or SIGINT it polls, accepts each record and commits the
 // acknowledgements synchronously. Lines on stdout, one per event:
 //   ready | got P O DC V | accepted P O DC V | released P O | held P O DC V
@@ -19,6 +22,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +76,28 @@ void commit(rd_kafka_share_t* share, const std::vector<record>& accepted) {
   if (parts) rd_kafka_topic_partition_list_destroy(parts);
 }
 
+// --async: the records acknowledged and not yet confirmed, by (partition, offset).
+std::map<std::pair<int32_t, int64_t>, record> unconfirmed;
+
+void on_commit(rd_kafka_share_t*, rd_kafka_share_partition_offsets_list_t* partitions,
+               rd_kafka_resp_err_t err, void*) {
+  for (size_t i = 0; partitions && i < rd_kafka_share_partition_offsets_list_count(partitions);
+       ++i) {
+    const auto* po = rd_kafka_share_partition_offsets_list_get(partitions, i);
+    const int32_t partition = rd_kafka_share_partition_offsets_partition(po)->partition;
+    const int64_t* offsets = rd_kafka_share_partition_offsets_offsets(po);
+    for (size_t j = 0; j < rd_kafka_share_partition_offsets_offsets_cnt(po); ++j) {
+      auto it = unconfirmed.find({partition, offsets[j]});
+      if (it == unconfirmed.end()) continue;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        print("accepted", it->second);
+      else
+        std::printf("commit-error %d %s\n", partition, rd_kafka_err2name(err));
+      unconfirmed.erase(it);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,7 +107,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   int work_ms = 0;
-  bool one = false, hold = false;
+  bool one = false, hold = false, async = false;
   for (int i = 4; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--work-ms") && i + 1 < argc)
       work_ms = std::atoi(argv[++i]);
@@ -89,6 +115,8 @@ int main(int argc, char** argv) {
       one = true;
     else if (!std::strcmp(argv[i], "--hold"))
       hold = true;
+    else if (!std::strcmp(argv[i], "--async"))
+      async = true;
   }
   rdkafka_current::require_version();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -104,6 +132,13 @@ int main(int argc, char** argv) {
   if (!share) {
     std::fprintf(stderr, "FAIL: share consumer: %s\n", err);
     return 2;
+  }
+  if (async) {
+    if (rd_kafka_error_t* e =
+            rd_kafka_share_set_acknowledgement_commit_cb(share, on_commit, nullptr)) {
+      std::fprintf(stderr, "FAIL: commit callback: %s\n", rd_kafka_error_string(e));
+      return 2;
+    }
   }
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(topics, argv[3], RD_KAFKA_PARTITION_UA);
@@ -168,7 +203,11 @@ int main(int argc, char** argv) {
       while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
       return 0;
     }
-    commit(share, accepted);
+    if (async) {
+      for (const record& r : accepted) unconfirmed[{r.partition, r.offset}] = r;
+    } else {
+      commit(share, accepted);
+    }
   }
 
   if (rd_kafka_error_t* e = rd_kafka_share_consumer_close(share)) {

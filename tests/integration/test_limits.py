@@ -42,7 +42,14 @@ def idle_reaping(binary):
 
 
 def per_ip_limit(binary):
-    broker = harness.Broker(binary, settings={"max.connections.per.ip": 5}).start()
+    metrics_port = harness.free_port()
+    broker = harness.Broker(binary, settings={
+        "max.connections.per.ip": 5, "metrics.listener": "127.0.0.1:%d" % metrics_port}).start()
+    # The harness's readiness probe is a connection too: it counts against
+    # the limit until the broker has seen it close (on its network thread).
+    deadline = time.time() + 3
+    while harness.metric(metrics_port, "sluice_connections_open") != 0 and time.time() < deadline:
+        time.sleep(0.02)
     conns = [Conn(broker) for _ in range(5)]
     for i, c in enumerate(conns):
         api_versions(c, i)

@@ -14,21 +14,6 @@ using protocol::error_code;
 using protocol::fetch_request;
 using protocol::fetch_response;
 
-// The answer's bytes as the client receives them: memory pieces and file slices.
-std::vector<std::byte> wire_bytes(const response& r) {
-  std::vector<std::byte> out;
-  for (const auto& c : r.frame.chunks()) {
-    if (!c.external) {
-      out.insert(out.end(), c.bytes.begin(), c.bytes.end());
-      continue;
-    }
-    auto bytes = sluice::test::read_slices({r.slices.at(c.external->descriptor)});
-    EXPECT_EQ(bytes.size(), c.external->length);
-    out.insert(out.end(), bytes.begin(), bytes.end());
-  }
-  return out;
-}
-
 class fetch_handler : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_FALSE(shard_.topics().create_topic("t", 2)); }
@@ -60,7 +45,7 @@ class fetch_handler : public ::testing::Test {
 
   fetch_response decode(const test::answer& a, int16_t version = 11) {
     EXPECT_TRUE(a.value);
-    auto bytes = wire_bytes(*a.value);
+    auto bytes = test::wire_bytes(*a.value);
     protocol::response_header h;
     std::span<const std::byte> body;
     EXPECT_FALSE(protocol::parse_response_frame(std::span<const std::byte>(bytes).subspan(4),

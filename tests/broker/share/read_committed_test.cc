@@ -3,6 +3,8 @@
 // transactions is archived, never delivered.
 #include <gtest/gtest.h>
 
+#include "log/record_batch.h"
+
 #include "broker/internal_batch.h"
 #include "broker/share/aborted_records.h"
 #include "broker/share/coordinator.h"
@@ -103,11 +105,21 @@ TEST(share_aborted_ranges, follow_each_producer_until_its_marker) {
     base += 1 + log::read_be32(b.data() + 23);
     data.insert(data.end(), b.begin(), b.end());
   }
-  const auto headers = scan_batches(data);
+  std::vector<log::batch_info> headers;
+  for (size_t at = 0; at < data.size();) {
+    log::record_batch_view v(std::span<const std::byte>(data).subspan(at));
+    log::batch_info b;
+    b.base_offset = v.base_offset();
+    b.last_offset = v.last_offset();
+    b.attributes = v.attributes();
+    b.producer_id = v.producer_id();
+    headers.push_back(b);
+    at += v.size_in_bytes();
+  }
   ASSERT_EQ(headers.size(), 4u);
   log::aborted_txn a{7, log::offset{0}, log::offset{3}, log::offset{0}};
-  EXPECT_EQ(aborted_ranges(data, headers, {a}), (ranges_t{{0, 1}}));
-  EXPECT_EQ(aborted_ranges(data, headers, {}), ranges_t{});
+  EXPECT_EQ(aborted_ranges(headers, {a}), (ranges_t{{0, 1}}));
+  EXPECT_EQ(aborted_ranges(headers, {}), ranges_t{});
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""The work-queue scene through share groups (issue 16's target): 500 tasks
+on one partition, two workers of one share group (librdkafka 2.15.1's share
+consumer, tests/integration/rdkafka_share_member --one: max.poll.records=1,
+at most one task held), one doing 2 ms of work per task and the other 10 ms.
+
+The ideal is the split of a perfectly fair dispatcher: the workers complete
+tasks at 500/s and 100/s, so 417/83 in 500 / 600 s = 0.833 s. Prints, per
+round, the wall time from the first task handed out to the last one
+accepted (durable), the split, and the broker's CPU seconds (utime + stime
+from /proc). The broker is pinned to core 0 and the workers to core 1 (the
+last core on a machine with more).
+
+  bench/run_work_queue_bench.py [--broker B] [--member M] [--rounds N]
+
+Defaults: build/broker/sluice-broker and build/tests/integration/
+rdkafka_share_member (the test build, which has librdkafka 2.15.1).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
+
+import harness  # noqa: E402
+from rdkafka_share_util import SETTINGS, Member, create_topic  # noqa: E402
+from share_util import produce  # noqa: E402
+
+TASKS = 500
+IDEAL_S = TASKS / (1000 / 2 + 1000 / 10)
+IDEAL_FAST = round(TASKS * 500 / 600)
+
+
+def pin(pid, cpus):
+    """Every thread of `pid`, and those it starts later, on `cpus`."""
+    for tid in os.listdir("/proc/%d/task" % pid):
+        os.sched_setaffinity(int(tid), cpus)
+
+
+def cpu_seconds(pid):
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_round(broker, n):
+    topic, group = "tasks-%d" % n, "workers-%d" % n
+    create_topic(broker, topic, 1)
+    fast = Member(broker, group, topic, "--one", "--work-ms", "2", name="fast")
+    slow = Member(broker, group, topic, "--one", "--work-ms", "10", name="slow")
+    client_cpu = {max(os.sched_getaffinity(0))}
+    for m in (fast, slow):
+        pin(m.proc.pid, client_cpu)
+    time.sleep(2)  # both joined before the tasks arrive
+    produce(broker, topic, [b"task-%d" % i for i in range(TASKS)])
+    cpu_before = cpu_seconds(broker.proc.pid)
+    deadline = time.time() + 60
+    while fast.count("accepted") + slow.count("accepted") < TASKS and time.time() < deadline:
+        time.sleep(0.01)
+    cpu = cpu_seconds(broker.proc.pid) - cpu_before
+    got = [t for m in (fast, slow) for t, _ in m.timed("got")]
+    done = [t for m in (fast, slow) for t, _ in m.timed("accepted")]
+    split = (fast.count("accepted"), slow.count("accepted"))
+    released = fast.count("released") + slow.count("released")
+    fast.close()
+    slow.close()
+    if sum(split) < TASKS:
+        raise RuntimeError("only %d of %d tasks accepted in 60 s" % (sum(split), TASKS))
+    return max(done) - min(got), split, released, cpu
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--broker", default=os.path.join(here, "..", "build", "broker",
+                                                     "sluice-broker"))
+    ap.add_argument("--member", default=os.path.join(here, "..", "build", "tests",
+                                                     "integration", "rdkafka_share_member"))
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    harness.program = args.member
+    broker = harness.Broker(args.broker, settings=SETTINGS).start()
+    try:
+        pin(broker.proc.pid, {0})
+        print("ideal: %.3f s, %d/%d; RabbitMQ 3.x prefetch 1 (issue 16): 0.948 s, 409/91"
+              % (IDEAL_S, IDEAL_FAST, TASKS - IDEAL_FAST))
+        print("%-6s %8s %10s %9s %14s" % ("round", "wall_s", "split", "released",
+                                          "broker_cpu_s"))
+        walls, fasts = [], []
+        for n in range(args.rounds):
+            wall, split, released, cpu = one_round(broker, n)
+            walls.append(wall)
+            fasts.append(split[0])
+            print("%-6d %8.3f %10s %9d %14.2f" % (n, wall, "%d/%d" % split, released, cpu))
+        print("median: %.3f s (%.2f x ideal), fast worker %d (ideal %d, %+.1f %%)"
+              % (statistics.median(walls), statistics.median(walls) / IDEAL_S,
+                 statistics.median(fasts), IDEAL_FAST,
+                 100.0 * (statistics.median(fasts) - IDEAL_FAST) / TASKS))
+    finally:
+        broker.cleanup()
+
+
+if __name__ == "__main__":
+    main()
