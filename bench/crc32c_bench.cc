@@ -4,13 +4,13 @@
 
 #include <vector>
 
-#include "log/crc32c.h"
+#include "base/crc32c.h"
 
 namespace {
 
 void BM_crc32c(benchmark::State& state) {
   std::vector<std::byte> buf(static_cast<size_t>(state.range(0)), std::byte{0x5a});
-  for (auto _ : state) benchmark::DoNotOptimize(sluice::log::crc32c(buf));
+  for (auto _ : state) benchmark::DoNotOptimize(sluice::base::crc32c(buf));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
 

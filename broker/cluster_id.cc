@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "log/file_names.h"
 #include "protocol/uuid.h"
 
 namespace sluice::broker {
@@ -38,7 +39,7 @@ bool sync_path(const std::string& path, int flags) {
 }
 
 std::error_code write_atomically(const std::string& dir, const std::string& text) {
-  const std::string path = dir + "/" + file_name;
+  const std::string path = log::file_names::join(dir, file_name);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -59,7 +60,7 @@ log::result<cluster_identity> load_or_create_cluster_id(const std::vector<std::s
   cluster_identity id;
   std::vector<std::string> missing;
   for (const auto& dir : log_dirs) {
-    auto props = read_properties(dir + "/" + file_name);
+    auto props = read_properties(log::file_names::join(dir, file_name));
     std::string cluster, node;
     for (const auto& [k, v] : props) {
       if (k == "cluster.id") cluster = v;
@@ -71,12 +72,12 @@ log::result<cluster_identity> load_or_create_cluster_id(const std::vector<std::s
     }
     if (id.cluster_id.empty()) id.cluster_id = cluster;
     if (cluster != id.cluster_id) {
-      id.warnings.push_back(dir + "/" + file_name + " names cluster " + cluster + ", not " +
-                            id.cluster_id);
+      id.warnings.push_back(log::file_names::join(dir, file_name) + " names cluster " + cluster +
+                            ", not " + id.cluster_id);
     }
     if (!node.empty() && node != std::to_string(node_id)) {
-      id.warnings.push_back(dir + "/" + file_name + " was written by node.id " + node +
-                            ", now running as " + std::to_string(node_id));
+      id.warnings.push_back(log::file_names::join(dir, file_name) + " was written by node.id " +
+                            node + ", now running as " + std::to_string(node_id));
     }
   }
   if (id.cluster_id.empty())

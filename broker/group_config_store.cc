@@ -120,8 +120,8 @@ std::optional<group_overrides_map> group_config_store::parse(std::string_view te
 log::result<std::unique_ptr<group_config_store>> group_config_store::open(
     log::io::io_backend& io, const std::string& log_dir, const broker_config& cfg,
     std::vector<std::string>& warnings, std::string& error_detail) {
-  const std::string dir = log_dir + "/" + std::string(group_config_dir_name);
-  const std::string file = dir + "/" + std::string(group_config_file_name);
+  const std::string dir = log::file_names::join(log_dir, group_config_dir_name);
+  const std::string file = log::file_names::join(dir, group_config_file_name);
   if (auto ec = io.create_dir(log_dir)) return ec;
   if (auto ec = io.create_dir(dir)) return ec;
   // An interrupted write; the file (if any) stands.

@@ -46,7 +46,7 @@
 #include <vector>
 
 #include "broker/group_configs.h"
-#include "broker/shard_registry.h"
+#include "broker/shard_coordinators.h"
 #include "log/errors.h"
 
 namespace sluice::log::io {
@@ -103,8 +103,9 @@ class group_config_store {
 // Handlers and coordinators find the shard's store here (nullptr: none
 // registered, as in some unit tests: broker defaults for every group).
 inline group_config_store* group_configs_of(shard_services& shard) {
-  return shard_registry<group_config_store>::of(shard);
+  return shard.coordinators().group_configs;
 }
-using group_config_registration = shard_registry<group_config_store>::registration;
+using group_config_registration =
+    shard_registration<group_config_store, &shard_coordinators::group_configs>;
 
 }  // namespace sluice::broker

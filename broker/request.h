@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/clock.h"
 #include "broker/error_counts.h"
 #include "log/partition_log.h"
 #include "protocol/frame.h"
@@ -31,6 +32,7 @@ namespace sluice::broker {
 struct broker_config;
 class broker_metrics;
 class topic_table;
+struct shard_coordinators;  // broker/shard_coordinators.h
 
 // The bytes of one request frame. Allocated without zero-filling (new
 // std::byte[n] leaves them uninitialised): the socket read overwrites every
@@ -92,7 +94,9 @@ class timer_handle {
   virtual ~timer_handle() = default;
 };
 
-// What the shard offers handlers. Implemented by the shard (Asio) and by fakes in tests.
+// What the shard offers handlers and coordinators: their only door to the rest
+// of the broker (no static registries, no direct clock reads). Implemented by
+// the shard (Asio) and by fakes in tests.
 class shard_services {
  public:
   virtual ~shard_services() = default;
@@ -108,6 +112,12 @@ class shard_services {
   // the writes queued by every request handled in the turn go to the kernel
   // in one submission.
   virtual void request_flush() = 0;
+  // The coordinators and stores running on this shard; use the accessor of
+  // each (group::coordinator_of, ...), which says nullptr when none runs.
+  virtual shard_coordinators& coordinators() = 0;
+  // What coordinators, retention and group logic read the time from; tests
+  // return a fake one.
+  virtual const clock_source& clock() const { return real_clock(); }
 };
 
 using handler_fn = void (*)(shard_services& shard, request req, respond_fn respond);

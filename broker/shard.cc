@@ -57,11 +57,6 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Answers the health endpoints (503 ready) on the metrics listener while the
 // shard opens and recovers its storage, which blocks the shard's thread
 // before its io_context runs: its own io_context on its own thread, touching
@@ -119,6 +114,7 @@ class shard final : public shard_services {
   std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
                                             std::function<void()> fn) override;
   void request_flush() override;
+  shard_coordinators& coordinators() override { return coordinators_; }
 
  private:
   // The registry is shared with every timer: a Fetch that still holds one
@@ -150,6 +146,8 @@ class shard final : public shard_services {
   std::unique_ptr<log::io::io_backend> backend_;
   std::unique_ptr<log::log_manager> logs_;
   std::unique_ptr<topic_table> topics_;
+  // Lent to handlers by the registrations below, which it outlives.
+  shard_coordinators coordinators_;
   // Consumer groups: after topics_ (destroyed first), registered for handlers.
   std::unique_ptr<group::coordinator> groups_;
   std::unique_ptr<group::coordinator_registration> groups_registration_;
@@ -497,7 +495,7 @@ int shard::run() {
   asio::co_spawn(io_,
                  every(cfg_.log_retention_check_interval_ms,
                        [this] {
-                         if (size_t n = logs_->enforce_retention(wall_clock_ms()); n > 0) {
+                         if (size_t n = logs_->enforce_retention(clock().wall_clock_ms()); n > 0) {
                            spdlog::info("event=retention segments_deleted={}", n);
                          }
                        }),
@@ -514,9 +512,10 @@ int shard::run() {
     // Compaction in bounded slices on this thread (broker/log_cleaner.h).
     auto cleaner = std::make_shared<log_cleaner>(*logs_, cfg_);
     cleaner_ = cleaner;
-    asio::co_spawn(io_,
-                   every(log_cleaner::tick_ms, [this, cleaner] { cleaner->tick(wall_clock_ms()); }),
-                   asio::detached);
+    asio::co_spawn(
+        io_,
+        every(log_cleaner::tick_ms, [this, cleaner] { cleaner->tick(clock().wall_clock_ms()); }),
+        asio::detached);
   }
   if (cfg_.connections_max_idle_ms > 0) {
     // Checked a few times per idle period: a connection is closed at most

@@ -89,7 +89,7 @@ std::optional<protocol::uuid> topic_config_store::parse_id(std::string_view text
 
 log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
     log::io::io_backend& io, const std::string& log_dir, std::vector<std::string>& warnings) {
-  const std::string dir = log_dir + "/" + std::string(topic_config_dir_name);
+  const std::string dir = log::file_names::join(log_dir, topic_config_dir_name);
   if (auto ec = io.create_dir(log_dir)) return ec;
   if (auto ec = io.create_dir(dir)) return ec;
   std::shared_ptr<topic_config_store> store(new topic_config_store(io, dir));
@@ -100,15 +100,17 @@ log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
   ::closedir(d);
   for (const auto& n : names) {
     if (ends_with(n, log::file_names::tmp_suffix)) {
-      (void)io.remove(dir + "/" + n);  // an interrupted write; the old file (if any) stands
+      (void)io.remove(
+          log::file_names::join(dir, n));  // an interrupted write; the old file (if any) stands
       continue;
     }
     if (ends_with(n, kIdSuffix)) {
       std::string topic = n.substr(0, n.size() - kIdSuffix.size());
-      auto text = read_file(dir + "/" + n);
+      auto text = read_file(log::file_names::join(dir, n));
       auto id = text ? parse_id(*text) : std::nullopt;
       if (!log::file_names::is_valid_topic_name(topic) || !id) {
-        warnings.push_back("ignoring " + dir + "/" + n + ": not a topic id file (corrupt?)");
+        warnings.push_back("ignoring " + log::file_names::join(dir, n) +
+                           ": not a topic id file (corrupt?)");
         continue;
       }
       store->ids_[topic] = *id;
@@ -119,21 +121,22 @@ log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
     if (!ends_with(n, kSuffix)) continue;
     std::string topic = n.substr(0, n.size() - kSuffix.size());
     if (!log::file_names::is_valid_topic_name(topic)) {
-      warnings.push_back("ignoring " + dir + "/" + n + ": not a topic name");
+      warnings.push_back("ignoring " + log::file_names::join(dir, n) + ": not a topic name");
       continue;
     }
-    auto text = read_file(dir + "/" + n);
+    auto text = read_file(log::file_names::join(dir, n));
     if (!text) {
-      warnings.push_back("cannot read " + dir + "/" + n + ": topic uses broker defaults");
+      warnings.push_back("cannot read " + log::file_names::join(dir, n) +
+                         ": topic uses broker defaults");
       continue;
     }
     std::vector<std::string> bad;
     topic_overrides o = parse(*text, bad);
     for (const auto& line : bad)
-      warnings.push_back(dir + "/" + n + ": ignoring line '" + line + "'");
+      warnings.push_back(log::file_names::join(dir, n) + ": ignoring line '" + line + "'");
     for (auto it = o.begin(); it != o.end();) {
       if (auto err = validate_topic_config(it->first, it->second)) {
-        warnings.push_back(dir + "/" + n + ": ignoring " + *err);
+        warnings.push_back(log::file_names::join(dir, n) + ": ignoring " + *err);
         it = o.erase(it);
       } else {
         ++it;
@@ -145,7 +148,7 @@ log::result<std::shared_ptr<topic_config_store>> topic_config_store::open(
 }
 
 std::string topic_config_store::path(std::string_view topic) const {
-  return dir_ + "/" + std::string(topic) + std::string(kSuffix);
+  return log::file_names::join(dir_, topic) + std::string(kSuffix);
 }
 
 const topic_overrides& topic_config_store::get(std::string_view topic) const {
@@ -154,7 +157,7 @@ const topic_overrides& topic_config_store::get(std::string_view topic) const {
 }
 
 std::string topic_config_store::id_path(std::string_view topic) const {
-  return dir_ + "/" + std::string(topic) + std::string(kIdSuffix);
+  return log::file_names::join(dir_, topic) + std::string(kIdSuffix);
 }
 
 std::error_code topic_config_store::write_durably(const std::string& file,

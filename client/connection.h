@@ -90,7 +90,8 @@ class connection : public std::enable_shared_from_this<connection> {
     if (!sent) co_return std::move(sent).error();
     framed<response> out;
     out.frame = std::move(sent->frame);
-    if (auto e = decode_body(Request::api, *version, sent->body_at, out.frame, out.body); !e.ok())
+    if (auto e = decode_body(Request::api, *version, sent->body_at, out.frame, out.body);
+        !e.has_value())
       co_return std::move(e).error();
     co_return out;
   }

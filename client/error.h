@@ -20,12 +20,10 @@
 //
 // Values only: no threads, no I/O.
 
-#include <cassert>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
 
+#include "base/result.h"
 #include "protocol/error_code.h"
 
 namespace sluice::client {
@@ -43,69 +41,9 @@ struct client_error {
 // "NAME: detail" (or "NAME" when detail is empty).
 client_error make_error(protocol::error_code code, std::string_view detail = {});
 
-// A T or a client_error. Like C++23's std::expected, reduced to what the
-// library needs; GCC 12's libstdc++ has no <expected> in C++20 mode.
+// A T or a client_error (result<void>: success without a value). Access is
+// checked in every build type (base/result.h).
 template <class T>
-class [[nodiscard]] result {
- public:
-  result(T value) : v_(std::in_place_index<0>, std::move(value)) {}             // NOLINT
-  result(client_error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
-  const client_error& error() const& {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-  client_error&& error() && {
-    assert(!ok());
-    return std::get<1>(std::move(v_));
-  }
-
- private:
-  std::variant<T, client_error> v_;
-};
-
-// Success without a value, or a client_error. Default-constructed is success.
-template <>
-class [[nodiscard]] result<void> {
- public:
-  result() = default;
-  result(client_error error) : error_(std::move(error)), failed_(true) {}  // NOLINT
-
-  bool ok() const noexcept { return !failed_; }
-  explicit operator bool() const noexcept { return ok(); }
-  const client_error& error() const& {
-    assert(!ok());
-    return error_;
-  }
-  client_error&& error() && {
-    assert(!ok());
-    return std::move(error_);
-  }
-
- private:
-  client_error error_;
-  bool failed_ = false;
-};
+using result = base::basic_result<T, client_error>;
 
 }  // namespace sluice::client

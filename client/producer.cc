@@ -157,8 +157,11 @@ void producer::impl::forget_queue(const topic_partition& tp) {
 void producer::impl::append(const std::string& topic, int32_t partition, producer_record&& record,
                             delivery_callback&& cb, size_t buffered) {
   auto& q = queue_of(topic, partition);
-  batch_record r{*record.timestamp_ms, std::move(record.key), std::move(record.value),
-                 std::move(record.headers)};
+  batch_record r;
+  r.timestamp = *record.timestamp_ms;
+  r.key = std::move(record.key);
+  r.value = std::move(record.value);
+  r.headers = std::move(record.headers);
   const size_t size =
       record_encoded_size(r, 0, static_cast<int32_t>(q.empty() ? 0 : q.back().records.size()));
   if (q.empty() || q.back().closed || q.back().bytes + size > config_.batch_size) {
@@ -242,7 +245,7 @@ awaitable<result<void>> producer::impl::flush() {
 void producer::impl::complete(batch& b, const result<record_metadata>& outcome) {
   // One metadata value, adjusted per record: copying it (and its topic
   // string) for each callback was a measurable share of a small record.
-  if (b.base_sequence >= 0) sequence_done(b, !outcome.ok());
+  if (b.base_sequence >= 0) sequence_done(b, !outcome.has_value());
   // A record of a transaction that failed: the transaction cannot commit.
   if (!outcome && transactional() && txn_ == txn_state::in_transaction)
     set_abortable(outcome.error());
@@ -252,7 +255,7 @@ void producer::impl::complete(batch& b, const result<record_metadata>& outcome) 
       ++acknowledged_;
       if (!b.callbacks[i]) continue;
       if (outcome->offset >= 0) each->offset = outcome->offset + static_cast<int64_t>(i);
-      if (outcome->timestamp < 0) each->timestamp = b.records[i].timestamp_ms;
+      if (outcome->timestamp < 0) each->timestamp = b.records[i].timestamp;
       b.callbacks[i](each);
     } else {
       ++failed_;

@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/topic_partition.h"
+#include "protocol/record_batch.h"
+
 namespace sluice::client {
 
 using bytes = std::vector<std::byte>;
@@ -23,22 +26,9 @@ bytes to_bytes(std::string_view text);
 // Views bytes as text, without any check of the encoding.
 std::string_view as_text(const bytes& b) noexcept;
 
-// Not an aggregate on purpose: GCC 12 copies aggregate temporaries bitwise
-// into coroutine frames (their strings then dangle); a constructor avoids it.
-struct topic_partition {
-  topic_partition() = default;
-  topic_partition(std::string t, int32_t p) : topic(std::move(t)), partition(p) {}
-  std::string topic;
-  int32_t partition = 0;
-  friend bool operator==(const topic_partition&, const topic_partition&) = default;
-  friend auto operator<=>(const topic_partition&, const topic_partition&) = default;
-};
+using topic_partition = base::topic_partition;
 
-struct record_header {
-  std::string key;
-  std::optional<bytes> value;
-  friend bool operator==(const record_header&, const record_header&) = default;
-};
+using record_header = protocol::record_header;
 
 // Kafka's timestampType: CreateTime is set by the producer, LogAppendTime by
 // the broker (topic config message.timestamp.type).
@@ -69,10 +59,3 @@ struct consumer_record {
 };
 
 }  // namespace sluice::client
-
-template <>
-struct std::hash<sluice::client::topic_partition> {
-  size_t operator()(const sluice::client::topic_partition& tp) const noexcept {
-    return std::hash<std::string>{}(tp.topic) * 31 + static_cast<size_t>(tp.partition);
-  }
-};

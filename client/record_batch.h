@@ -1,29 +1,8 @@
 #pragma once
-// Kafka RecordBatch v2 (magic 2): building one from records and reading the
-// records out of fetched bytes. Byte layout, all integers big-endian:
-//
-//   offset  size  field
-//        0     8  base_offset
-//        8     4  batch_length            bytes after this field
-//       12     4  partition_leader_epoch
-//       16     1  magic = 2
-//       17     4  crc                     CRC-32C of bytes 21..end
-//       21     2  attributes              bits 0-2 compression, 3 timestamp
-//                                         type, 4 transactional, 5 control
-//       23     4  last_offset_delta
-//       27     8  base_timestamp (first_timestamp)
-//       35     8  max_timestamp
-//       43     8  producer_id
-//       51     2  producer_epoch
-//       53     4  base_sequence
-//       57     4  records_count
-//       61     -  records (compressed as a whole when attributes say so)
-//
-//   record: length varint | attributes int8 | timestamp_delta varlong |
-//           offset_delta varint | key_length varint, key | value_length
-//           varint, value | headers_count varint, then per header:
-//           key_length varint, key | value_length varint, value
-//           (-1 lengths are null)
+// Kafka RecordBatch v2 (magic 2) as the client uses it: building a batch from
+// the producer's records (compressed when asked) and reading the records out
+// of fetched bytes. The byte layout and the record framing are the one codec's,
+// protocol/record_batch.h; this layer adds compression and the consumer's rules.
 //
 // The CRC is checked on read; a batch with a bad CRC, a short or malformed
 // body is CORRUPT_MESSAGE. A fetch may end in a partial batch (the broker cuts
@@ -45,18 +24,14 @@
 #include "client/compression.h"
 #include "client/error.h"
 #include "client/record.h"
+#include "protocol/record_batch.h"
 
 namespace sluice::client {
 
-inline constexpr size_t record_batch_header_bytes = 61;
+using protocol::record_batch_header_bytes;
 
-// One record to put in a batch, as the producer holds it.
-struct batch_record {
-  int64_t timestamp_ms = 0;
-  std::optional<bytes> key;
-  std::optional<bytes> value;
-  std::vector<record_header> headers;
-};
+// One record to put in a batch, as the producer holds it (timestamp in ms).
+using protocol::batch_record;
 
 struct batch_options {
   compression_type compression = compression_type::none;
@@ -72,12 +47,9 @@ struct batch_options {
 result<std::vector<std::byte>> encode_batch(std::span<const batch_record> records,
                                             const batch_options& options);
 
-// The bytes one record takes inside an uncompressed batch (for batch sizing).
-size_t record_encoded_size(const batch_record& r, int64_t timestamp_delta, int32_t offset_delta);
-// The same from the record's parts, without building a batch_record.
-size_t record_encoded_size(const std::optional<bytes>& key, const std::optional<bytes>& value,
-                           const std::vector<record_header>& headers, int64_t timestamp_delta,
-                           int32_t offset_delta);
+// The bytes one record takes inside an uncompressed batch (for batch sizing),
+// from a batch_record or from its parts.
+using protocol::record_encoded_size;
 
 // What decode_batches returns besides the records.
 struct decoded_batches {
@@ -109,8 +81,5 @@ struct aborted_transaction {
 result<decoded_batches> decode_batches(std::span<const std::byte> data, const std::string& topic,
                                        int32_t partition, int64_t min_offset, bool check_crc = true,
                                        const std::vector<aborted_transaction>* aborted = nullptr);
-
-// CRC-32C (Castagnoli), as the batch header uses (hardware, via ISA-L).
-uint32_t crc32c(std::span<const std::byte> data) noexcept;
 
 }  // namespace sluice::client

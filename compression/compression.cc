@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "base/big_endian.h"
+
 namespace sluice::compression {
 namespace {
 
@@ -80,23 +82,16 @@ constexpr std::array<unsigned char, 8> xerial_magic{0x82, 'S', 'N', 'A', 'P', 'P
 constexpr size_t xerial_header_bytes = 16;
 constexpr size_t xerial_block_bytes = 32 * 1024;  // snappy-java's default block
 
-void put_be32(byte_vector& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(std::byte(v >> shift));
-}
-uint32_t get_be32(const std::byte* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-
 output snappy_compress(std::span<const std::byte> in) {
   byte_vector out;
   for (unsigned char c : xerial_magic) out.push_back(std::byte(c));
-  put_be32(out, 1);
-  put_be32(out, 1);
+  base::append_be<uint32_t>(out, 1);
+  base::append_be<uint32_t>(out, 1);
   std::string block;
   for (size_t at = 0; at < in.size(); at += xerial_block_bytes) {
     const size_t n = std::min(xerial_block_bytes, in.size() - at);
     snappy::Compress(chars(in) + at, n, &block);
-    put_be32(out, static_cast<uint32_t>(block.size()));
+    base::append_be<uint32_t>(out, static_cast<uint32_t>(block.size()));
     const auto* b = reinterpret_cast<const std::byte*>(block.data());
     out.insert(out.end(), b, b + block.size());
   }
@@ -127,7 +122,7 @@ output snappy_decompress(std::span<const std::byte> in, size_t max_output) {
   size_t at = xerial_header_bytes;
   while (at < in.size()) {
     if (in.size() - at < 4) return corrupt("snappy", "truncated xerial block length");
-    const uint32_t n = get_be32(in.data() + at);
+    const uint32_t n = base::load_be<uint32_t>(in.data() + at);
     at += 4;
     if (n > in.size() - at) return corrupt("snappy", "xerial block runs past the data");
     if (auto r = snappy_raw_into(in.subspan(at, n), out, max_output); !r) return r;

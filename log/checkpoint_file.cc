@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "base/big_endian.h"
 #include "log/file_names.h"
 #include "log/io/errno_map.h"
 #include "log/io/file_handle.h"
@@ -80,43 +81,45 @@ result<std::vector<std::byte>> encode_checkpoint(const std::vector<checkpoint_en
   std::vector<std::byte> out(size);
   std::byte* p = out.data();
   std::memcpy(p, magic, sizeof magic);
-  write_be16(p + 4, static_cast<int16_t>(checkpoint_version));
-  write_be32(p + 6, static_cast<int32_t>(entries.size()));
+  base::store_be<int16_t>(p + 4, static_cast<int16_t>(checkpoint_version));
+  base::store_be<int32_t>(p + 6, static_cast<int32_t>(entries.size()));
   p += header_size;
   for (const auto& e : entries) {
-    write_be16(p, static_cast<int16_t>(e.topic.size()));
+    base::store_be<int16_t>(p, static_cast<int16_t>(e.topic.size()));
     std::memcpy(p + 2, e.topic.data(), e.topic.size());
     p += 2 + e.topic.size();
-    write_be32(p, e.partition);
-    write_be64(p + 4, e.offset);
+    base::store_be<int32_t>(p, e.partition);
+    base::store_be<int64_t>(p + 4, e.offset);
     p += 12;
   }
-  write_be64(p, static_cast<int64_t>(checksum({out.data(), size - checksum_size})));
+  base::store_be<int64_t>(p, static_cast<int64_t>(checksum({out.data(), size - checksum_size})));
   return out;
 }
 
 result<std::vector<checkpoint_entry>> decode_checkpoint(std::span<const std::byte> bytes) {
   if (bytes.size() < header_size + checksum_size) return errc::corrupt_file;
   auto body = bytes.first(bytes.size() - checksum_size);
-  if (static_cast<uint64_t>(read_be64(body.data() + body.size())) != checksum(body)) {
+  if (static_cast<uint64_t>(base::load_be<int64_t>(body.data() + body.size())) != checksum(body)) {
     return errc::corrupt_file;
   }
   reader in(body);
   const std::byte* h = in.take(header_size);
   if (std::memcmp(h, magic, sizeof magic) != 0) return errc::corrupt_file;
-  if (static_cast<uint16_t>(read_be16(h + 4)) != checkpoint_version) return errc::corrupt_file;
-  uint32_t count = static_cast<uint32_t>(read_be32(h + 6));
+  if (static_cast<uint16_t>(base::load_be<int16_t>(h + 4)) != checkpoint_version)
+    return errc::corrupt_file;
+  uint32_t count = static_cast<uint32_t>(base::load_be<int32_t>(h + 6));
   // The declared count is only believed as far as the bytes present allow.
   if (count > in.remaining() / entry_fixed_size) return errc::corrupt_file;
   std::vector<checkpoint_entry> entries;
   entries.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     if (!in.has(2)) return errc::corrupt_file;
-    size_t len = static_cast<uint16_t>(read_be16(in.take(2)));
+    size_t len = static_cast<uint16_t>(base::load_be<int16_t>(in.take(2)));
     if (!in.has(len + 12)) return errc::corrupt_file;
     const char* topic = reinterpret_cast<const char*>(in.take(len));
     const std::byte* rest = in.take(12);
-    entries.push_back({std::string(topic, len), read_be32(rest), read_be64(rest + 4)});
+    entries.push_back(
+        {std::string(topic, len), base::load_be<int32_t>(rest), base::load_be<int64_t>(rest + 4)});
   }
   if (in.remaining() != 0) return errc::corrupt_file;  // trailing bytes
   return entries;
@@ -125,7 +128,7 @@ result<std::vector<checkpoint_entry>> decode_checkpoint(std::span<const std::byt
 std::error_code write_file_atomically(io::io_backend& io, const std::string& dir,
                                       std::string_view file_name, std::span<const std::byte> bytes,
                                       bool sync, bool sync_dir) {
-  std::string path = dir + "/" + std::string(file_name);
+  std::string path = file_names::join(dir, file_name);
   std::string tmp = path + std::string(file_names::tmp_suffix);
   std::error_code ec;
   {

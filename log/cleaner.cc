@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "base/big_endian.h"
 #include "log/checkpoint_file.h"
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
@@ -39,7 +40,7 @@ bool read_span(int fd, uint64_t pos, uint64_t end, uint64_t budget, std::vector<
   if (!pread_all(static_cast<size_t>(want))) return false;
   if (buf.size() >= batch_length_field_end) {
     const uint64_t first =
-        batch_length_field_end + static_cast<uint32_t>(read_be32(buf.data() + 8));
+        batch_length_field_end + static_cast<uint32_t>(base::load_be<int32_t>(buf.data() + 8));
     if (first > buf.size() && pos + first <= end) return pread_all(static_cast<size_t>(first));
   }
   return true;
@@ -110,8 +111,7 @@ void cleaner::reset(partition_log& log) {
   cleaner_state& st = *log.clean_;
   if (st.out.valid()) {
     st.out = io::file_handle();
-    (void)log.io_.remove(log.dir_ + "/" + file_names::log_file(st.cursor) +
-                         std::string(file_names::cleaned_suffix));
+    (void)log.io_.remove(file_names::join(log.dir_, file_names::cleaned_file(st.cursor)));
   }
   st.ph = cleaner_state::phase::idle;
   st.map.clear();
@@ -289,8 +289,7 @@ bool cleaner::clean_step(partition_log& log, const clean_options& opts, uint64_t
       finish_round(log);
       return false;
     }
-    const std::string path =
-        log.dir_ + "/" + file_names::log_file(it->first) + std::string(file_names::cleaned_suffix);
+    const std::string path = file_names::join(log.dir_, file_names::cleaned_file(it->first));
     (void)log.io_.remove(path);
     auto fh = log.io_.open(path, io::open_mode::create_exclusive);
     if (!fh) {
@@ -310,8 +309,7 @@ bool cleaner::clean_step(partition_log& log, const clean_options& opts, uint64_t
     // The segment changed under the round (retention removed it): skip it.
     const offset skipped = st.cursor;
     st.out = io::file_handle();
-    (void)log.io_.remove(log.dir_ + "/" + file_names::log_file(skipped) +
-                         std::string(file_names::cleaned_suffix));
+    (void)log.io_.remove(file_names::join(log.dir_, file_names::cleaned_file(skipped)));
     st.seg = nullptr;
     st.cursor = skipped + 1;
     return true;
@@ -412,9 +410,9 @@ void cleaner::filter_batch(partition_log& log, const clean_options& opts,
 bool cleaner::finish_segment(partition_log& log, const clean_options& opts) {
   cleaner_state& st = *log.clean_;
   const offset base = st.cursor;
-  const std::string log_path = log.dir_ + "/" + file_names::log_file(base);
-  const std::string cleaned = log_path + std::string(file_names::cleaned_suffix);
-  const std::string swap = log_path + std::string(file_names::swap_suffix);
+  const std::string log_path = file_names::join(log.dir_, file_names::log_file(base));
+  const std::string cleaned = file_names::join(log.dir_, file_names::cleaned_file(base));
+  const std::string swap = file_names::join(log.dir_, file_names::swap_file(base));
   auto next_segment = [&] {
     st.seg = nullptr;
     st.cursor = base + 1;
@@ -472,8 +470,7 @@ bool cleaner::finish_segment(partition_log& log, const clean_options& opts) {
     return false;
   }
   if (crash(clean_point::installed)) return false;
-  segment_config scfg{log.cfg_.index_interval_bytes, log.cfg_.max_index_bytes};
-  auto seg = segment::open(log.io_, log.dir_, base, scfg);
+  auto seg = segment::open(log.io_, log.dir_, base, log.segment_cfg());
   if (!seg) {
     log.go_offline(seg.error());
     return false;

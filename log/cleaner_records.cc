@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <climits>
 
-#include "log/crc32c.h"
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 
 namespace sluice::log {
 namespace {
@@ -97,22 +98,24 @@ bool write_batch(record_batch_view header, std::span<const record_entry> records
   const size_t start = out.size();
   out.resize(start + batch_header_size + body.size());
   std::byte* p = out.data() + start;
-  write_be64(p, first.value);
-  write_be32(p + 8, static_cast<int32_t>(batch_header_size - batch_length_field_end + body.size()));
-  write_be32(p + 12, header.partition_leader_epoch());
+  base::store_be<int64_t>(p, first.value);
+  base::store_be<int32_t>(
+      p + 8, static_cast<int32_t>(batch_header_size - batch_length_field_end + body.size()));
+  base::store_be<int32_t>(p + 12, header.partition_leader_epoch());
   p[16] = static_cast<std::byte>(batch_magic_v2);
-  write_be16(p + 21, attributes);
-  write_be32(p + 23, static_cast<int32_t>(records.size() - 1));
-  write_be64(p + 27, base_timestamp);
-  write_be64(p + 35, max_ts);
-  write_be64(p + 43, header.producer_id());
-  write_be16(p + 51, header.producer_epoch());
-  write_be32(p + 53, add_sequence(header.base_sequence(), first - header.base_offset()));
-  write_be32(p + 57, static_cast<int32_t>(records.size()));
+  base::store_be<int16_t>(p + 21, attributes);
+  base::store_be<int32_t>(p + 23, static_cast<int32_t>(records.size() - 1));
+  base::store_be<int64_t>(p + 27, base_timestamp);
+  base::store_be<int64_t>(p + 35, max_ts);
+  base::store_be<int64_t>(p + 43, header.producer_id());
+  base::store_be<int16_t>(p + 51, header.producer_epoch());
+  base::store_be<int32_t>(p + 53,
+                          add_sequence(header.base_sequence(), first - header.base_offset()));
+  base::store_be<int32_t>(p + 57, static_cast<int32_t>(records.size()));
   std::copy(body.begin(), body.end(), p + batch_header_size);
   std::span<const std::byte> covered(p + batch_crc_start,
                                      batch_header_size + body.size() - batch_crc_start);
-  write_be32(p + 17, static_cast<int32_t>(crc32c(covered)));
+  base::store_be<int32_t>(p + 17, static_cast<int32_t>(base::crc32c(covered)));
   return true;
 }
 

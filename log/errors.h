@@ -2,10 +2,9 @@
 // Errors of the storage engine, as std::error_code values (errors as values on
 // every expected path). broker/ maps them to Kafka error codes in one place.
 
-#include <string>
 #include <system_error>
-#include <utility>
-#include <variant>
+
+#include "base/result.h"
 
 namespace sluice::log {
 
@@ -35,30 +34,10 @@ inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), log_category()};
 }
 
-// A value or an error: the storage engine's return type on expected paths.
+// A value or an error: the storage engine's return type on expected paths. An
+// errc converts to the error on return (`return errc::not_found;`).
 template <class T>
-class result {
- public:
-  result(T value) : v_(std::move(value)) {}   // NOLINT(google-explicit-constructor)
-  result(std::error_code ec) : v_(ec) {}      // NOLINT(google-explicit-constructor)
-  result(errc e) : v_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor)
-
-  bool has_value() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const T& value() const& { return std::get<0>(v_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  std::error_code error() const noexcept {
-    return has_value() ? std::error_code{} : std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, std::error_code> v_;
-};
+using result = base::basic_result<T, std::error_code>;
 
 }  // namespace sluice::log
 

@@ -29,6 +29,14 @@ std::string txn_index_file(offset base_offset) {
 
 std::string snapshot_file(offset at) { return base_name(at) + std::string(snapshot_suffix); }
 
+std::string cleaned_file(offset base_offset) {
+  return log_file(base_offset) + std::string(cleaned_suffix);
+}
+
+std::string swap_file(offset base_offset) {
+  return log_file(base_offset) + std::string(swap_suffix);
+}
+
 namespace {
 std::optional<offset> parse_base(std::string_view number) {
   int64_t value = 0;
@@ -70,6 +78,28 @@ std::optional<parsed_segment_file> parse_segment_file(std::string_view name) {
 
 std::string partition_dir(std::string_view topic, int32_t partition) {
   return std::string(topic) + "-" + std::to_string(partition);
+}
+
+std::string join(std::string_view dir, std::string_view name) {
+  std::string path;
+  path.reserve(dir.size() + 1 + name.size());
+  path.append(dir).append("/").append(name);
+  return path;
+}
+
+std::string partition_path(std::string_view log_dir, std::string_view topic, int32_t partition) {
+  return join(log_dir, partition_dir(topic, partition));
+}
+
+std::string clean_shutdown_marker_path(std::string_view log_dir) {
+  return join(log_dir, clean_shutdown_marker);
+}
+
+std::string parent_dir(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
 }
 
 std::optional<topic_partition_name> parse_partition_dir(std::string_view name) {

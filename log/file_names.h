@@ -9,11 +9,11 @@
 //   <offset, 20 digits>.snapshot                       producer state below that offset
 //   <name>.tmp                                         being written; never trusted at open
 //   <name>.deleted                                     being removed; removed at open
-//   <base>.log.cleaned                                 compaction output being written; removed at open
-//   <base>.log.swap                                    compaction output committed; replaces <base>.log at open
-//   cleaner-offset-checkpoint                          per partition dir: the cleaner's offsets
-//   <log.dirs>/recovery-point-offset-checkpoint        per-partition recovery points
-//   <log.dirs>/log-start-offset-checkpoint             per-partition log start offsets
+//   <base>.log.cleaned                                 compaction output being written; removed at
+//   open <base>.log.swap                                    compaction output committed; replaces
+//   <base>.log at open cleaner-offset-checkpoint                          per partition dir: the
+//   cleaner's offsets <log.dirs>/recovery-point-offset-checkpoint        per-partition recovery
+//   points <log.dirs>/log-start-offset-checkpoint             per-partition log start offsets
 //   <log.dirs>/.sluice_clean_shutdown                  present only after a clean close
 
 #include <cstdint>
@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/topic_partition.h"
 #include "log/types.h"
 
 namespace sluice::log::file_names {
@@ -48,6 +49,8 @@ std::string index_file(offset base_offset);       // "...042.index"
 std::string time_index_file(offset base_offset);  // "...042.timeindex"
 std::string txn_index_file(offset base_offset);   // "...042.txnindex"
 std::string snapshot_file(offset at);             // "...042.snapshot"
+std::string cleaned_file(offset base_offset);     // "...042.log.cleaned"
+std::string swap_file(offset base_offset);        // "...042.log.swap"
 
 enum class segment_file_kind { log, index, time_index, txn_index };
 
@@ -65,14 +68,22 @@ std::optional<offset> parse_snapshot_file(std::string_view name);
 // "<topic>-<partition>".
 std::string partition_dir(std::string_view topic, int32_t partition);
 
-struct topic_partition_name {
-  std::string topic;
-  int32_t partition = 0;
-};
+using topic_partition_name = base::topic_partition;
 
 // Splits at the last '-'; nullopt when the suffix is not a non-negative int32
 // or the topic part is empty.
 std::optional<topic_partition_name> parse_partition_dir(std::string_view name);
+
+// Paths. Every path under a log dir is joined by these, so that the layout at
+// the top of this file is the whole truth about where files live.
+// "<dir>/<name>".
+std::string join(std::string_view dir, std::string_view name);
+// "<log dir>/<topic>-<partition>".
+std::string partition_path(std::string_view log_dir, std::string_view topic, int32_t partition);
+// "<log dir>/.sluice_clean_shutdown".
+std::string clean_shutdown_marker_path(std::string_view log_dir);
+// The directory that holds `path`: "." for a bare name, "/" for "/x".
+std::string parent_dir(std::string_view path);
 
 // Kafka's legal topic names: 1..249 characters of [a-zA-Z0-9._-], not "." or "..".
 bool is_valid_topic_name(std::string_view topic);

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <unordered_map>
 
 #include "log/checkpoint_file.h"
@@ -54,11 +53,10 @@ std::error_code log_manager::open_dir(size_t dir_index) {
   const std::string& dir = cfg_.log_dirs[dir_index];
   if (auto ec = io_.create_dir(dir)) return ec;
   // A log dir created now must survive a power loss with everything in it.
-  std::string parent = std::filesystem::path(dir).parent_path().string();
-  if (auto ec = io_.sync_dir(parent.empty() ? "." : parent)) return ec;
+  if (auto ec = io_.sync_dir(file_names::parent_dir(dir))) return ec;
 
   // Pass 1: the clean-shutdown marker counts once.
-  std::string marker = dir + "/" + std::string(file_names::clean_shutdown_marker);
+  std::string marker = file_names::clean_shutdown_marker_path(dir);
   bool clean = file_exists(marker);
   if (clean) {
     if (auto ec = io_.remove(marker)) return ec;
@@ -68,10 +66,10 @@ std::error_code log_manager::open_dir(size_t dir_index) {
   // Pass 2: checkpoints. Damage means full recovery, never a failed start.
   auto load = [&](std::string_view name) {
     std::unordered_map<std::string, int64_t> out;
-    auto entries = read_checkpoint(dir + "/" + std::string(name));
+    auto entries = read_checkpoint(file_names::join(dir, name));
     if (!entries) {
       if (entries.error() != errc::not_found || clean) {
-        warn("checkpoint " + dir + "/" + std::string(name) + " unreadable (" +
+        warn("checkpoint " + file_names::join(dir, name) + " unreadable (" +
              entries.error().message() + "): recovering every partition of the dir from offset 0");
       }
       return std::make_pair(out, false);
@@ -96,13 +94,13 @@ std::error_code log_manager::open_dir(size_t dir_index) {
     std::string_view v = n;
     if (v.size() > file_names::tmp_suffix.size() &&
         v.substr(v.size() - file_names::tmp_suffix.size()) == file_names::tmp_suffix) {
-      if (auto ec = io_.remove(dir + "/" + n); ec && ec != errc::not_found) return ec;
+      if (auto ec = io_.remove(file_names::join(dir, n)); ec && ec != errc::not_found) return ec;
     }
   }
   for (const auto& n : names) {
     auto tp = file_names::parse_partition_dir(n);
     if (!tp) continue;
-    std::string path = dir + "/" + n;
+    std::string path = file_names::join(dir, n);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
     partition_log::open_options opts;
@@ -151,7 +149,7 @@ result<partition_log*> log_manager::create(const topic_partition& tp, bool sync_
   }
   if (best == SIZE_MAX) return errc::storage_offline;
   const std::string& dir = cfg_.log_dirs[best];
-  std::string path = dir + "/" + key(tp.topic, tp.partition);
+  std::string path = file_names::partition_path(dir, tp.topic, tp.partition);
   const bool existed = file_exists(path);
   auto log = partition_log::open(io_, path, cfg_.config_for(tp.topic), {});
   if (!log) {
@@ -239,7 +237,7 @@ std::error_code log_manager::close() {
   for (size_t i = 0; i < cfg_.log_dirs.size(); ++i) {
     if (offline_[i]) continue;
     const std::string& dir = cfg_.log_dirs[i];
-    std::string marker = dir + "/" + std::string(file_names::clean_shutdown_marker);
+    std::string marker = file_names::clean_shutdown_marker_path(dir);
     auto fh = io_.open(marker, io::open_mode::create_read_write);
     if (!fh) return fh.error();
     if (auto ec = io_.sync(fh->get())) return ec;

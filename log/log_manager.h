@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/topic_partition.h"
 #include "log/errors.h"
 #include "log/log_config.h"
 #include "log/partition_log.h"
@@ -34,11 +35,7 @@ namespace io {
 class io_backend;
 }
 
-struct topic_partition {
-  std::string topic;
-  int32_t partition = 0;
-  auto operator<=>(const topic_partition&) const = default;
-};
+using topic_partition = base::topic_partition;
 
 struct log_manager_config {
   std::vector<std::string> log_dirs{"./sluice-data"};

@@ -3,13 +3,14 @@
 #include <limits>
 #include <utility>
 
+#include "base/big_endian.h"
 #include "log/record_batch.h"
 
 namespace sluice::log {
 namespace {
 
-int32_t relative_at(const std::byte* slot) { return read_be32(slot); }
-int32_t position_at(const std::byte* slot) { return read_be32(slot + 4); }
+int32_t relative_at(const std::byte* slot) { return base::load_be<int32_t>(slot); }
+int32_t position_at(const std::byte* slot) { return base::load_be<int32_t>(slot + 4); }
 
 // Whether `cur` may follow `prev` (nullptr for the first entry) in a well-formed index.
 bool follows(const std::byte* prev, const std::byte* cur) {
@@ -35,8 +36,8 @@ bool offset_index::append(offset o, file_position p) {
   }
   if (!reserve_slot()) return false;
   std::byte* s = slot(entries());
-  write_be32(s, *rel);
-  write_be32(s + 4, static_cast<int32_t>(p.value));
+  base::store_be<int32_t>(s, *rel);
+  base::store_be<int32_t>(s + 4, static_cast<int32_t>(p.value));
   commit_slot();
   return true;
 }

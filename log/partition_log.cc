@@ -1,8 +1,7 @@
-// partition_log: opening and recovery, reads, lookups, roll, retention and
-// truncation. The write path is in partition_log_write.cc.
+// partition_log: reads, lookups, roll, retention and truncation. Opening and
+// recovery are in partition_log_recover.cc, the write path in
+// partition_log_write.cc.
 #include "log/partition_log.h"
-
-#include <dirent.h>
 
 #include <algorithm>
 #include <cstring>
@@ -13,174 +12,11 @@
 
 namespace sluice::log {
 
-namespace {
-
-// Lists a directory's file names (not "." and "..").
-result<std::vector<std::string>> list_dir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return errc::io_error;
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(d);
-  return names;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
-
-result<std::unique_ptr<partition_log>> partition_log::open(io::io_backend& io, std::string dir,
-                                                           log_config cfg,
-                                                           const open_options& opts) {
-  if (auto ec = io.create_dir(dir)) return ec;
-  std::unique_ptr<partition_log> log(new partition_log(io, std::move(dir), std::move(cfg)));
-  if (auto ec = log->recover(opts)) return ec;
-  return log;
-}
-
-// Recovery, in passes:
-//   1. Remove leftovers of interrupted operations (*.tmp, *.deleted) and index
-//      files whose .log is gone.
-//   2. Open every segment in base-offset order.
-//   3. Clean shutdown: trust the .log files; check each index against its log
-//      and rebuild the ones that disagree. Unclean: the same for segments below
-//      the recovery point; from the segment holding the recovery point on,
-//      validate every batch, truncate at the first bad byte, drop all later
-//      segments (also when a segment ends short of the next one's base
-//      offset), rebuild the indexes, and fdatasync what was kept so that the
-//      high watermark is durable again. A trusted segment whose tail does not
-//      parse, or whose end overlaps the next segment, is validated and cut the
-//      same way, but the later segments stay.
-//   4. Set log start, log end, written and durable offsets.
-std::error_code partition_log::recover(const open_options& opts) {
-  // An interrupted compaction swap is finished or dropped first (log/cleaner.h).
-  if (auto ec = recover_clean_state()) return ec;
-  auto names = list_dir(dir_);
-  if (!names) return names.error();
-  std::vector<offset> bases;
-  std::vector<std::string> orphans;
-  for (const auto& n : *names) {
-    if (ends_with(n, file_names::tmp_suffix) || ends_with(n, file_names::deleted_suffix)) {
-      orphans.push_back(n);
-      continue;
-    }
-    auto parsed = file_names::parse_segment_file(n);
-    if (parsed && parsed->kind == file_names::segment_file_kind::log)
-      bases.push_back(parsed->base_offset);
-  }
-  for (const auto& n : *names) {
-    auto parsed = file_names::parse_segment_file(n);
-    if (parsed && parsed->kind != file_names::segment_file_kind::log &&
-        std::find(bases.begin(), bases.end(), parsed->base_offset) == bases.end()) {
-      orphans.push_back(n);
-    }
-  }
-  for (const auto& n : orphans) {
-    if (auto ec = io_.remove(dir_ + "/" + n); ec && ec != errc::not_found) return ec;
-  }
-  std::sort(bases.begin(), bases.end());
-
-  segment_config scfg{cfg_.index_interval_bytes, cfg_.max_index_bytes};
-  offset expected_next{-1};
-  bool drop_rest = false;
-  bool synced_any = false;
-  for (offset base : bases) {
-    if (drop_rest || (expected_next.value >= 0 && base < expected_next)) {
-      // After a truncation everything later is suspect; an overlapping segment
-      // is corrupt. Either way its records cannot be trusted.
-      drop_rest = true;
-      auto seg = segment::open(io_, dir_, base, scfg);
-      if (seg) {
-        if (auto ec = (*seg)->remove()) return ec;
-      }
-      continue;
-    }
-    auto seg = segment::open(io_, dir_, base, scfg);
-    if (!seg) return seg.error();
-    (*seg)->allow_gaps_before(clean_gap_end_);
-    auto next_it = std::upper_bound(bases.begin(), bases.end(), base);
-    bool past_recovery_point = !opts.clean_shutdown;
-    if (past_recovery_point) {
-      // Segments that end at or before the recovery point were fully synced.
-      bool below = next_it != bases.end() && *next_it <= opts.recovery_point;
-      past_recovery_point = !below;
-    }
-    if (past_recovery_point) {
-      auto r = (*seg)->recover(base);
-      if (!r) return r.error();
-      // Cut, or ending short of the next segment (its unsynced tail was lost
-      // whole, on a batch boundary): what follows would leave a hole.
-      bool short_of_next = next_it != bases.end() && (*seg)->next_offset() != *next_it;
-      // A cleaned segment may end before the next one begins (its last records
-      // were compacted away); it was synced whole before it was swapped in.
-      if (short_of_next && (*seg)->next_offset() < *next_it && *next_it <= clean_gap_end_) {
-        short_of_next = false;
-      }
-      if (r->truncated_bytes > 0 || short_of_next) drop_rest = true;
-      if (auto ec = io_.sync((*seg)->fd())) return ec;
-      synced_any = true;
-    } else {
-      // A trusted segment: load() reads only its tail. If even that does not
-      // hold together (a header that does not parse, offsets that do not
-      // continue) or its end overlaps the next segment, the bytes were damaged
-      // after they were synced. Validate this segment as Kafka does when a
-      // segment fails its sanity check: cut it at the first bad batch, but keep
-      // the later segments, whose data was synced too; dropping them would
-      // move the log end offset back and reuse offsets readers have seen.
-      std::error_code ec = (*seg)->load();
-      if (ec && ec != errc::corrupt_file) return ec;
-      if (ec || (next_it != bases.end() && (*seg)->next_offset() > *next_it)) {
-        auto r = (*seg)->recover(base);
-        if (!r) return r.error();
-        if (auto sync_ec = io_.sync((*seg)->fd())) return sync_ec;
-        synced_any = true;
-      }
-    }
-    expected_next = (*seg)->next_offset();
-    segments_.emplace(base, std::move(*seg));
-  }
-  if (segments_.empty()) {
-    offset base = std::max(opts.log_start_offset, offset{0});
-    auto seg = segment::create(io_, dir_, base, scfg);
-    if (!seg) return seg.error();
-    segments_.emplace(base, std::move(*seg));
-    synced_any = true;
-  }
-  if (synced_any || !orphans.empty()) {
-    if (auto ec = io_.sync_dir(dir_)) return ec;
-  }
-
-  segment& last = *segments_.rbegin()->second;
-  if (auto ec = last.make_active()) return ec;
-  last.set_created_ms(now_ms(cfg_));
-  // Rebuilt indexes of older segments give back their preallocated space.
-  for (auto& [base, seg] : segments_) {
-    if (seg.get() != &last) {
-      if (auto ec = seg->trim_indexes()) return ec;
-    }
-  }
-  log_end_ = last.next_offset();
-  written_end_ = durable_end_ = log_end_;
-  written_segment_ = last.base_offset();
-  written_pos_ = last.size();
-  notified_high_watermark_ = log_end_;
-  log_start_ = std::max(segments_.begin()->second->base_offset(), opts.log_start_offset);
-  if (log_start_ > log_end_) log_start_ = log_end_;
-  last_flush_ms_ = now_ms(cfg_);
-  return recover_producer_state();
-}
-
 std::error_code partition_log::roll(offset next_base) {
   segment& old = active();
   if (auto ec = old.trim_indexes()) return ec;
   if (auto ec = seal_producer_files(old.base_offset(), next_base)) return ec;
-  segment_config scfg{cfg_.index_interval_bytes, cfg_.max_index_bytes};
-  auto seg = segment::create(io_, dir_, next_base, scfg);
+  auto seg = segment::create(io_, dir_, next_base, segment_cfg());
   if (!seg) return seg.error();
   // The new file's directory entry must be durable before any of its records
   // is acknowledged (a crash must not lose a whole segment).

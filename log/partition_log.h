@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -214,7 +215,21 @@ class partition_log {
   };
 
   partition_log(io::io_backend& io, std::string dir, log_config cfg);
+
+  // Recovery (partition_log_recover.cc): recover() runs these passes in order.
+  struct load_state;
   std::error_code recover(const open_options& opts);
+  std::error_code remove_temp_files_and_list_segments(load_state& st);
+  std::error_code load_segment(load_state& st, offset base);
+  std::error_code drop_segment(offset base);
+  std::error_code recover_unflushed_segment(load_state& st, segment& seg,
+                                            std::optional<offset> next);
+  std::error_code check_flushed_segment(load_state& st, segment& seg, std::optional<offset> next);
+  std::error_code create_segment_if_empty(load_state& st);
+  std::error_code activate_last_segment();
+  void set_offsets_from_segments(const open_options& opts);
+
+  segment_config segment_cfg() const { return {cfg_.index_interval_bytes, cfg_.max_index_bytes}; }
   std::error_code roll(offset next_base);
   segment& active() { return *segments_.rbegin()->second; }
   const segment* segment_for(offset o) const;

@@ -13,13 +13,6 @@
 #include "log/partition_log.h"
 
 namespace sluice::log {
-namespace {
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
 
 std::error_code partition_log::recover_clean_state() {
   clean_ = std::make_shared<cleaner_state>();
@@ -33,17 +26,17 @@ std::error_code partition_log::recover_clean_state() {
   bool changed = false;
   for (const auto& n : names) {
     // Output of a cleaning that had not reached its commit point.
-    if (ends_with(n, file_names::cleaned_suffix)) {
-      if (auto ec = io_.remove(dir_ + "/" + n); ec && ec != errc::not_found) return ec;
+    if (n.ends_with(file_names::cleaned_suffix)) {
+      if (auto ec = io_.remove(file_names::join(dir_, n)); ec && ec != errc::not_found) return ec;
       changed = true;
     }
   }
   for (const auto& n : names) {
-    if (!ends_with(n, file_names::swap_suffix)) continue;
+    if (!n.ends_with(file_names::swap_suffix)) continue;
     const std::string stem = n.substr(0, n.size() - file_names::swap_suffix.size());
     auto parsed = file_names::parse_segment_file(stem);
     if (!parsed || parsed->kind != file_names::segment_file_kind::log) {
-      if (auto ec = io_.remove(dir_ + "/" + n); ec && ec != errc::not_found) return ec;
+      if (auto ec = io_.remove(file_names::join(dir_, n)); ec && ec != errc::not_found) return ec;
       changed = true;
       continue;
     }
@@ -52,15 +45,15 @@ std::error_code partition_log::recover_clean_state() {
     // and are rebuilt). The .txnindex stays: its covered end decides.
     const offset base = parsed->base_offset;
     for (const auto& f : {file_names::index_file(base), file_names::time_index_file(base)}) {
-      if (auto ec = io_.remove(dir_ + "/" + f); ec && ec != errc::not_found) return ec;
+      if (auto ec = io_.remove(file_names::join(dir_, f)); ec && ec != errc::not_found) return ec;
     }
-    if (auto ec = io_.rename(dir_ + "/" + n, dir_ + "/" + stem)) return ec;
+    if (auto ec = io_.rename(file_names::join(dir_, n), file_names::join(dir_, stem))) return ec;
     changed = true;
   }
   if (changed) {
     if (auto ec = io_.sync_dir(dir_)) return ec;
   }
-  auto cp = read_checkpoint(dir_ + "/" + std::string(file_names::cleaner_checkpoint));
+  auto cp = read_checkpoint(file_names::join(dir_, file_names::cleaner_checkpoint));
   if (cp) {
     for (const auto& e : *cp) {
       if (e.topic == "first_dirty") clean_->first_dirty = offset{e.offset};

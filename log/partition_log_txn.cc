@@ -82,7 +82,7 @@ result<offset> load_newest_snapshot(io::io_backend& io, const std::string& dir, 
   std::optional<offset> found;
   std::vector<producer_entry> loaded;
   for (auto it = snaps->rbegin(); it != snaps->rend(); ++it) {
-    const std::string path = dir + "/" + file_names::snapshot_file(*it);
+    const std::string path = file_names::join(dir, file_names::snapshot_file(*it));
     if (*it > log_end) {
       if (auto ec = io.remove(path); ec && ec != errc::not_found) return ec;
       continue;
@@ -161,7 +161,7 @@ std::error_code partition_log::recover_producer_state() {
     if (&seg == &*segments_.rbegin()->second) {
       // Stale (cut by the recovery, or from before the crash): gone until
       // the segment is sealed or the log closed.
-      if (auto rec = io_.remove(dir_ + "/" + file_names::txn_index_file(base));
+      if (auto rec = io_.remove(file_names::join(dir_, file_names::txn_index_file(base)));
           rec && rec != errc::not_found) {
         return rec;
       }
@@ -196,7 +196,7 @@ std::error_code partition_log::seal_producer_files(offset sealed_base, offset ne
   auto snaps = list_producer_snapshots(dir_);
   if (!snaps) return snaps.error();
   for (size_t i = 0; i + snapshots_kept < snaps->size(); ++i) {
-    if (auto ec = io_.remove(dir_ + "/" + file_names::snapshot_file((*snaps)[i]));
+    if (auto ec = io_.remove(file_names::join(dir_, file_names::snapshot_file((*snaps)[i])));
         ec && ec != errc::not_found) {
       return ec;
     }
@@ -216,7 +216,7 @@ std::error_code partition_log::persist_producer_files() {
   auto snaps = list_producer_snapshots(dir_);
   if (!snaps) return snaps.error();
   for (size_t i = 0; i + snapshots_kept < snaps->size(); ++i) {
-    io_.remove(dir_ + "/" + file_names::snapshot_file((*snaps)[i]));
+    io_.remove(file_names::join(dir_, file_names::snapshot_file((*snaps)[i])));
   }
   return {};
 }
@@ -228,7 +228,7 @@ void partition_log::on_log_start_moved() {
   auto snaps = list_producer_snapshots(dir_);
   if (!snaps) return;
   for (offset at : *snaps) {
-    if (at < log_start_) io_.remove(dir_ + "/" + file_names::snapshot_file(at));
+    if (at < log_start_) io_.remove(file_names::join(dir_, file_names::snapshot_file(at)));
   }
 }
 
@@ -237,7 +237,7 @@ void partition_log::on_log_start_moved() {
 std::error_code partition_log::rebuild_producer_state(offset target) {
   (void)target;  // the log end already is the target
   const segment& seg = active();
-  if (auto ec = io_.remove(dir_ + "/" + file_names::txn_index_file(seg.base_offset()));
+  if (auto ec = io_.remove(file_names::join(dir_, file_names::txn_index_file(seg.base_offset())));
       ec && ec != errc::not_found) {
     return ec;
   }

@@ -6,8 +6,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 #include "log/checkpoint_file.h"
-#include "log/crc32c.h"
 #include "log/file_names.h"
 #include "log/record_batch.h"
 
@@ -30,30 +31,30 @@ std::vector<std::byte> encode_producer_snapshot(offset at,
   std::vector<std::byte> out(size);
   std::byte* p = out.data();
   std::memcpy(p, magic, sizeof magic);
-  write_be16(p + 4, version);
-  write_be64(p + 10, at.value);
-  write_be32(p + 18, static_cast<int32_t>(producers.size()));
+  base::store_be<int16_t>(p + 4, version);
+  base::store_be<int64_t>(p + 10, at.value);
+  base::store_be<int32_t>(p + 18, static_cast<int32_t>(producers.size()));
   p += header_size;
   for (const auto& e : producers) {
-    write_be64(p, e.producer_id);
-    write_be16(p + 8, e.epoch);
-    write_be32(p + 10, e.coordinator_epoch);
-    write_be64(p + 14, e.last_timestamp);
-    write_be64(p + 22, e.current_txn_first_offset.value);
-    write_be64(p + 30, e.last_offset.value);
+    base::store_be<int64_t>(p, e.producer_id);
+    base::store_be<int16_t>(p + 8, e.epoch);
+    base::store_be<int32_t>(p + 10, e.coordinator_epoch);
+    base::store_be<int64_t>(p + 14, e.last_timestamp);
+    base::store_be<int64_t>(p + 22, e.current_txn_first_offset.value);
+    base::store_be<int64_t>(p + 30, e.last_offset.value);
     p[38] = static_cast<std::byte>(e.batches.size());
     p += entry_fixed;
     for (const auto& b : e.batches) {
-      write_be32(p, b.first_seq);
-      write_be32(p + 4, b.last_seq);
-      write_be64(p + 8, b.first_offset.value);
-      write_be64(p + 16, b.last_offset.value);
-      write_be64(p + 24, b.max_timestamp);
+      base::store_be<int32_t>(p, b.first_seq);
+      base::store_be<int32_t>(p + 4, b.last_seq);
+      base::store_be<int64_t>(p + 8, b.first_offset.value);
+      base::store_be<int64_t>(p + 16, b.last_offset.value);
+      base::store_be<int64_t>(p + 24, b.max_timestamp);
       p += batch_size;
     }
   }
-  uint32_t crc = crc32c(std::span<const std::byte>(out).subspan(crc_start));
-  write_be32(out.data() + 6, static_cast<int32_t>(crc));
+  uint32_t crc = base::crc32c(std::span<const std::byte>(out).subspan(crc_start));
+  base::store_be<int32_t>(out.data() + 6, static_cast<int32_t>(crc));
   return out;
 }
 
@@ -61,14 +62,15 @@ result<std::vector<producer_entry>> decode_producer_snapshot(std::span<const std
                                                              offset at) {
   if (bytes.size() < header_size) return errc::corrupt_file;
   const std::byte* p = bytes.data();
-  if (std::memcmp(p, magic, sizeof magic) != 0 || read_be16(p + 4) != version) {
+  if (std::memcmp(p, magic, sizeof magic) != 0 || base::load_be<int16_t>(p + 4) != version) {
     return errc::corrupt_file;
   }
-  if (static_cast<uint32_t>(read_be32(p + 6)) != crc32c(bytes.subspan(crc_start))) {
+  if (static_cast<uint32_t>(base::load_be<int32_t>(p + 6)) !=
+      base::crc32c(bytes.subspan(crc_start))) {
     return errc::corrupt_file;
   }
-  if (read_be64(p + 10) != at.value) return errc::corrupt_file;
-  uint32_t count = static_cast<uint32_t>(read_be32(p + 18));
+  if (base::load_be<int64_t>(p + 10) != at.value) return errc::corrupt_file;
+  uint32_t count = static_cast<uint32_t>(base::load_be<int32_t>(p + 18));
   size_t pos = header_size;
   // The count is believed only as far as the bytes present allow.
   if (count > (bytes.size() - pos) / entry_fixed) return errc::corrupt_file;
@@ -78,12 +80,12 @@ result<std::vector<producer_entry>> decode_producer_snapshot(std::span<const std
     if (bytes.size() - pos < entry_fixed) return errc::corrupt_file;
     const std::byte* q = p + pos;
     producer_entry e;
-    e.producer_id = read_be64(q);
-    e.epoch = read_be16(q + 8);
-    e.coordinator_epoch = read_be32(q + 10);
-    e.last_timestamp = read_be64(q + 14);
-    e.current_txn_first_offset = offset{read_be64(q + 22)};
-    e.last_offset = offset{read_be64(q + 30)};
+    e.producer_id = base::load_be<int64_t>(q);
+    e.epoch = base::load_be<int16_t>(q + 8);
+    e.coordinator_epoch = base::load_be<int32_t>(q + 10);
+    e.last_timestamp = base::load_be<int64_t>(q + 14);
+    e.current_txn_first_offset = offset{base::load_be<int64_t>(q + 22)};
+    e.last_offset = offset{base::load_be<int64_t>(q + 30)};
     size_t batches = static_cast<uint8_t>(q[38]);
     pos += entry_fixed;
     if (batches > producer_batches_kept || bytes.size() - pos < batches * batch_size) {
@@ -91,8 +93,9 @@ result<std::vector<producer_entry>> decode_producer_snapshot(std::span<const std
     }
     for (size_t j = 0; j < batches; ++j) {
       const std::byte* b = p + pos;
-      e.batches.push_back({read_be32(b), read_be32(b + 4), offset{read_be64(b + 8)},
-                           offset{read_be64(b + 16)}, read_be64(b + 24)});
+      e.batches.push_back({base::load_be<int32_t>(b), base::load_be<int32_t>(b + 4),
+                           offset{base::load_be<int64_t>(b + 8)},
+                           offset{base::load_be<int64_t>(b + 16)}, base::load_be<int64_t>(b + 24)});
       pos += batch_size;
     }
     out.push_back(std::move(e));
@@ -109,7 +112,7 @@ std::error_code write_producer_snapshot(io::io_backend& io, const std::string& d
 }
 
 result<std::vector<producer_entry>> read_producer_snapshot(const std::string& dir, offset at) {
-  auto bytes = read_whole_file(dir + "/" + file_names::snapshot_file(at));
+  auto bytes = read_whole_file(file_names::join(dir, file_names::snapshot_file(at)));
   if (!bytes) return bytes.error();
   return decode_producer_snapshot(*bytes, at);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "base/big_endian.h"
 #include "log/errors.h"
 #include "log/record_batch.h"
 
@@ -21,7 +22,7 @@ int32_t producer_batch_meta::last_sequence() const {
 std::optional<end_txn_marker> parse_end_txn_marker(std::span<const std::byte> batch) {
   if (batch.size() < batch_header_size) return std::nullopt;
   // A control batch is never compressed: its one record follows the header.
-  if ((read_be16(batch.data() + 21) & 0x07) != 0) return std::nullopt;
+  if ((base::load_be<int16_t>(batch.data() + 21) & 0x07) != 0) return std::nullopt;
   std::span<const std::byte> in = batch.subspan(batch_header_size);
   int32_t length = 0, key_len = 0, value_len = 0, offset_delta = 0;
   int64_t ts_delta = 0;
@@ -43,10 +44,11 @@ std::optional<end_txn_marker> parse_end_txn_marker(std::span<const std::byte> ba
   std::span<const std::byte> value = in.first(static_cast<size_t>(value_len));
   // Key: int16 version, int16 type (0 abort, 1 commit). Value: int16 version,
   // int32 coordinator epoch. Newer versions only append fields.
-  if (read_be16(key.data()) < 0 || read_be16(value.data()) < 0) return std::nullopt;
-  int16_t type = read_be16(key.data() + 2);
+  if (base::load_be<int16_t>(key.data()) < 0 || base::load_be<int16_t>(value.data()) < 0)
+    return std::nullopt;
+  int16_t type = base::load_be<int16_t>(key.data() + 2);
   if (type != 0 && type != 1) return std::nullopt;
-  return end_txn_marker{type == 1, read_be32(value.data() + 2)};
+  return end_txn_marker{type == 1, base::load_be<int32_t>(value.data() + 2)};
 }
 
 producer_batch_meta producer_meta(const record_batch_view& v, offset base,

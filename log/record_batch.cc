@@ -1,62 +1,53 @@
 #include "log/record_batch.h"
 
-#include <cstring>
-
-#include "log/crc32c.h"
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 #include "log/errors.h"
 
 namespace sluice::log {
 
-int64_t read_be64(const std::byte* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return static_cast<int64_t>(__builtin_bswap64(v));
+offset record_batch_view::base_offset() const {
+  return offset{base::load_be<int64_t>(bytes_.data())};
 }
-int32_t read_be32(const std::byte* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return static_cast<int32_t>(__builtin_bswap32(v));
+int32_t record_batch_view::batch_length() const {
+  return base::load_be<int32_t>(bytes_.data() + 8);
 }
-int16_t read_be16(const std::byte* p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return static_cast<int16_t>(__builtin_bswap16(v));
+int32_t record_batch_view::partition_leader_epoch() const {
+  return base::load_be<int32_t>(bytes_.data() + 12);
 }
-void write_be64(std::byte* p, int64_t v) {
-  uint64_t b = __builtin_bswap64(static_cast<uint64_t>(v));
-  std::memcpy(p, &b, 8);
-}
-void write_be32(std::byte* p, int32_t v) {
-  uint32_t b = __builtin_bswap32(static_cast<uint32_t>(v));
-  std::memcpy(p, &b, 4);
-}
-void write_be16(std::byte* p, int16_t v) {
-  uint16_t b = __builtin_bswap16(static_cast<uint16_t>(v));
-  std::memcpy(p, &b, 2);
-}
-
-offset record_batch_view::base_offset() const { return offset{read_be64(bytes_.data())}; }
-int32_t record_batch_view::batch_length() const { return read_be32(bytes_.data() + 8); }
-int32_t record_batch_view::partition_leader_epoch() const { return read_be32(bytes_.data() + 12); }
 int8_t record_batch_view::magic() const { return static_cast<int8_t>(bytes_[16]); }
 uint32_t record_batch_view::crc() const {
-  return static_cast<uint32_t>(read_be32(bytes_.data() + 17));
+  return static_cast<uint32_t>(base::load_be<int32_t>(bytes_.data() + 17));
 }
-int16_t record_batch_view::attributes() const { return read_be16(bytes_.data() + 21); }
-int32_t record_batch_view::last_offset_delta() const { return read_be32(bytes_.data() + 23); }
-timestamp_ms record_batch_view::base_timestamp() const { return read_be64(bytes_.data() + 27); }
-timestamp_ms record_batch_view::max_timestamp() const { return read_be64(bytes_.data() + 35); }
-int64_t record_batch_view::producer_id() const { return read_be64(bytes_.data() + 43); }
-int16_t record_batch_view::producer_epoch() const { return read_be16(bytes_.data() + 51); }
-int32_t record_batch_view::base_sequence() const { return read_be32(bytes_.data() + 53); }
-int32_t record_batch_view::record_count() const { return read_be32(bytes_.data() + 57); }
+int16_t record_batch_view::attributes() const { return base::load_be<int16_t>(bytes_.data() + 21); }
+int32_t record_batch_view::last_offset_delta() const {
+  return base::load_be<int32_t>(bytes_.data() + 23);
+}
+timestamp_ms record_batch_view::base_timestamp() const {
+  return base::load_be<int64_t>(bytes_.data() + 27);
+}
+timestamp_ms record_batch_view::max_timestamp() const {
+  return base::load_be<int64_t>(bytes_.data() + 35);
+}
+int64_t record_batch_view::producer_id() const {
+  return base::load_be<int64_t>(bytes_.data() + 43);
+}
+int16_t record_batch_view::producer_epoch() const {
+  return base::load_be<int16_t>(bytes_.data() + 51);
+}
+int32_t record_batch_view::base_sequence() const {
+  return base::load_be<int32_t>(bytes_.data() + 53);
+}
+int32_t record_batch_view::record_count() const {
+  return base::load_be<int32_t>(bytes_.data() + 57);
+}
 
 compression_type record_batch_view::compression() const {
   return static_cast<compression_type>(attributes() & 0x07);
 }
 
 uint32_t record_batch_view::compute_crc() const {
-  return crc32c(bytes_.subspan(batch_crc_start, size_in_bytes() - batch_crc_start));
+  return base::crc32c(bytes_.subspan(batch_crc_start, size_in_bytes() - batch_crc_start));
 }
 
 bool read_varint(std::span<const std::byte>& in, int32_t& out) {
@@ -146,7 +137,7 @@ std::error_code validate_batch(std::span<const std::byte> bytes) {
 
 bool batch_iterator::next(record_batch_view& out) {
   if (rest_.size() < batch_length_field_end) return false;
-  int32_t len = read_be32(rest_.data() + 8);
+  int32_t len = base::load_be<int32_t>(rest_.data() + 8);
   if (len < static_cast<int32_t>(batch_header_size - batch_length_field_end)) return false;
   size_t total = batch_length_field_end + static_cast<size_t>(len);
   if (total > rest_.size()) return false;
@@ -157,28 +148,29 @@ bool batch_iterator::next(record_batch_view& out) {
 }
 
 void set_base_offset(std::span<std::byte> batch, offset base) {
-  write_be64(batch.data(), base.value);
+  base::store_be<int64_t>(batch.data(), base.value);
 }
 
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) {
-  write_be32(batch.data() + 12, epoch);
+  base::store_be<int32_t>(batch.data() + 12, epoch);
 }
 
 void set_log_append_time(std::span<std::byte> batch, timestamp_ms now) {
-  int16_t attrs = read_be16(batch.data() + 21);
-  write_be16(batch.data() + 21, static_cast<int16_t>(attrs | 0x08));
-  write_be64(batch.data() + 35, now);
+  int16_t attrs = base::load_be<int16_t>(batch.data() + 21);
+  base::store_be<int16_t>(batch.data() + 21, static_cast<int16_t>(attrs | 0x08));
+  base::store_be<int64_t>(batch.data() + 35, now);
   record_batch_view view(batch);
-  write_be32(batch.data() + 17, static_cast<int32_t>(view.compute_crc()));
+  base::store_be<int32_t>(batch.data() + 17, static_cast<int32_t>(view.compute_crc()));
 }
 
 void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t producer_id,
                          int16_t producer_epoch, int32_t base_sequence) {
-  write_be16(batch.data() + 21, attributes);
-  write_be64(batch.data() + 43, producer_id);
-  write_be16(batch.data() + 51, producer_epoch);
-  write_be32(batch.data() + 53, base_sequence);
-  write_be32(batch.data() + 17, static_cast<int32_t>(record_batch_view(batch).compute_crc()));
+  base::store_be<int16_t>(batch.data() + 21, attributes);
+  base::store_be<int64_t>(batch.data() + 43, producer_id);
+  base::store_be<int16_t>(batch.data() + 51, producer_epoch);
+  base::store_be<int32_t>(batch.data() + 53, base_sequence);
+  base::store_be<int32_t>(batch.data() + 17,
+                          static_cast<int32_t>(record_batch_view(batch).compute_crc()));
 }
 
 }  // namespace sluice::log

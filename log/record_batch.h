@@ -122,12 +122,4 @@ bool read_varlong(std::span<const std::byte>& in, int64_t& out);
 void append_varlong(std::vector<std::byte>& out, int64_t v);
 size_t varlong_size(int64_t v);
 
-// Big-endian helpers shared by the batch, index and checkpoint code.
-int64_t read_be64(const std::byte* p);
-int32_t read_be32(const std::byte* p);
-int16_t read_be16(const std::byte* p);
-void write_be64(std::byte* p, int64_t v);
-void write_be32(std::byte* p, int32_t v);
-void write_be16(std::byte* p, int16_t v);
-
 }  // namespace sluice::log

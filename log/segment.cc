@@ -16,8 +16,6 @@ int64_t wall_ms() {
       .count();
 }
 
-std::string join(const std::string& dir, const std::string& name) { return dir + "/" + name; }
-
 }  // namespace
 
 segment::segment(io::io_backend& io, std::string dir, offset base, segment_config cfg,
@@ -38,7 +36,7 @@ segment::segment(io::io_backend& io, std::string dir, offset base, segment_confi
 result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const std::string& dir,
                                                      offset base, const segment_config& cfg,
                                                      bool create) {
-  std::string path = join(dir, file_names::log_file(base));
+  std::string path = file_names::join(dir, file_names::log_file(base));
   auto fh = io.open(path, create ? io::open_mode::create_exclusive : io::open_mode::read_write);
   if (!fh) return fh.error();
   struct stat st {};
@@ -49,16 +47,16 @@ result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const s
     if (create) {
       for (const auto& n : {file_names::log_file(base), file_names::index_file(base),
                             file_names::time_index_file(base)}) {
-        (void)io.remove(join(dir, n));
+        (void)io.remove(file_names::join(dir, n));
       }
     }
     return ec;
   };
-  auto idx =
-      offset_index::open(io, join(dir, file_names::index_file(base)), base, cfg.max_index_bytes);
+  auto idx = offset_index::open(io, file_names::join(dir, file_names::index_file(base)), base,
+                                cfg.max_index_bytes);
   if (!idx) return abandon(idx.error());
-  auto tidx =
-      time_index::open(io, join(dir, file_names::time_index_file(base)), base, cfg.max_index_bytes);
+  auto tidx = time_index::open(io, file_names::join(dir, file_names::time_index_file(base)), base,
+                               cfg.max_index_bytes);
   if (!tidx) return abandon(tidx.error());
   auto file = std::make_shared<segment_file>(segment_file{std::move(*fh), std::move(path)});
   return std::unique_ptr<segment>(new segment(io, dir, base, cfg, std::move(file), std::move(*idx),
@@ -348,14 +346,14 @@ std::error_code segment::remove() {
                                file_names::time_index_file(base_),
                                file_names::txn_index_file(base_)};
   for (const auto& n : names) {
-    std::string from = join(dir_, n);
+    std::string from = file_names::join(dir_, n);
     std::string to = from + std::string(file_names::deleted_suffix);
     if (auto ec = io_.rename(from, to); ec && ec != errc::not_found) return ec;
   }
   // Unlinked only after all are renamed: a crash in between leaves
   // *.deleted files, which the next start removes.
   for (const auto& n : names) {
-    std::string to = join(dir_, n) + std::string(file_names::deleted_suffix);
+    std::string to = file_names::join(dir_, n) + std::string(file_names::deleted_suffix);
     if (auto ec = io_.remove(to); ec && ec != errc::not_found) return ec;
   }
   return {};

@@ -2,13 +2,14 @@
 
 #include <utility>
 
+#include "base/big_endian.h"
 #include "log/record_batch.h"
 
 namespace sluice::log {
 namespace {
 
-timestamp_ms timestamp_at(const std::byte* slot) { return read_be64(slot); }
-int32_t relative_at(const std::byte* slot) { return read_be32(slot + 8); }
+timestamp_ms timestamp_at(const std::byte* slot) { return base::load_be<int64_t>(slot); }
+int32_t relative_at(const std::byte* slot) { return base::load_be<int32_t>(slot + 8); }
 
 // Whether `cur` may follow `prev` (nullptr for the first entry) in a well-formed
 // index. The first timestamp must beat no_timestamp (-1), as in maybe_append.
@@ -34,8 +35,8 @@ bool time_index::maybe_append(timestamp_ms ts, offset o, bool skip_full_check) {
   if (!rel || ts <= last.timestamp || o < last.offset) return false;
   if (!reserve_slot()) return false;
   std::byte* s = slot(entries());
-  write_be64(s, ts);
-  write_be32(s + 8, *rel);
+  base::store_be<int64_t>(s, ts);
+  base::store_be<int32_t>(s + 8, *rel);
   commit_slot();
   return true;
 }

@@ -4,17 +4,12 @@
 #include <cstring>
 #include <limits>
 
+#include "base/big_endian.h"
+
 namespace sluice::protocol {
 namespace {
 
 constexpr int64_t max_string_length = std::numeric_limits<int16_t>::max();
-
-template <class U>
-U load_be(const std::byte* p) noexcept {
-  U v = 0;
-  for (size_t i = 0; i < sizeof(U); ++i) v = static_cast<U>((v << 8) | std::to_integer<U>(p[i]));
-  return v;
-}
 
 }  // namespace
 
@@ -41,15 +36,15 @@ int16_t reader::int16() noexcept { return static_cast<int16_t>(uint16()); }
 int32_t reader::int32() noexcept { return static_cast<int32_t>(uint32()); }
 int64_t reader::int64() noexcept {
   const std::byte* p = take(8);
-  return p ? static_cast<int64_t>(load_be<uint64_t>(p)) : 0;
+  return p ? static_cast<int64_t>(base::load_be<uint64_t>(p)) : 0;
 }
 uint16_t reader::uint16() noexcept {
   const std::byte* p = take(2);
-  return p ? load_be<uint16_t>(p) : 0;
+  return p ? base::load_be<uint16_t>(p) : 0;
 }
 uint32_t reader::uint32() noexcept {
   const std::byte* p = take(4);
-  return p ? load_be<uint32_t>(p) : 0;
+  return p ? base::load_be<uint32_t>(p) : 0;
 }
 double reader::float64() noexcept { return std::bit_cast<double>(static_cast<uint64_t>(int64())); }
 bool reader::boolean() noexcept { return int8() != 0; }

@@ -4,19 +4,13 @@
 #include <cstring>
 #include <limits>
 
+#include "base/big_endian.h"
+
 namespace sluice::protocol {
 namespace {
 
 constexpr size_t max_string_length = std::numeric_limits<int16_t>::max();
 constexpr size_t max_bytes_length = std::numeric_limits<int32_t>::max();
-
-template <class U>
-void store_be(std::byte* p, U v) noexcept {
-  for (size_t i = 0; i < sizeof(U); ++i) {
-    p[sizeof(U) - 1 - i] = static_cast<std::byte>(v & 0xff);
-    v = static_cast<U>(v >> 8);
-  }
-}
 
 }  // namespace
 
@@ -59,19 +53,19 @@ void writer::int32(int32_t v) { uint32(static_cast<uint32_t>(v)); }
 
 void writer::int64(int64_t v) {
   std::byte b[8];
-  store_be(b, static_cast<uint64_t>(v));
+  base::store_be(b, static_cast<uint64_t>(v));
   append(b, sizeof b);
 }
 
 void writer::uint16(uint16_t v) {
   std::byte b[2];
-  store_be(b, v);
+  base::store_be(b, v);
   append(b, sizeof b);
 }
 
 void writer::uint32(uint32_t v) {
   std::byte b[4];
-  store_be(b, v);
+  base::store_be(b, v);
   append(b, sizeof b);
 }
 
@@ -204,7 +198,7 @@ size_t writer::reserve_int32() {
 }
 
 void writer::patch_int32(size_t at, int32_t v) {
-  store_be(out_.owned_.data() + at, static_cast<uint32_t>(v));
+  base::store_be(out_.owned_.data() + at, static_cast<uint32_t>(v));
 }
 
 }  // namespace sluice::protocol

@@ -103,7 +103,7 @@ status file_follower::open_path(int64_t position) {
 
 status file_follower::open() {
   auto loaded = load_follow_state(state_path_);
-  if (!loaded) return loaded.err();
+  if (!loaded) return loaded.error();
   if (!*loaded) return open_path(0);
   const follow_state s = **loaded;
 
@@ -164,7 +164,7 @@ void file_follower::take_lines(std::vector<std::string>& out, size_t max_lines, 
 result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t max_bytes) {
   std::vector<std::string> lines;
   if (!fd_) {
-    if (auto s = open_path(0); !s) return s.err();
+    if (auto s = open_path(0); !s) return s.error();
     if (!fd_) return lines;
   }
   notice_rotations();  // a file at the path now is queued before a rename can hide it
@@ -180,7 +180,7 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
     }
     return ok;
   };
-  if (auto s = read_more(); !s) return s.err();
+  if (auto s = read_more(); !s) return s.error();
   take_lines(lines, max_lines, max_bytes);
   if (!lines.empty()) return lines;
 
@@ -190,7 +190,7 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
   if (own.st_size < read_) {
     read_ = consumed_ = 0;
     buffer_.clear();
-    if (auto s = commit(); !s) return s.err();
+    if (auto s = commit(); !s) return s.error();
     return lines;
   }
   // Rotated: the path names another file (or none, until it is recreated),
@@ -198,7 +198,7 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
   notice_rotations();
   if (queued_.empty()) return lines;
   // A writer may still have appended to the old file before it let go of it.
-  if (auto s = read_more(); !s) return s.err();
+  if (auto s = read_more(); !s) return s.error();
   take_lines(lines, max_lines, max_bytes);
   if (!lines.empty()) return lines;
   if (!buffer_.empty()) {  // the old file's last line has no '\n' and never will
@@ -213,8 +213,8 @@ result<std::vector<std::string>> file_follower::poll(size_t max_lines, size_t ma
   queued_.erase(queued_.begin());
   struct stat st;
   if (::fstat(next.fd.get(), &st) != 0) return fail("cannot stat " + path_ + ": " + errno_text());
-  if (auto s = switch_to(std::move(next.fd), st, 0); !s) return s.err();
-  if (auto s = commit(); !s) return s.err();
+  if (auto s = switch_to(std::move(next.fd), st, 0); !s) return s.error();
+  if (auto s = commit(); !s) return s.error();
   return poll(max_lines, max_bytes);
 }
 

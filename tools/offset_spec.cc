@@ -188,7 +188,7 @@ result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
       return parse_offset_spec(swapped, now_ms);
     }
     auto t2 = parse_time(rest, now_ms);
-    if (!t2) return t2.err();
+    if (!t2) return t2.error();
     return offset_spec{{k::beginning, 0}, offset_position{k::timestamp, *t2}};
   }
   if (text.starts_with("s@")) text.remove_prefix(1);
@@ -204,7 +204,7 @@ result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
     if (second.starts_with("e@")) second.remove_prefix(1);
     if (!second.empty() && second[0] == '@') second.remove_prefix(1);
     auto t2 = parse_time(second, now_ms);
-    if (!t2) return t2.err();
+    if (!t2) return t2.error();
     if (*t2 < t1) return usage("time range '" + std::string(text) + "' ends before it starts");
     spec.stop = offset_position{k::timestamp, *t2};
     return spec;
@@ -213,21 +213,21 @@ result<offset_spec> parse_offset_spec(std::string_view text, int64_t now_ms) {
   size_t colon = text.find(':');
   if (colon == std::string_view::npos) {
     auto p = parse_position(text);
-    if (!p) return p.err();
+    if (!p) return p.error();
     return offset_spec{*p, std::nullopt};
   }
   auto a = parse_position(text.substr(0, colon));
-  if (!a) return a.err();
+  if (!a) return a.error();
   std::string_view second = text.substr(colon + 1);
   if (second.starts_with("e@")) second.remove_prefix(1);
   offset_spec spec{*a, std::nullopt};
   if (!second.empty() && second[0] == '@') {
     auto t = parse_time(second.substr(1), now_ms);
-    if (!t) return t.err();
+    if (!t) return t.error();
     spec.stop = offset_position{k::timestamp, *t};
   } else {
     auto b = parse_position(second);
-    if (!b) return b.err();
+    if (!b) return b.error();
     if (a->what == k::absolute && b->what == k::absolute && b->value < a->value)
       return usage("offset range '" + std::string(text) + "' ends before it starts");
     spec.stop = *b;

@@ -17,15 +17,12 @@
 #include <variant>
 #include <vector>
 
+#include "base/topic_partition.h"
 #include "tools/result.h"
 
 namespace sluice::tools {
 
-struct topic_partition {
-  std::string topic;
-  int32_t partition = 0;
-  friend auto operator<=>(const topic_partition&, const topic_partition&) = default;
-};
+using topic_partition = base::topic_partition;
 
 namespace reset {
 struct to_earliest {};

@@ -5,7 +5,8 @@
 
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "base/result.h"
 
 namespace sluice::tools {
 
@@ -16,27 +17,9 @@ struct error {
   bool usage = false;
 };
 
+// The message is r.error().message.
 template <class T>
-class result {
- public:
-  result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  result(error e) : v_(std::move(e)) {}      // NOLINT(google-explicit-constructor)
-
-  bool has_value() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const T& value() const& { return std::get<0>(v_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const std::string& message() const { return std::get<1>(v_).message; }
-  const error& err() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, error> v_;
-};
+using result = base::basic_result<T, error>;
 
 // For functions whose success carries nothing.
 struct ok_t {};

@@ -18,11 +18,6 @@ settings settings_from(const broker_config& cfg) {
   return s;
 }
 
-int64_t service::wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 service::service(shard_services& shard, group::coordinator& coordinator)
     : shard_(shard), coordinator_(coordinator) {}
 
@@ -89,7 +84,7 @@ void service::heartbeat(const std::string& group_id, heartbeat_input in,
       done(std::move(out));
       return finish();
     }
-    const int64_t now = wall_clock_ms();
+    const int64_t now = shard_.clock().wall_clock_ms();
     const modern_group* g = find(group_id);
     if (g == nullptr && in.member_epoch != 0) {
       // No such group (deleted, or never made durable): the member rejoins.
@@ -167,7 +162,7 @@ void service::schedule_sweep() {
   std::weak_ptr<int> alive = alive_;
   sweep_timer_ = shard_.start_timer(std::chrono::milliseconds(1000), [this, alive] {
     if (alive.expired() || closed_) return;
-    sweep(wall_clock_ms());
+    sweep(shard_.clock().wall_clock_ms());
     schedule_sweep();
   });
 }

@@ -70,8 +70,6 @@ class service {
   void sweep(int64_t now_ms);
   void close();
 
-  static int64_t wall_clock_ms();
-
  private:
   // Runs `fn` when no earlier request of the group is in flight; `fn` calls
   // the function it is given once it is done.

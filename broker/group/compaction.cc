@@ -26,8 +26,7 @@ size_t coordinator::live_records() const {
 }
 
 std::vector<batch_record> coordinator::snapshot() const {
-  using namespace std::chrono;
-  const int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const int64_t now = shard_.clock().wall_clock_ms();
   std::vector<batch_record> records;
   for (const auto& [group, m] : metadata_) {
     offsets_record r;
@@ -128,8 +127,7 @@ void coordinator::expire_offsets(int64_t now_ms) {
 void coordinator::schedule_retention_check() {
   const auto every = std::chrono::milliseconds(shard_.config().offsets_retention_check_interval_ms);
   retention_timer_ = shard_.start_timer(every, [this] {
-    using namespace std::chrono;
-    expire_offsets(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+    expire_offsets(shard_.clock().wall_clock_ms());
     schedule_retention_check();
   });
 }

@@ -12,14 +12,6 @@
 #include "protocol/consumer_protocol.h"
 
 namespace sluice::broker::group {
-namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 coordinator::coordinator(shard_services& shard, group_settings settings)
     : shard_(shard),
@@ -51,7 +43,7 @@ std::error_code coordinator::load() {
   loaded_records_ = records;
   if (ec) return ec;
   restore_groups();
-  modern_->loaded(now_ms());
+  modern_->loaded(shard_.clock().wall_clock_ms());
   spdlog::info("event=offsets_loaded records={} groups={}", records, offsets_.size());
   return {};
 }
@@ -99,9 +91,11 @@ consumer_group& coordinator::get_or_create(const std::string& group_id) {
   auto it = groups_.find(group_id);
   if (it == groups_.end() || it->second->state() == group_state::dead) {
     auto g = std::make_unique<consumer_group>(
-        group_id, settings_, [this](std::chrono::milliseconds d, std::function<void()> fn) {
+        group_id, settings_,
+        [this](std::chrono::milliseconds d, std::function<void()> fn) {
           return shard_.start_timer(d, std::move(fn));
-        });
+        },
+        shard_.clock());
     g->set_persist([this, group_id](const group_metadata& m, consumer_group::persist_done done) {
       offsets_record r;
       r.type = record_type::group_metadata;
@@ -159,7 +153,7 @@ void coordinator::append(std::vector<offsets_record> records,
                          std::function<void(std::error_code)> done) {
   std::vector<batch_record> batch;
   batch.reserve(records.size());
-  const int64_t now = now_ms();
+  const int64_t now = shard_.clock().wall_clock_ms();
   for (const auto& r : records) batch.push_back(encode_record(r, now));
   log_.append(std::move(batch),
               [this, records = std::move(records), done = std::move(done)](std::error_code ec) {

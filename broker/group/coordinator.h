@@ -37,7 +37,7 @@
 #include "broker/group/offsets_log.h"
 #include "broker/internal_log.h"
 #include "broker/request.h"
-#include "broker/shard_registry.h"
+#include "broker/shard_coordinators.h"
 
 namespace sluice::broker::group {
 
@@ -184,10 +184,8 @@ class coordinator {
 };
 
 // Handlers find the coordinator of their shard here; the shard registers it
-// (broker/shard_registry.h).
-inline coordinator* coordinator_of(shard_services& shard) {
-  return shard_registry<coordinator>::of(shard);
-}
-using coordinator_registration = shard_registry<coordinator>::registration;
+// (broker/shard_coordinators.h).
+inline coordinator* coordinator_of(shard_services& shard) { return shard.coordinators().groups; }
+using coordinator_registration = shard_registration<coordinator, &shard_coordinators::groups>;
 
 }  // namespace sluice::broker::group

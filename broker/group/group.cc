@@ -46,8 +46,9 @@ bool allowed(group_state from, group_state to) {
 }
 }  // namespace
 
-consumer_group::consumer_group(std::string id, group_settings settings, timer_factory timers)
-    : id_(std::move(id)), settings_(settings), timers_(std::move(timers)) {}
+consumer_group::consumer_group(std::string id, group_settings settings, timer_factory timers,
+                               const clock_source& clock)
+    : id_(std::move(id)), settings_(settings), timers_(std::move(timers)), clock_(clock) {}
 
 void consumer_group::transition(group_state to) {
   if (!allowed(state_, to)) {
@@ -58,15 +59,13 @@ void consumer_group::transition(group_state to) {
   spdlog::debug("event=group_state group={} from={} to={} generation={}", id_, state_name(state_),
                 state_name(to), generation_);
   state_ = to;
-  state_since_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  state_since_ms_ = clock_.wall_clock_ms();
 }
 
 std::string consumer_group::new_member_id(const std::string& client_id) {
   return (client_id.empty() ? std::string("member") : client_id) + "-" +
          std::to_string(generation_) + "-" + std::to_string(next_member_++) + "-" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007);
+         std::to_string(clock_.steady_now().time_since_epoch().count() % 1000000007);
 }
 
 bool consumer_group::supports(const protocol::join_group_request& req,

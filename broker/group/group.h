@@ -104,7 +104,9 @@ class consumer_group {
     std::unique_ptr<timer_handle> session_timer;
   };
 
-  consumer_group(std::string id, group_settings settings, timer_factory timers);
+  // `clock` (the shard's) stamps state changes and member ids; it outlives the group.
+  consumer_group(std::string id, group_settings settings, timer_factory timers,
+                 const clock_source& clock);
   consumer_group(const consumer_group&) = delete;
   consumer_group& operator=(const consumer_group&) = delete;
 
@@ -176,6 +178,7 @@ class consumer_group {
   std::string id_;
   group_settings settings_;
   timer_factory timers_;
+  const clock_source& clock_;
   group_state state_ = group_state::empty;
   int32_t generation_ = 0;
   std::string leader_;

@@ -15,6 +15,7 @@
 
 #include "broker/api_table.h"
 #include "broker/topic_table.h"
+#include "log/file_names.h"
 #include "protocol/message.h"
 #include "protocol/messages/describe_log_dirs.h"
 
@@ -76,7 +77,7 @@ void handle_describe_log_dirs(shard_services& shard, request req, respond_fn res
     for (int32_t id : ids) {
       const log::partition_log* p = topics.get(topic, id);
       if (p == nullptr) continue;
-      auto at = result_of.find(normal(std::filesystem::path(p->dir()).parent_path().string()));
+      auto at = result_of.find(normal(log::file_names::parent_dir(p->dir())));
       if (at == result_of.end()) continue;
       auto& r = resp.results[at->second];
       if (r.error_code != protocol::error_code::none) continue;

@@ -3,7 +3,6 @@
 // long the transaction has been running. A state filter naming no Kafka
 // state is listed back in unknown_state_filters, as Kafka does.
 #include <algorithm>
-#include <chrono>
 
 #include "broker/api_table.h"
 #include "broker/txn/coordinator.h"
@@ -30,9 +29,7 @@ void handle_list_transactions(shard_services& shard, request req, respond_fn res
       resp.unknown_state_filters.push_back(name);
     }
   }
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = shard.clock().wall_clock_ms();
   for (const auto& [id, m] : c->transactions()) {
     if (!body.state_filters.empty() && std::ranges::find(states, m.state) == states.end()) continue;
     if (!body.producer_id_filters.empty() &&

@@ -12,15 +12,14 @@
 // FENCED_INSTANCE_ID for a replaced static member) changes nothing. v1's
 // per-partition commit_timestamp is kept as the commit time when set; v2-4's
 // retention_time_ms, when not -1, becomes the offset's expiry time.
-#include <chrono>
 
+#include "protocol/messages/offset_commit.h"
 #include "broker/api_table.h"
 #include "broker/error_mapping.h"
 #include "broker/group/coordinator.h"
 #include "broker/handlers/commit_answer.h"
 #include "broker/topic_table.h"
 #include "protocol/message.h"
-#include "protocol/messages/offset_commit.h"
 
 namespace sluice::broker {
 namespace {
@@ -47,9 +46,7 @@ void handle_offset_commit(shard_services& shard, request req, respond_fn respond
   if (c == nullptr) return answer_all(error_code::coordinator_not_available);
   if (body->group_id.empty()) return answer_all(error_code::invalid_group_id);
 
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = shard.clock().wall_clock_ms();
   std::vector<group::offsets_record> records;
   size_t i = 0;
   for (const auto& t : body->topics) {

@@ -13,7 +13,6 @@
 // no AddOffsetsToTxn), so the verification follows that add.
 // Partitions that do not exist answer UNKNOWN_TOPIC_OR_PARTITION; the rest
 // answer together once staged.
-#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -91,9 +90,7 @@ void stage_offsets(shard_services& shard, const std::shared_ptr<request_t>& body
     }
     if (check != error_code::none) return answer_all(check);
   }
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = shard.clock().wall_clock_ms();
   std::vector<std::pair<std::pair<std::string, int32_t>, group::committed_offset>> offsets;
   size_t i = 0;
   for (const auto& t : body->topics) {

@@ -35,7 +35,7 @@
 #include "broker/group_configs.h"
 #include "broker/internal_log.h"
 #include "broker/request.h"
-#include "broker/shard_registry.h"
+#include "broker/shard_coordinators.h"
 #include "broker/share/share_group.h"
 #include "broker/share/share_metrics.h"
 #include "broker/share/state_log.h"
@@ -172,10 +172,8 @@ class coordinator {
 int64_t wall_clock_ms();
 
 // Handlers find the coordinator of their shard here; the shard registers it
-// (broker/shard_registry.h).
-inline coordinator* coordinator_of(shard_services& shard) {
-  return shard_registry<coordinator>::of(shard);
-}
-using coordinator_registration = shard_registry<coordinator>::registration;
+// (broker/shard_coordinators.h).
+inline coordinator* coordinator_of(shard_services& shard) { return shard.coordinators().shares; }
+using coordinator_registration = shard_registration<coordinator, &shard_coordinators::shares>;
 
 }  // namespace sluice::broker::share

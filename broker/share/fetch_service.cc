@@ -125,8 +125,13 @@ class fetch_op : public std::enable_shared_from_this<fetch_op> {
         static_cast<int32_t>(c_.settings_for(g.id()).partition.lock_duration_ms);
     std::map<partition_key, share_fetch_response::partition_data> parts;
     auto slot = [&](const protocol::uuid& id, int32_t p) -> share_fetch_response::partition_data& {
-      auto& pd = parts[key_of(id, p)];
+      auto [it, fresh] = parts.try_emplace(key_of(id, p));
+      auto& pd = it->second;
       pd.partition_index = p;
+      // Empty, not null, when nothing is acquired: librdkafka 2.15.1 fails
+      // to parse a null record set (__BAD_MSG), failing the
+      // acknowledgements the same answer confirms.
+      if (fresh) pd.records = protocol::record_set::of({});
       return pd;
     };
     for (const auto& t : body_.topics) {

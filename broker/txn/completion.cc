@@ -21,11 +21,6 @@
 namespace sluice::broker::txn {
 namespace {
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 constexpr std::chrono::milliseconds marker_retry_delay{1000};
 
 }  // namespace
@@ -181,7 +176,7 @@ void coordinator::schedule_check() {
   if (closed_) return;
   check_timer_ =
       shard_.start_timer(std::chrono::milliseconds(settings_.abort_check_interval_ms), [this] {
-        check_timeouts(now_ms());
+        check_timeouts(shard_.clock().wall_clock_ms());
         schedule_check();
       });
 }

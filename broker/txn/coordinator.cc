@@ -5,8 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "broker/config.h"
 #include "broker/internal_topics.h"
 #include "log/errors.h"
@@ -15,11 +13,6 @@ namespace sluice::broker::txn {
 namespace {
 
 using protocol::error_code;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // Kafka's producer epochs stop one short of INT16_MAX; a producer reaching it
 // gets a fresh producer id at epoch 0.
@@ -71,19 +64,20 @@ void coordinator::write(txn_metadata m, std::function<void(std::error_code)> don
   if (closed_) return done(log::errc::not_found);
   txn_record r;
   r.transactional_id = m.transactional_id;
-  m.last_update_ms = now_ms();
+  m.last_update_ms = shard_.clock().wall_clock_ms();
   r.metadata = std::move(m);
-  log_.append({encode_txn_record(r, now_ms())}, [this, r, done](std::error_code ec) {
-    if (!ec) apply(r);
-    done(ec);
-    if (!ec) maybe_compact();
-  });
+  log_.append({encode_txn_record(r, shard_.clock().wall_clock_ms())},
+              [this, r, done](std::error_code ec) {
+                if (!ec) apply(r);
+                done(ec);
+                if (!ec) maybe_compact();
+              });
 }
 
 void coordinator::maybe_compact() {
   log_.maybe_compact(txns_.size() + 1, settings_.compact_min_records, [this] {
     std::vector<batch_record> records;
-    const int64_t now = now_ms();
+    const int64_t now = shard_.clock().wall_clock_ms();
     txn_record ids;
     ids.type = txn_record::kind::producer_ids;
     ids.producer_id_end = reserved_end_;
@@ -108,19 +102,20 @@ void coordinator::allocate_producer_id(std::function<void(std::error_code, int64
   txn_record r;
   r.type = txn_record::kind::producer_ids;
   r.producer_id_end = reserved_end_ + settings_.producer_id_block;
-  log_.append({encode_txn_record(r, now_ms())}, [this, r](std::error_code ec) {
-    reserving_ = false;
-    if (!ec) apply(r);
-    auto waiters = std::move(id_waiters_);
-    id_waiters_.clear();
-    for (auto& w : waiters) {
-      if (ec) {
-        w(ec, -1);
-      } else {
-        allocate_producer_id(std::move(w));
-      }
-    }
-  });
+  log_.append({encode_txn_record(r, shard_.clock().wall_clock_ms())},
+              [this, r](std::error_code ec) {
+                reserving_ = false;
+                if (!ec) apply(r);
+                auto waiters = std::move(id_waiters_);
+                id_waiters_.clear();
+                for (auto& w : waiters) {
+                  if (ec) {
+                    w(ec, -1);
+                  } else {
+                    allocate_producer_id(std::move(w));
+                  }
+                }
+              });
 }
 
 void coordinator::init_producer_id(const std::optional<std::string>& transactional_id,
@@ -270,7 +265,7 @@ void coordinator::write_ongoing(txn_metadata m, bool added, int8_t client_versio
   if (ongoing && !added) return done(error_code::none);
   if (!ongoing) {
     m.state = txn_state::ongoing;
-    m.start_ms = now_ms();
+    m.start_ms = shard_.clock().wall_clock_ms();
     // As Kafka records clientTransactionVersion when a transaction starts;
     // EndTxn records its own version again.
     m.client_transaction_version = client_version;

@@ -35,7 +35,7 @@
 
 #include "broker/internal_log.h"
 #include "broker/request.h"
-#include "broker/shard_registry.h"
+#include "broker/shard_coordinators.h"
 #include "broker/txn/txn_log.h"
 #include "protocol/error_code.h"
 
@@ -166,10 +166,8 @@ inline protocol::error_code fenced_for(protocol::error_code e, bool client_knows
 }
 
 // Handlers find the coordinator of their shard here; the shard registers it
-// (broker/shard_registry.h).
-inline coordinator* coordinator_of(shard_services& shard) {
-  return shard_registry<coordinator>::of(shard);
-}
-using coordinator_registration = shard_registry<coordinator>::registration;
+// (broker/shard_coordinators.h).
+inline coordinator* coordinator_of(shard_services& shard) { return shard.coordinators().txns; }
+using coordinator_registration = shard_registration<coordinator, &shard_coordinators::txns>;
 
 }  // namespace sluice::broker::txn

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/topic_partition.h"
 #include "broker/internal_batch.h"
 
 namespace sluice::broker::txn {
@@ -50,7 +51,7 @@ enum class txn_state : int8_t {
 std::string_view state_name(txn_state s);
 std::optional<txn_state> state_from_name(std::string_view name);
 
-using topic_partition = std::pair<std::string, int32_t>;
+using topic_partition = base::topic_partition;
 
 struct txn_metadata {
   std::string transactional_id;

@@ -8,10 +8,13 @@
 //                  appends to many partitions share a system call.
 //   posix_backend  pwritev/fdatasync executed at submit time; completions are
 //                  delivered on the next poll(), exactly as the async ones are.
-//   sim_disk       for tests: wraps posix_backend, injects faults (fail the Nth
-//                  write or sync, short writes, EINTR/EAGAIN, slow syncs) and
-//                  simulates power loss (keeps each file's synced prefix plus a
-//                  random subset of unsynced pages; forgets unsynced dir entries).
+//   sim_disk       for tests only, so it lives in tests/support/sim_disk/ and
+//                  no production binary links it: wraps posix_backend, injects
+//                  faults (fail the Nth write or sync, short writes, EINTR/EAGAIN,
+//                  slow syncs) and simulates power loss (keeps each file's synced
+//                  prefix plus a random subset of unsynced pages; forgets
+//                  unsynced dir entries). Tests construct it and hand it to
+//                  log_manager::open / partition_log::open like any backend.
 //
 // Reads (mmap, pread, sendfile) do not go through this interface: they change
 // nothing on disk.
@@ -54,6 +57,7 @@ enum class open_mode {
   create_exclusive,   // fails with already_exists if present
 };
 
+// simulated: a backend defined by the tests (tests/support/sim_disk).
 enum class backend_kind { io_uring, posix, simulated };
 
 class io_backend {

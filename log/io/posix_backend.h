@@ -6,7 +6,8 @@
 // short write is reported as-is for the caller to resubmit the rest.
 //
 // Also the file-system half of the other two backends: uring_backend and
-// sim_disk hold a posix_backend and delegate open/rename/sync_dir/... to it.
+// sim_disk (tests/support/sim_disk) hold a posix_backend and delegate open/rename/sync_dir/... to
+// it.
 //
 // Ownership: owns one eventfd (RAII) and the queue of finished-but-undelivered
 // completions; it does not own the io_ops, the fds it is given or their buffers.

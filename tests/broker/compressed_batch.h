@@ -9,8 +9,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 #include "compression/compression.h"
-#include "log/crc32c.h"
 #include "log/record_batch.h"
 #include "tests/support/batch_builder.h"
 
@@ -37,11 +38,11 @@ inline std::vector<std::byte> batch_with_timestamps(const std::vector<int64_t>& 
   std::copy_n(batch.begin(), log::batch_header_size, out.begin());
   std::copy(payload.begin(), payload.end(), out.begin() + log::batch_header_size);
   std::byte* h = out.data();
-  log::write_be32(h + 8, static_cast<int32_t>(out.size() - log::batch_length_field_end));
-  log::write_be16(h + 21,
-                  static_cast<int16_t>(static_cast<int>(codec) | (log_append_time ? 0x08 : 0)));
-  const uint32_t crc = log::crc32c(std::span<const std::byte>(out).subspan(log::batch_crc_start));
-  log::write_be32(h + 17, static_cast<int32_t>(crc));
+  base::store_be<int32_t>(h + 8, static_cast<int32_t>(out.size() - log::batch_length_field_end));
+  base::store_be<int16_t>(
+      h + 21, static_cast<int16_t>(static_cast<int>(codec) | (log_append_time ? 0x08 : 0)));
+  const uint32_t crc = base::crc32c(std::span<const std::byte>(out).subspan(log::batch_crc_start));
+  base::store_be<int32_t>(h + 17, static_cast<int32_t>(crc));
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A shard for handler tests: a real log_manager on a temp dir with the posix
-// backend, timers that fire only when the test says so, and helpers to run a
-// handler on an encoded request and decode its answer.
+// backend, the fake clock with timers that fire only when the test says so
+// (fire_timers, or advance to move the clock), its own coordinator slots, and
+// helpers to run a handler on an encoded request and decode its answer.
 
 #include <gtest/gtest.h>
 
@@ -14,10 +15,13 @@
 #include "broker/config.h"
 #include "broker/metrics.h"
 #include "broker/request.h"
+#include "broker/shard_coordinators.h"
 #include "broker/topic_table.h"
 #include "log/io/io_backend.h"
 #include "log/log_manager.h"
 #include "protocol/frame.h"
+#include "tests/broker/fake_timers.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"
 
@@ -36,11 +40,7 @@ class fake_shard final : public shard_services {
     topics_ = std::make_unique<topic_table>(*logs_);
   }
   ~fake_shard() override {
-    // A pending callback may own the timer handle that erases it: empty the
-    // map before the callbacks are destroyed.
-    auto timers = std::move(timers_);
     timers_.clear();
-    timers.clear();
     sluice::test::drain(*io_);
     topics_.reset();
     logs_.reset();
@@ -52,40 +52,22 @@ class fake_shard final : public shard_services {
   broker_metrics& metrics() override { return metrics_; }
   std::unique_ptr<timer_handle> start_timer(std::chrono::milliseconds delay,
                                             std::function<void()> fn) override {
-    struct handle final : timer_handle {
-      handle(fake_shard& s, uint64_t id) : s(s), id(id) {}
-      ~handle() override { s.timers_.erase(id); }
-      fake_shard& s;
-      uint64_t id;
-    };
-    uint64_t id = next_timer_++;
-    timers_[id] = {delay, std::move(fn)};
-    return std::make_unique<handle>(*this, id);
+    return timers_.start(delay, std::move(fn));
   }
   void request_flush() override { ++flush_requests_; }
+  shard_coordinators& coordinators() override { return coordinators_; }
+  const clock_source& clock() const override { return clock_; }
 
   // Fires every pending timer (a Fetch deadline) once, as a real timer: a
   // timer started by a callback waits for the next call.
-  void fire_timers() { fire_timers_within(std::chrono::milliseconds::max()); }
-  // Fires only the pending timers started with a delay of at most `delay`
-  // (0: what is merely deferred, not a deadline).
-  void fire_timers_within(std::chrono::milliseconds delay) {
-    std::vector<uint64_t> due;
-    for (const auto& [id, t] : timers_) {
-      if (t.delay <= delay) due.push_back(id);
-    }
-    for (uint64_t id : due) {
-      auto it = timers_.find(id);
-      if (it == timers_.end()) continue;  // cancelled by an earlier callback
-      auto fn = std::move(it->second.fn);
-      timers_.erase(it);
-      fn();
-    }
-  }
+  void fire_timers() { timers_.fire_all(); }
+  // Moves the fake clock by `ms`, firing the timers that fall due on the way.
+  void advance(int64_t ms) { timers_.advance(ms); }
+  sluice::test::fake_clock& fake_time() { return clock_; }
   // Runs the I/O completions (appends acknowledged, high watermarks moved).
   void run_io() { sluice::test::drain(*io_); }
   log::io::io_backend& backend() { return *io_; }
-  size_t pending_timers() const { return timers_.size(); }
+  size_t pending_timers() const { return timers_.pending(); }
   int flush_requests() const { return flush_requests_; }
 
  private:
@@ -96,12 +78,9 @@ class fake_shard final : public shard_services {
   std::unique_ptr<log::io::io_backend> io_;
   std::unique_ptr<log::log_manager> logs_;
   std::unique_ptr<topic_table> topics_;
-  struct pending_timer {
-    std::chrono::milliseconds delay;
-    std::function<void()> fn;
-  };
-  std::map<uint64_t, pending_timer> timers_;
-  uint64_t next_timer_ = 1;
+  sluice::test::fake_clock clock_;
+  fake_timers timers_{clock_};
+  shard_coordinators coordinators_;
   int flush_requests_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "log/record_batch.h"
 #include "tests/broker/handlers/txn_batches.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/big_endian.h"
 #include "tests/broker/compressed_batch.h"
 
 namespace sluice::broker {
@@ -14,7 +15,7 @@ class batch_records_by_codec : public ::testing::TestWithParam<codec> {};
 
 TEST_P(batch_records_by_codec, every_record_with_its_timestamp_and_offset) {
   auto batch = test::batch_with_timestamps({1000, 1500, 1200, 2000}, GetParam());
-  log::write_be64(batch.data(), 40);  // as if appended at offset 40
+  base::store_be<int64_t>(batch.data(), 40);  // as if appended at offset 40
   const batch_records r = read_batch_records(batch);
   ASSERT_EQ(r.error, error_code::none);
   ASSERT_EQ(r.records.size(), 4u);
@@ -45,13 +46,13 @@ INSTANTIATE_TEST_SUITE_P(all, batch_records_by_codec, ::testing::ValuesIn(test::
 
 TEST(batch_records, a_lying_record_count_is_refused_before_reserving) {
   auto batch = test::batch_with_timestamps({1, 2}, codec::none);
-  log::write_be32(batch.data() + 57, 1 << 30);
+  base::store_be<int32_t>(batch.data() + 57, 1 << 30);
   EXPECT_EQ(read_batch_records(batch).error, error_code::corrupt_message);
 }
 
 TEST(batch_records, an_unknown_codec_is_unsupported_compression_type) {
   auto batch = test::batch_with_timestamps({1, 2}, codec::none);
-  log::write_be16(batch.data() + 21, 6);
+  base::store_be<int16_t>(batch.data() + 21, 6);
   EXPECT_EQ(read_batch_records(batch).error, error_code::unsupported_compression_type);
 }
 

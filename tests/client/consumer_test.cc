@@ -26,8 +26,10 @@ constexpr int64_t log_end = 10;
 std::vector<std::byte> stored_batch() {
   std::vector<batch_record> records;
   for (int64_t i = log_start; i < log_end; ++i)
-    records.push_back(
-        {1000 + i, to_bytes("k" + std::to_string(i)), to_bytes("v" + std::to_string(i)), {}});
+    records.push_back({.timestamp = 1000 + i,
+                       .key = to_bytes("k" + std::to_string(i)),
+                       .value = to_bytes("v" + std::to_string(i)),
+                       .headers = {}});
   batch_options options;
   options.base_offset = log_start;
   options.compression = compression_type::lz4;

@@ -36,7 +36,10 @@ const protocol::uuid topic_id{{std::byte{0x51}, std::byte{0x0c}, std::byte{7}}};
 std::vector<std::byte> stored_batch() {
   std::vector<batch_record> records;
   for (int64_t i = 0; i < 10; ++i)
-    records.push_back({1000 + i, {}, to_bytes("v" + std::to_string(i)), {}});
+    records.push_back({.timestamp = 1000 + i,
+                       .key = std::nullopt,
+                       .value = to_bytes("v" + std::to_string(i)),
+                       .headers = {}});
   return encode_batch(records, batch_options{}).value();
 }
 

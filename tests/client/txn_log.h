@@ -18,7 +18,7 @@ namespace sluice::client::test {
 
 inline std::vector<std::byte> marker_batch(int64_t offset, int64_t producer_id, bool commit) {
   batch_record marker;
-  marker.timestamp_ms = 1000;
+  marker.timestamp = 1000;
   marker.key =
       bytes{std::byte{0}, std::byte{0}, std::byte{0}, commit ? std::byte{1} : std::byte{0}};
   marker.value = bytes(6, std::byte{0});
@@ -34,7 +34,10 @@ inline std::vector<std::byte> data_batch(int64_t offset, int64_t producer_id, in
                                          bool transactional) {
   std::vector<batch_record> records;
   for (int i = 0; i < count; ++i)
-    records.push_back({1000, std::nullopt, to_bytes("v" + std::to_string(offset + i)), {}});
+    records.push_back({.timestamp = 1000,
+                       .key = std::nullopt,
+                       .value = to_bytes("v" + std::to_string(offset + i)),
+                       .headers = {}});
   batch_options o;
   o.base_offset = offset;
   o.producer_id = producer_id;

@@ -14,10 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "base/big_endian.h"
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
-#include "log/io/sim_disk.h"
 #include "log/record_batch.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -87,7 +88,7 @@ TEST_F(checkpoint_file_test, layout_matches_the_documented_format) {
                                  'b', 0,   0,   0,   3, 0, 0, 0, 0, 0, 0, 0, 7};
   ASSERT_EQ(b.size(), head.size() + 8);
   for (size_t i = 0; i < head.size(); ++i) EXPECT_EQ(std::to_integer<int>(b[i]), head[i]) << i;
-  EXPECT_EQ(static_cast<uint64_t>(read_be64(b.data() + head.size())),
+  EXPECT_EQ(static_cast<uint64_t>(base::load_be<int64_t>(b.data() + head.size())),
             XXH3_64bits(b.data(), head.size()));
 }
 
@@ -160,7 +161,7 @@ TEST_F(checkpoint_file_test, random_garbage_is_corrupt) {
 // Rewrites the checksum after an edit, so that only the structural checks can object.
 std::vector<std::byte> reseal(std::vector<std::byte> b) {
   uint64_t h = XXH3_64bits(b.data(), b.size() - 8);
-  write_be64(b.data() + b.size() - 8, static_cast<int64_t>(h));
+  base::store_be<int64_t>(b.data() + b.size() - 8, static_cast<int64_t>(h));
   return b;
 }
 
@@ -205,7 +206,7 @@ TEST(checkpoint_on_sim_disk, a_failed_write_or_sync_leaves_the_previous_checkpoi
   const auto before = make_entries(4);
   for (bool fail_sync : {false, true}) {
     test::temp_dir dir;
-    io::sim_disk disk(dir.path(), 17);
+    test::sim_disk disk(dir.path(), 17);
     ASSERT_FALSE(write_checkpoint(disk, dir.path(), name, before));
     if (fail_sync) {
       disk.fail_nth_sync(1, EIO);
@@ -222,7 +223,7 @@ TEST(checkpoint_on_sim_disk, a_failed_write_or_sync_leaves_the_previous_checkpoi
 TEST(checkpoint_on_sim_disk, a_completed_write_survives_a_crash) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     test::temp_dir dir;
-    io::sim_disk disk(dir.path(), seed);
+    test::sim_disk disk(dir.path(), seed);
     ASSERT_FALSE(write_checkpoint(disk, dir.path(), name, make_entries(4)));
     const auto after = make_entries(static_cast<size_t>(seed) * 10);
     ASSERT_FALSE(write_checkpoint(disk, dir.path(), name, after));

@@ -3,6 +3,7 @@
 // every step of a swap (kill -9 and power loss): reopening gives the old
 // segment or the cleaned one, never a mix.
 #include "log/cleaner.h"
+#include "base/big_endian.h"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +12,15 @@
 #include <optional>
 #include <string>
 
+#include "base/crc32c.h"
 #include "log/cleaner_records.h"
-#include "log/crc32c.h"
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
-#include "log/io/sim_disk.h"
 #include "log/partition_log.h"
 #include "log/record_batch.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -52,21 +54,22 @@ std::vector<std::byte> kv_batch(const std::vector<kv>& records, timestamp_ms ts)
     body.insert(body.end(), r.begin(), r.end());
   }
   std::vector<std::byte> b(batch_header_size + body.size());
-  write_be64(b.data(), 0);
-  write_be32(b.data() + 8, static_cast<int32_t>(b.size() - batch_length_field_end));
-  write_be32(b.data() + 12, 0);
+  base::store_be<int64_t>(b.data(), 0);
+  base::store_be<int32_t>(b.data() + 8, static_cast<int32_t>(b.size() - batch_length_field_end));
+  base::store_be<int32_t>(b.data() + 12, 0);
   b[16] = std::byte{2};
-  write_be16(b.data() + 21, 0);
-  write_be32(b.data() + 23, static_cast<int32_t>(records.size() - 1));
-  write_be64(b.data() + 27, ts);
-  write_be64(b.data() + 35, ts);
-  write_be64(b.data() + 43, -1);
-  write_be16(b.data() + 51, -1);
-  write_be32(b.data() + 53, -1);
-  write_be32(b.data() + 57, static_cast<int32_t>(records.size()));
+  base::store_be<int16_t>(b.data() + 21, 0);
+  base::store_be<int32_t>(b.data() + 23, static_cast<int32_t>(records.size() - 1));
+  base::store_be<int64_t>(b.data() + 27, ts);
+  base::store_be<int64_t>(b.data() + 35, ts);
+  base::store_be<int64_t>(b.data() + 43, -1);
+  base::store_be<int16_t>(b.data() + 51, -1);
+  base::store_be<int32_t>(b.data() + 53, -1);
+  base::store_be<int32_t>(b.data() + 57, static_cast<int32_t>(records.size()));
   std::copy(body.begin(), body.end(), b.begin() + batch_header_size);
-  write_be32(b.data() + 17,
-             static_cast<int32_t>(crc32c(std::span<const std::byte>(b).subspan(batch_crc_start))));
+  base::store_be<int32_t>(
+      b.data() + 17,
+      static_cast<int32_t>(base::crc32c(std::span<const std::byte>(b).subspan(batch_crc_start))));
   return b;
 }
 
@@ -262,7 +265,7 @@ class cleaner_crash_test : public cleaner_test,
 
 TEST_P(cleaner_crash_test, reopening_gives_the_old_segment_or_the_cleaned_one) {
   const auto [point, power_loss] = GetParam();
-  io::sim_disk disk(dir_.path(), 42);
+  test::sim_disk disk(dir_.path(), 42);
   contents old_log, first_swapped;
   {
     auto log = open(disk);

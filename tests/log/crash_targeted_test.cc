@@ -10,7 +10,6 @@
 #include <filesystem>
 
 #include "log/file_names.h"
-#include "log/io/sim_disk.h"
 #include "log/log_manager.h"
 #include "log/record_batch.h"
 #include "tests/log/crash_support.h"
@@ -18,6 +17,7 @@
 #include "tests/support/history_checker.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/power_cut_backend.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -37,7 +37,7 @@ TEST(crash, rolled_segment_is_synced_into_its_directory_before_its_first_ack) {
   for (uint64_t seed : seeds(50)) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     test::temp_dir root{test::fast_temp_parent()};
-    io::sim_disk disk(root_with_log_dirs(root), seed);
+    test::sim_disk disk(root_with_log_dirs(root), seed);
     disk.set_crash_keep_probability(0);
     test::power_cut_backend gate(disk);
     std::vector<std::string> events;  // "create <path>", "sync_dir <path>", "ack <base>"
@@ -113,7 +113,7 @@ TEST(crash, acked_commits_never_regress_over_repeated_power_losses) {
   constexpr int64_t groups = 3;
   const uint64_t cycles = env_or("SLUICE_CRASH_CYCLES", 500);
   test::temp_dir root{test::fast_temp_parent()};
-  io::sim_disk disk(root_with_log_dirs(root), 7);
+  test::sim_disk disk(root_with_log_dirs(root), 7);
   workload_rng rng(7);
   log_config cfg;
   cfg.segment_bytes = 4096;
@@ -184,7 +184,7 @@ TEST(crash, acked_commits_never_regress_over_repeated_power_losses) {
 // parent after creating the dir (Kafka's LogManager flushes the parent too).
 TEST(crash, log_dir_created_at_start_survives_power_loss) {
   test::temp_dir root{test::fast_temp_parent()};
-  io::sim_disk disk(root.path(), 1);  // no log dir yet: the manager makes it
+  test::sim_disk disk(root.path(), 1);  // no log dir yet: the manager makes it
   log_manager_config mc;
   mc.log_dirs = {root / "data"};
   {

@@ -21,14 +21,15 @@
 #include <memory>
 #include <set>
 
-#include "log/io/sim_disk.h"
 #include "log/log_manager.h"
 #include "log/record_batch.h"
 #include "tests/log/crash_support.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/history_checker.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/power_cut_backend.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -260,7 +261,7 @@ class crash_run {
   workload_rng rng_;
   crash_options opts_;
   test::temp_dir root_{test::fast_temp_parent()};
-  io::sim_disk disk_;
+  test::sim_disk disk_;
   test::power_cut_backend gate_;
   test::fake_clock clock_;
   log_config cfg_;

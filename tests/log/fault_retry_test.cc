@@ -13,11 +13,11 @@
 #include <iterator>
 #include <map>
 
-#include "log/io/sim_disk.h"
 #include "log/partition_log.h"
 #include "tests/support/batch_builder.h"
 #include "tests/support/history_checker.h"
 #include "tests/support/log_helpers.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -38,7 +38,7 @@ struct run_result {
   std::map<std::string, std::string> files;  // every file of the partition dir
   std::vector<std::byte> read_back;          // the whole log through read()
   std::vector<std::byte> appended;           // every batch as appended
-  io::sim_disk::counters stats;
+  test::sim_disk::counters stats;
   uint64_t acked = 0, errors = 0;
 };
 
@@ -48,7 +48,7 @@ run_result append_many(int n, double fault_p) {
   run_result out;
   test::temp_dir root{test::fast_temp_parent()};
   std::filesystem::create_directory(root / "data");
-  io::sim_disk disk(root.path(), 2024);
+  test::sim_disk disk(root.path(), 2024);
   disk.set_short_write_probability(fault_p);
   disk.set_retry_error_probability(fault_p);
   log_config cfg;
@@ -121,7 +121,7 @@ TEST(fault_retry, short_writes_and_eintr_eagain_leave_a_log_identical_to_a_fault
 TEST(fault_retry, slow_fsync_never_lets_an_ack_run_early_and_group_commit_absorbs_it) {
   test::temp_dir root{test::fast_temp_parent()};
   std::filesystem::create_directory(root / "data");
-  io::sim_disk disk(root.path(), 11);
+  test::sim_disk disk(root.path(), 11);
   disk.set_sync_delay(10ms, 50ms);
   test::partition_history h;  // before the log: it must outlive its callbacks
   auto log = partition_log::open(disk, root / "data/t-0", log_config{}, {});
@@ -181,7 +181,7 @@ TEST(fault_retry, slow_fsync_never_lets_an_ack_run_early_and_group_commit_absorb
 TEST(fault_retry, acks_all_is_answered_once_covered_even_behind_a_larger_flush_request) {
   test::temp_dir root{test::fast_temp_parent()};
   std::filesystem::create_directory(root / "data");
-  io::sim_disk disk(root.path(), 5);
+  test::sim_disk disk(root.path(), 5);
   test::partition_history h;
   bool flush_answered = false;
   auto c = test::build_batch(1, 10, 1, "c");

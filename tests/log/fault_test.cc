@@ -14,11 +14,11 @@
 #include <tuple>
 
 #include "log/file_names.h"
-#include "log/io/sim_disk.h"
 #include "log/log_manager.h"
 #include "tests/support/batch_builder.h"
 #include "tests/support/history_checker.h"
 #include "tests/support/log_helpers.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -48,7 +48,7 @@ class fault_test : public ::testing::Test {
   fault_test() {
     std::filesystem::create_directory(root_ / "a");
     std::filesystem::create_directory(root_ / "b");
-    disk_ = std::make_unique<io::sim_disk>(root_.path(), 42);
+    disk_ = std::make_unique<test::sim_disk>(root_.path(), 42);
   }
 
   void open() {
@@ -115,7 +115,7 @@ class fault_test : public ::testing::Test {
   }
 
   test::temp_dir root_{test::fast_temp_parent()};
-  std::unique_ptr<io::sim_disk> disk_;
+  std::unique_ptr<test::sim_disk> disk_;
   log_config cfg_;
   // Declared before the manager so that they outlive it: its destructor waits
   // for I/O, and completions run the histories' callbacks.
@@ -338,7 +338,7 @@ TEST_F(fault_test, fsync_error_is_never_retried_and_then_acknowledged) {
   // After the failed sync was delivered, no fdatasync of dir a's files is
   // submitted (one of a-1's may have been in flight already), and no success
   // callback for dir a runs once the first error was answered.
-  io::sim_disk::clock::time_point failure{};
+  test::sim_disk::clock::time_point failure{};
   bool failed_seen = false;
   for (const auto& ev : disk_->sync_events()) {
     if (failed_seen && ev.submitted > failure) {
@@ -348,7 +348,7 @@ TEST_F(fault_test, fsync_error_is_never_retried_and_then_acknowledged) {
     failed_seen = failed_seen || ev.res < 0;
   }
   ASSERT_TRUE(failed_seen);
-  auto first_error = io::sim_disk::clock::time_point::max();
+  auto first_error = test::sim_disk::clock::time_point::max();
   for (size_t i : {0, 2}) {
     for (const auto& e : hist_[i].entries()) {
       if (e.callbacks > 0 && e.result) first_error = std::min(first_error, e.answered_at);

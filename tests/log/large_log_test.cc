@@ -8,7 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "log/crc32c.h"
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
 #include "log/record_batch.h"
@@ -51,9 +52,9 @@ class batch_maker {
       std::memcpy(value + n, &x, 8);
     }
     for (; n < value_size_; ++n) value[n] = static_cast<std::byte>(x >> (8 * (n % 8)));
-    write_be32(
-        out.data() + 17,
-        static_cast<int32_t>(crc32c(std::span<const std::byte>(out).subspan(batch_crc_start))));
+    base::store_be<int32_t>(out.data() + 17,
+                            static_cast<int32_t>(base::crc32c(
+                                std::span<const std::byte>(out).subspan(batch_crc_start))));
     set_base_offset(out, offset{i});
   }
 

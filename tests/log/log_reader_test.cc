@@ -9,6 +9,7 @@
 #include "log/io/io_backend.h"
 #include "log/record_batch.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"
 

@@ -14,12 +14,12 @@
 #include <filesystem>
 
 #include "log/file_names.h"
-#include "log/io/sim_disk.h"
 #include "log/log_manager.h"
 #include "tests/log/producer_batches.h"
 #include "tests/support/batch_builder.h"
 #include "tests/support/history_checker.h"
 #include "tests/support/log_helpers.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -29,7 +29,7 @@ class no_space_test : public ::testing::Test {
  protected:
   no_space_test() {
     std::filesystem::create_directory(root_ / "a");
-    disk_ = std::make_unique<io::sim_disk>(root_.path(), 7);
+    disk_ = std::make_unique<test::sim_disk>(root_.path(), 7);
   }
 
   void open() {
@@ -66,7 +66,7 @@ class no_space_test : public ::testing::Test {
   }
 
   test::temp_dir root_{test::fast_temp_parent()};
-  std::unique_ptr<io::sim_disk> disk_;
+  std::unique_ptr<test::sim_disk> disk_;
   log_config cfg_;
   topic_partition tp_{"t", 0};
   test::partition_history hist_;

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "base/big_endian.h"
 #include "log/io/io_backend.h"
 #include "log/record_batch.h"
 #include "tests/support/temp_dir.h"
@@ -43,8 +44,8 @@ class offset_index_test : public ::testing::Test {
   }
   static std::vector<std::byte> entry_bytes(int32_t rel, int32_t pos) {
     std::vector<std::byte> b(8);
-    write_be32(b.data(), rel);
-    write_be32(b.data() + 4, pos);
+    base::store_be<int32_t>(b.data(), rel);
+    base::store_be<int32_t>(b.data() + 4, pos);
     return b;
   }
 

@@ -13,6 +13,7 @@
 #include "log/partition_log.h"
 #include "log/record_batch.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/fake_clock.h"
 
 namespace sluice::log::producer_test {
 

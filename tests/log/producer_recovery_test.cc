@@ -8,15 +8,16 @@
 
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
-#include "log/io/sim_disk.h"
 #include "log/partition_log.h"
 #include "log/producer_snapshot.h"
 #include "log/txn_index.h"
 #include "tests/log/crash_support.h"
 #include "tests/log/producer_batches.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_files.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/power_cut_backend.h"
+#include "tests/support/sim_disk/sim_disk.h"
 #include "tests/support/temp_dir.h"
 
 namespace sluice::log {
@@ -297,7 +298,7 @@ TEST(producer_crash, acknowledged_batches_stay_duplicates_after_power_loss) {
   for (uint64_t seed : crash_support::seeds(20)) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     test::temp_dir root{test::fast_temp_parent()};
-    io::sim_disk disk(crash_support::root_with_log_dirs(root), seed);
+    test::sim_disk disk(crash_support::root_with_log_dirs(root), seed);
     crash_support::workload_rng rng(seed);
     test::fake_clock clock;  // the batches' timestamps: their producer is not idle
     log_config cfg;

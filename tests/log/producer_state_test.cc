@@ -10,6 +10,7 @@
 #include "log/partition_log.h"
 #include "log/producer_state.h"
 #include "tests/log/producer_batches.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/big_endian.h"
 #include "log/file_names.h"
 #include "log/log_manager.h"
 #include "log/offset_index.h"
@@ -163,14 +164,15 @@ TEST_F(recovery_index_test, damaged_offset_indexes_are_rebuilt_and_lookups_match
   damages.push_back({"last entry pointing past the end of the .log",
                      [](const std::string& p, size_t, uint64_t log_size) {
                        auto bytes = test::read_file(p);
-                       write_be32(bytes.data() + bytes.size() - 4, static_cast<int32_t>(log_size));
+                       base::store_be<int32_t>(bytes.data() + bytes.size() - 4,
+                                               static_cast<int32_t>(log_size));
                        test::write_file(p, bytes);
                      }});
   damages.push_back({"an entry-shaped stranger appended (far offset, far position)",
                      [](const std::string& p, size_t, uint64_t) {
                        std::vector<std::byte> e(offset_index::entry_size);
-                       write_be32(e.data(), 0x7ffffff0);
-                       write_be32(e.data() + 4, 0x7ffffff0);
+                       base::store_be<int32_t>(e.data(), 0x7ffffff0);
+                       base::store_be<int32_t>(e.data() + 4, 0x7ffffff0);
                        test::append_to_file(p, e);
                      }});
   expect_rebuilt_after(damages, /*time_index=*/false);
@@ -183,15 +185,15 @@ TEST_F(recovery_index_test, damaged_time_indexes_are_rebuilt_and_lookups_match_a
   damages.push_back({"an entry-shaped stranger appended (far timestamp, far offset)",
                      [](const std::string& p, size_t, uint64_t) {
                        std::vector<std::byte> e(time_index::entry_size);
-                       write_be64(e.data(), 4'000'000'000'000'000);
-                       write_be32(e.data() + 8, 0x7ffffff0);
+                       base::store_be<int64_t>(e.data(), 4'000'000'000'000'000);
+                       base::store_be<int32_t>(e.data() + 8, 0x7ffffff0);
                        test::append_to_file(p, e);
                      }});
   damages.push_back(
       {"last entry naming the wrong timestamp", [](const std::string& p, size_t, uint64_t) {
          auto bytes = test::read_file(p);
          std::byte* last = bytes.data() + bytes.size() - time_index::entry_size;
-         write_be64(last, read_be64(last) + 1);
+         base::store_be<int64_t>(last, base::load_be<int64_t>(last) + 1);
          test::write_file(p, bytes);
        }});
   expect_rebuilt_after(damages, /*time_index=*/true);

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "base/big_endian.h"
 #include "log/io/io_backend.h"
 #include "log/record_batch.h"
 #include "tests/support/temp_dir.h"
@@ -31,8 +32,8 @@ class time_index_test : public ::testing::Test {
   // Overwrites slot n of the file with {ts, rel}.
   void write_slot(size_t n, timestamp_ms ts, int32_t rel) {
     std::vector<std::byte> b(12);
-    write_be64(b.data(), ts);
-    write_be32(b.data() + 8, rel);
+    base::store_be<int64_t>(b.data(), ts);
+    base::store_be<int32_t>(b.data() + 8, rel);
     auto f = io_->open(path_, io::open_mode::read_write);
     ASSERT_TRUE(f);
     ASSERT_FALSE(io_->write_at(f->get(), 12 * n, b));

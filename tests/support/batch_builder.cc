@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "log/crc32c.h"
+#include "base/big_endian.h"
+#include "base/crc32c.h"
 #include "log/record_batch.h"
 
 namespace sluice::test {
@@ -39,20 +40,20 @@ std::vector<std::byte> build_batch(const std::vector<test_record>& records) {
     out.insert(out.end(), body.begin(), body.end());
   }
   std::byte* h = out.data();
-  log::write_be64(h + 0, 0);
-  log::write_be32(h + 8, static_cast<int32_t>(out.size() - log::batch_length_field_end));
-  log::write_be32(h + 12, -1);
+  base::store_be<int64_t>(h + 0, 0);
+  base::store_be<int32_t>(h + 8, static_cast<int32_t>(out.size() - log::batch_length_field_end));
+  base::store_be<int32_t>(h + 12, -1);
   h[16] = std::byte{2};
-  log::write_be16(h + 21, 0);
-  log::write_be32(h + 23, static_cast<int32_t>(records.size()) - 1);
-  log::write_be64(h + 27, base_ts);
-  log::write_be64(h + 35, max_ts);
-  log::write_be64(h + 43, -1);
-  log::write_be16(h + 51, -1);
-  log::write_be32(h + 53, -1);
-  log::write_be32(h + 57, static_cast<int32_t>(records.size()));
-  uint32_t crc = log::crc32c(std::span<const std::byte>(out).subspan(log::batch_crc_start));
-  log::write_be32(h + 17, static_cast<int32_t>(crc));
+  base::store_be<int16_t>(h + 21, 0);
+  base::store_be<int32_t>(h + 23, static_cast<int32_t>(records.size()) - 1);
+  base::store_be<int64_t>(h + 27, base_ts);
+  base::store_be<int64_t>(h + 35, max_ts);
+  base::store_be<int64_t>(h + 43, -1);
+  base::store_be<int16_t>(h + 51, -1);
+  base::store_be<int32_t>(h + 53, -1);
+  base::store_be<int32_t>(h + 57, static_cast<int32_t>(records.size()));
+  uint32_t crc = base::crc32c(std::span<const std::byte>(out).subspan(log::batch_crc_start));
+  base::store_be<int32_t>(h + 17, static_cast<int32_t>(crc));
   return out;
 }
 

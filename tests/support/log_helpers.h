@@ -1,6 +1,7 @@
 #pragma once
-// Helpers shared by the storage tests: a fake clock, driving the I/O backend
-// until a partition's work is done, and reading back what file slices point at.
+// Helpers shared by the storage tests: driving the I/O backend until a
+// partition's work is done, and reading back what file slices point at.
+// The fake clock is tests/support/fake_clock.h.
 
 #include <atomic>
 #include <cstdint>
@@ -13,16 +14,6 @@ class io_backend;
 }
 
 namespace sluice::test {
-
-// A settable wall clock for log_config::clock.
-struct fake_clock {
-  std::shared_ptr<int64_t> now = std::make_shared<int64_t>(1'700'000'000'000);
-  std::function<int64_t()> fn() const {
-    auto p = now;
-    return [p] { return *p; };
-  }
-  void advance(int64_t ms) { *now += ms; }
-};
 
 // Flushes and waits until the backend has nothing in flight.
 void drain(log::io::io_backend& io);

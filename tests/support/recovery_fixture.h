@@ -16,6 +16,7 @@
 
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_files.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"

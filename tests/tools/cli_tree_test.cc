@@ -180,7 +180,7 @@ TEST(cli_tree, every_usage_error_exits_2) {
     set(p);
     auto r = check_produce_options(p);
     EXPECT_FALSE(r);
-    return !r && r.err().usage;
+    return !r && r.error().usage;
   };
   EXPECT_TRUE(produce_refuses([](produce_options& p) { p.acks = "2"; }));
   EXPECT_TRUE(produce_refuses([](produce_options& p) { p.compression = "brotli"; }));
@@ -199,7 +199,7 @@ TEST(cli_tree, every_usage_error_exits_2) {
     set(c);
     auto r = check_consume_options(c);
     EXPECT_FALSE(r);
-    return !r && r.err().usage;
+    return !r && r.error().usage;
   };
   EXPECT_TRUE(consume_refuses([](consume_options& c) { c.offset = "soon"; }));
   EXPECT_TRUE(consume_refuses([](consume_options& c) {

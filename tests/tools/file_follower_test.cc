@@ -34,7 +34,7 @@ class file_follower_test : public ::testing::Test {
     std::vector<std::string> all;
     for (int i = 0; i < 100; ++i) {
       auto lines = f.poll(3);
-      EXPECT_TRUE(lines) << (lines ? "" : lines.message());
+      EXPECT_TRUE(lines) << (lines ? "" : lines.error().message);
       if (!lines || lines->empty()) break;
       all.insert(all.end(), lines->begin(), lines->end());
       EXPECT_TRUE(f.commit());

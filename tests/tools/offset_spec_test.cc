@@ -10,7 +10,7 @@ constexpr int64_t now = 1'800'000'000'000;
 
 offset_spec parse(std::string_view s) {
   auto r = parse_offset_spec(s, now);
-  EXPECT_TRUE(r) << s << ": " << (r ? "" : r.message());
+  EXPECT_TRUE(r) << s << ": " << (r ? "" : r.error().message);
   return r ? *r : offset_spec{};
 }
 
@@ -70,7 +70,7 @@ TEST(offset_spec, kcat_start_and_end_times) {
     auto r = parse_offset_spec(bad, now);
     EXPECT_FALSE(r) << bad;
     if (!r) {
-      EXPECT_TRUE(r.err().usage) << bad;
+      EXPECT_TRUE(r.error().usage) << bad;
     }
   }
 }
@@ -81,7 +81,7 @@ TEST(offset_spec, bad_input_is_an_error_not_a_guess) {
     auto r = parse_offset_spec(bad, now);
     EXPECT_FALSE(r) << bad;
     if (!r) {
-      EXPECT_FALSE(r.message().empty());
+      EXPECT_FALSE(r.error().message.empty());
     }
   }
 }

@@ -25,17 +25,17 @@ TEST(perf_props, config_file_lines_come_before_the_command_line) {
   auto path = write_file("producer.properties",
                          "# Kafka style\n\nbootstrap.servers = h:1\n! also a comment\nacks=1\n");
   auto merged = with_config_file(path, {"acks=all"});
-  ASSERT_TRUE(merged) << merged.message();
+  ASSERT_TRUE(merged) << merged.error().message;
   EXPECT_EQ(*merged, (std::vector<std::string>{"bootstrap.servers=h:1", "acks=1", "acks=all"}));
   EXPECT_EQ(prop_value(*merged, "acks"), "all") << "the command line wins";
   EXPECT_EQ(prop_value(*merged, "linger.ms"), std::nullopt);
   auto pc = producer_props(*merged);
-  ASSERT_TRUE(pc) << pc.message();
+  ASSERT_TRUE(pc) << pc.error().message;
   EXPECT_EQ(pc->acks, -1);
   std::filesystem::remove(path);
   auto missing = with_config_file("/nonexistent/sluice.properties", {});
   ASSERT_FALSE(missing);
-  EXPECT_TRUE(missing.err().usage);
+  EXPECT_TRUE(missing.error().usage);
   auto bad = write_file("bad.properties", "no equals sign\n");
   EXPECT_FALSE(with_config_file(bad, {}));
   std::filesystem::remove(bad);

@@ -19,7 +19,7 @@ printable_record sample() {
 
 std::string render(std::string_view fmt, const printable_record& r) {
   auto f = compile_format(fmt);
-  EXPECT_TRUE(f) << (f ? "" : f.message());
+  EXPECT_TRUE(f) << (f ? "" : f.error().message);
   std::string out;
   if (f) f->render(r, out);
   return out;

@@ -12,7 +12,7 @@ std::vector<partition_offsets> two_partitions() {
 std::vector<int64_t> targets(const reset_spec& spec,
                              std::vector<partition_offsets> parts = two_partitions()) {
   auto plan = plan_reset(spec, parts);
-  EXPECT_TRUE(plan) << (plan ? "" : plan.message());
+  EXPECT_TRUE(plan) << (plan ? "" : plan.error().message);
   std::vector<int64_t> out;
   if (plan)
     for (auto& p : *plan) out.push_back(p.new_offset);
@@ -37,7 +37,7 @@ TEST(reset_plan, shift_needs_a_committed_offset) {
   EXPECT_EQ(targets(reset::shift_by{7}, one), (std::vector<int64_t>{57}));
   auto plan = plan_reset(reset::shift_by{1}, two_partitions());
   ASSERT_FALSE(plan);
-  EXPECT_NE(plan.message().find("t-1"), std::string::npos);
+  EXPECT_NE(plan.error().message.find("t-1"), std::string::npos);
 }
 
 TEST(reset_plan, time_without_a_later_record_goes_to_the_end) {
@@ -46,7 +46,7 @@ TEST(reset_plan, time_without_a_later_record_goes_to_the_end) {
 
 TEST(reset_plan, from_file_touches_only_listed_partitions) {
   auto file = parse_reset_csv("topic,partition,offset\nt,1,7\nother,0,3\n");
-  ASSERT_TRUE(file) << file.message();
+  ASSERT_TRUE(file) << file.error().message;
   auto plan = plan_reset(*file, two_partitions());
   ASSERT_TRUE(plan);
   ASSERT_EQ(plan->size(), 1u);

@@ -14,7 +14,7 @@ TEST(transaction_options, transactional_id_makes_a_transactional_producer) {
   o.topic = "t";
   o.transactional_id = "tx";
   auto pc = producer_config_of(o);
-  ASSERT_TRUE(pc) << pc.message();
+  ASSERT_TRUE(pc) << pc.error().message;
   EXPECT_EQ(pc->transactional_id, "tx");
   EXPECT_EQ(pc->acks, -1);
   produce_options plain;
@@ -32,22 +32,22 @@ TEST(transaction_options, refuses_what_cannot_work) {
   o.acks = "1";
   auto acks = producer_config_of(o);
   ASSERT_FALSE(acks);
-  EXPECT_NE(acks.message().find("--acks all"), std::string::npos) << acks.message();
+  EXPECT_NE(acks.error().message.find("--acks all"), std::string::npos) << acks.error().message;
   produce_options lines;
   lines.topic = "t";
   lines.transaction_lines = 3;
   auto no_id = producer_config_of(lines);
   ASSERT_FALSE(no_id);
-  EXPECT_NE(no_id.message().find("--transactional-id"), std::string::npos);
+  EXPECT_NE(no_id.error().message.find("--transactional-id"), std::string::npos);
 }
 
 TEST(transaction_options, perf_props_take_idempotence_and_isolation) {
   auto off = producer_props({"enable.idempotence=false"});
-  ASSERT_TRUE(off) << off.message();
+  ASSERT_TRUE(off) << off.error().message;
   EXPECT_EQ(off->enable_idempotence, false);
   EXPECT_FALSE(producer_props({"enable.idempotence=maybe"}));
   auto rc = consumer_props({"isolation.level=read_committed"});
-  ASSERT_TRUE(rc) << rc.message();
+  ASSERT_TRUE(rc) << rc.error().message;
   EXPECT_EQ(rc->isolation, client::isolation_level::read_committed);
   EXPECT_FALSE(consumer_props({"isolation.level=dirty"}));
 }

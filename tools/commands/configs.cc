@@ -7,7 +7,7 @@ result<std::map<std::string, std::string>> parse_config_assignments(
   std::map<std::string, std::string> out;
   for (const auto& c : items) {
     auto kv = split_assignment(c, flag);
-    if (!kv) return kv.err();
+    if (!kv) return kv.error();
     out[kv->first] = kv->second;
   }
   return out;

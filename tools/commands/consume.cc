@@ -111,14 +111,14 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
   tp_list tps;
   for (const auto& t : o.topics) {
     auto these = co_await partitions_of(s, t, o.partitions);
-    if (!these) co_return these.err();
+    if (!these) co_return these.error();
     tps.insert(tps.end(), these->begin(), these->end());
   }
   auto isolation = isolation_of(o);
-  if (!isolation) co_return isolation.err();
+  if (!isolation) co_return isolation.error();
   client::admin a(s.cluster);
   auto bounds = co_await bounds_of(a, tps, static_cast<int8_t>(*isolation));
-  if (!bounds) co_return bounds.err();
+  if (!bounds) co_return bounds.error();
   auto at_time = [&](const offset_position& p)
       -> awaitable<result<std::map<client::topic_partition, int64_t>>> {
     if (p.what != offset_position::kind::timestamp)
@@ -126,11 +126,11 @@ awaitable<status> consume_assigned(session& s, const consume_options& o, const o
     co_return co_await offsets_for_time(a, tps, p.value);
   };
   auto start_times = co_await at_time(spec.start);
-  if (!start_times) co_return start_times.err();
+  if (!start_times) co_return start_times.error();
   std::map<client::topic_partition, int64_t> stop_times;
   if (spec.stop) {
     auto st = co_await at_time(*spec.stop);
-    if (!st) co_return st.err();
+    if (!st) co_return st.error();
     stop_times = std::move(*st);
   }
   std::vector<client::partition_assignment> assignment;
@@ -181,7 +181,7 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
         "offset starts");
   if (!o.partitions.empty()) co_return usage("with --group the group assigns partitions; drop -p");
   auto isolation = isolation_of(o);
-  if (!isolation) co_return isolation.err();
+  if (!isolation) co_return isolation.error();
   client::group_config gc;
   gc.fetch.isolation = *isolation;
   gc.group_id = o.group;
@@ -230,12 +230,12 @@ awaitable<status> consume_group(session& s, const consume_options& o, const offs
 
 status check_consume_options(const consume_options& o) {
   auto spec = parse_offset_spec(o.offset, now_ms());
-  if (!spec) return usage(spec.message());
+  if (!spec) return usage(spec.error().message);
   if (o.json && !o.format.empty()) return usage("give -f or --json, not both");
   if (!o.json)
     if (auto f = compile_format(o.format.empty() ? "%s\\n" : o.format); !f)
-      return usage(f.message());
-  if (auto i = isolation_of(o); !i) return i.err();
+      return usage(f.error().message);
+  if (auto i = isolation_of(o); !i) return i.error();
   if (o.count < -1) return usage("-c/--count must be >= 0");
   if (!o.group.empty()) {
     using k = offset_position::kind;
@@ -250,12 +250,12 @@ status check_consume_options(const consume_options& o) {
 
 awaitable<status> consume_command(session& s, const consume_options& o) {
   auto spec = parse_offset_spec(o.offset, now_ms());
-  if (!spec) co_return usage(spec.message());
+  if (!spec) co_return usage(spec.error().message);
   if (o.json && !o.format.empty()) co_return usage("give -f or --json, not both");
   std::optional<record_format> fmt;
   if (!o.json) {
     auto f = compile_format(o.format.empty() ? "%s\\n" : o.format);
-    if (!f) co_return usage(f.message());
+    if (!f) co_return usage(f.error().message);
     fmt = std::move(*f);
   }
   printer out(o, std::move(fmt));

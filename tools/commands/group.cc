@@ -63,12 +63,12 @@ awaitable<status> group_list(session& s, const group_options&) {
 awaitable<status> group_describe(session& s, const group_options& o) {
   client::admin a(s.cluster);
   auto d = co_await describe_one(a, o.group);
-  if (!d) co_return d.err();
+  if (!d) co_return d.error();
   auto offsets = co_await committed(a, o.group);
-  if (!offsets) co_return offsets.err();
+  if (!offsets) co_return offsets.error();
   if (!group_exists(*d, offsets->size())) {
     auto share = co_await find_share_group(s, o.group);
-    if (!share) co_return share.err();
+    if (!share) co_return share.error();
     if (*share) co_return co_await share_group_describe(s, **share);
     co_return fail("consumer group or share group '" + o.group + "' does not exist");
   }
@@ -139,12 +139,12 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
   if (o.shift_by) spec = reset::shift_by{*o.shift_by};
   if (!o.to_datetime.empty()) {
     auto t = parse_time(o.to_datetime, now_ms());
-    if (!t) co_return t.err();
+    if (!t) co_return t.error();
     time = *t;
   }
   if (!o.by_duration.empty()) {
     auto d = parse_duration_ms(o.by_duration);
-    if (!d) co_return d.err();
+    if (!d) co_return d.error();
     time = now_ms() - *d;
   }
   if (time) spec = reset::to_time{*time};
@@ -154,7 +154,7 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
     std::stringstream text;
     text << in.rdbuf();
     auto f = parse_reset_csv(text.str());
-    if (!f) co_return f.err();
+    if (!f) co_return f.error();
     spec = std::move(*f);
   }
   if (o.all_topics && !o.topics.empty()) co_return usage("give --topic or --all-topics, not both");
@@ -164,9 +164,9 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
 
   client::admin a(s.cluster);
   auto d = co_await describe_one(a, o.group);
-  if (!d) co_return d.err();
+  if (!d) co_return d.error();
   auto current = co_await committed(a, o.group);
-  if (!current) co_return current.err();
+  if (!current) co_return current.error();
   // An id that names no consumer group but a share group resets the share
   // group's start offsets instead (kafka-share-groups.sh --reset-offsets).
   bool share = false;
@@ -174,13 +174,13 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
   std::string state = d->state;
   if (!group_exists(*d, current->size())) {
     auto found = co_await find_share_group(s, o.group);
-    if (!found) co_return found.err();
+    if (!found) co_return found.error();
     if (*found) {
       share = true;
       members = (*found)->members.size();
       state = (*found)->state;
       auto starts = co_await share_start_offsets(s, o.group);
-      if (!starts) co_return starts.err();
+      if (!starts) co_return starts.error();
       *current = std::move(*starts);
     }
   }
@@ -195,9 +195,9 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
   } else if (!o.topics.empty()) {
     for (const auto& t : o.topics) {
       auto sel = parse_topic_selection(t);
-      if (!sel) co_return sel.err();
+      if (!sel) co_return sel.error();
       auto these = co_await partitions_of(s, sel->topic, sel->partitions);
-      if (!these) co_return these.err();
+      if (!these) co_return these.error();
       tps.insert(tps.end(), these->begin(), these->end());
     }
   } else {
@@ -208,11 +208,11 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
   if (tps.empty()) co_return fail("no partitions to reset for group '" + o.group + "'");
 
   auto bounds = co_await bounds_of(a, tps);
-  if (!bounds) co_return bounds.err();
+  if (!bounds) co_return bounds.error();
   std::map<client::topic_partition, int64_t> by_time;
   if (time) {
     auto t = co_await offsets_for_time(a, tps, *time);
-    if (!t) co_return t.err();
+    if (!t) co_return t.error();
     by_time = std::move(*t);
   }
   std::vector<partition_offsets> inputs;
@@ -227,7 +227,7 @@ awaitable<status> group_reset_offsets(session& s, const group_options& o) {
     inputs.push_back(std::move(p));
   }
   auto plan = plan_reset(spec, inputs);
-  if (!plan) co_return plan.err();
+  if (!plan) co_return plan.error();
 
   std::vector<plan_row> rows;
   std::map<client::topic_partition, int64_t> commit;
@@ -255,21 +255,21 @@ awaitable<status> group_wait(session& s, const group_options& o) {
   std::string why;
   while (true) {
     auto current = co_await committed(a, o.group);
-    if (!current) co_return current.err();
+    if (!current) co_return current.error();
     tp_list tps;
     std::set<std::string> wanted(o.topics.begin(), o.topics.end());
     for (const auto& [tp, off] : *current)
       if (wanted.empty() || wanted.count(tp.topic)) tps.push_back(tp);
     for (const auto& t : o.topics) {  // partitions never committed count too
       auto these = co_await partitions_of(s, t);
-      if (!these) co_return these.err();
+      if (!these) co_return these.error();
       for (auto& tp : *these)
         if (!current->count(tp)) tps.push_back(tp);
     }
     lag = 0;
     if (!tps.empty()) {
       auto bounds = co_await bounds_of(a, tps);
-      if (!bounds) co_return bounds.err();
+      if (!bounds) co_return bounds.error();
       for (const auto& tp : tps) {
         auto& b = (*bounds)[tp];
         auto it = current->find(tp);

@@ -11,7 +11,7 @@ namespace sluice::tools {
 awaitable<status> group_config(session& s, const group_options& o) {
   if (o.group.empty()) co_return usage("group config needs a group id");
   auto set = parse_config_assignments(o.set_configs, "--set");
-  if (!set) co_return set.err();
+  if (!set) co_return set.error();
   client::admin a(s.cluster);
   client::config_resource res{client::config_resource_type::group, o.group};
   if (!set->empty() || !o.delete_configs.empty()) {

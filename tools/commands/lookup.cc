@@ -40,9 +40,9 @@ awaitable<result<std::map<client::topic_partition, int64_t>>> offsets_for_time(
 awaitable<result<std::map<client::topic_partition, partition_bounds>>> bounds_of(
     client::admin& a, const tp_list& tps, int8_t isolation_level) {
   auto start = co_await offsets_for_time(a, tps, client::earliest_offset_timestamp);
-  if (!start) co_return start.err();
+  if (!start) co_return start.error();
   auto end = co_await offsets_for_time(a, tps, client::latest_offset_timestamp, isolation_level);
-  if (!end) co_return end.err();
+  if (!end) co_return end.error();
   std::map<client::topic_partition, partition_bounds> out;
   for (const auto& tp : tps) out[tp] = {(*start)[tp], (*end)[tp]};
   co_return out;

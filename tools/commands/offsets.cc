@@ -14,14 +14,14 @@ awaitable<status> offsets_command(session& s, const offsets_options& o) {
     time = client::latest_offset_timestamp;
   } else {
     auto t = parse_time(o.time.starts_with("@") ? o.time.substr(1) : o.time, now_ms());
-    if (!t) co_return t.err();
+    if (!t) co_return t.error();
     time = *t;
   }
   auto tps = co_await partitions_of(s, o.topic, o.partitions);
-  if (!tps) co_return tps.err();
+  if (!tps) co_return tps.error();
   client::admin a(s.cluster);
   auto offsets = co_await offsets_for_time(a, *tps, time);
-  if (!offsets) co_return offsets.err();
+  if (!offsets) co_return offsets.error();
   std::string out;
   for (const auto& tp : *tps)
     out +=

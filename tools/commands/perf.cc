@@ -177,7 +177,7 @@ std::string command_line(const perf_options& o, const char* mode) {
 
 awaitable<status> perf_produce(session& s, const perf_options& o) {
   auto pc = producer_props(o.producer_props);
-  if (!pc) co_return pc.err();
+  if (!pc) co_return pc.error();
   if (auto t = co_await s.cluster.topic(o.topic); !t) co_return from_client(t.error());
   client::producer p(s.cluster, *pc);
   perf_run run(o, "produce");
@@ -235,9 +235,9 @@ awaitable<status> perf_produce(session& s, const perf_options& o) {
 
 awaitable<status> perf_consume(session& s, const perf_options& o) {
   auto cc = consumer_props(o.consumer_props);
-  if (!cc) co_return cc.err();
+  if (!cc) co_return cc.error();
   auto tps = co_await partitions_of(s, o.topic);
-  if (!tps) co_return tps.err();
+  if (!tps) co_return tps.error();
   std::unique_ptr<client::consumer> direct;
   std::unique_ptr<client::group_member> member;
   if (o.group.empty()) {
@@ -320,14 +320,14 @@ awaitable<status> perf_consume(session& s, const perf_options& o) {
 
 awaitable<status> perf_e2e(session& s, const perf_options& o) {
   auto pc = producer_props(o.producer_props);
-  if (!pc) co_return pc.err();
+  if (!pc) co_return pc.error();
   pc->linger = 0ms;  // one record at a time: waiting for company only adds latency
   auto cc = consumer_props(o.consumer_props);
-  if (!cc) co_return cc.err();
+  if (!cc) co_return cc.error();
   cc->fetch_max_wait = std::min<std::chrono::milliseconds>(cc->fetch_max_wait, 100ms);
   std::vector<int32_t> first{0};
   auto tps = co_await partitions_of(s, o.topic, first);
-  if (!tps) co_return tps.err();
+  if (!tps) co_return tps.error();
   client::consumer c(s.cluster, *cc);
   std::vector<client::partition_assignment> only{{tps->front(), client::start_position::latest()}};
   if (auto r = co_await c.assign(std::move(only)); !r) co_return from_client(r.error());

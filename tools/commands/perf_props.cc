@@ -23,7 +23,7 @@ result<client::producer_config> producer_props(const std::vector<std::string>& p
   client::producer_config pc;
   for (const auto& p : props) {
     auto kv = split_assignment(p, "--producer-props entry");
-    if (!kv) return kv.err();
+    if (!kv) return kv.error();
     const auto& [k, v] = *kv;
     if (k == "compression.type") {
       auto c = client::parse_compression(v);
@@ -43,7 +43,7 @@ result<client::producer_config> producer_props(const std::vector<std::string>& p
       continue;
     }
     auto n = number(k, v);
-    if (!n) return n.err();
+    if (!n) return n.error();
     if (k == "acks" && (*n == 0 || *n == 1 || *n == -1))
       pc.acks = static_cast<int16_t>(*n);
     else if (k == "linger.ms")
@@ -76,7 +76,7 @@ result<client::consumer_config> consumer_props(const std::vector<std::string>& p
   client::consumer_config cc;
   for (const auto& p : props) {
     auto kv = split_assignment(p, "--consumer-props entry");
-    if (!kv) return kv.err();
+    if (!kv) return kv.error();
     const auto& [k, v] = *kv;
     if (k == "bootstrap.servers" || k == "client.id" || k == "group.id") continue;
     if (k == "isolation.level") {
@@ -89,7 +89,7 @@ result<client::consumer_config> consumer_props(const std::vector<std::string>& p
       continue;
     }
     auto n = number(k, v);
-    if (!n) return n.err();
+    if (!n) return n.error();
     if (k == "fetch.max.wait.ms")
       cc.fetch_max_wait = std::chrono::milliseconds(*n);
     else if (k == "fetch.min.bytes")
@@ -145,10 +145,10 @@ std::optional<std::string> prop_value(const std::vector<std::string>& props,
 status resolve_perf_options(const std::string& command, common_options& common,
                             perf_options& perf) {
   auto produced = with_config_file(perf.producer_config, perf.producer_props);
-  if (!produced) return produced.err();
+  if (!produced) return produced.error();
   perf.producer_props = std::move(*produced);
   auto consumed = with_config_file(perf.consumer_config, perf.consumer_props);
-  if (!consumed) return consumed.err();
+  if (!consumed) return consumed.error();
   perf.consumer_props = std::move(*consumed);
   const auto& props = command == "perf consume" ? perf.consumer_props : perf.producer_props;
   if (!common.bootstrap_given)

@@ -40,7 +40,7 @@ class record_builder {
     if (o.key_by_file) b.key_ = client::to_bytes(o.follow);
     for (const auto& h : o.headers) {
       auto kv = split_assignment(h, "header");
-      if (!kv) return usage(kv.message());
+      if (!kv) return usage(kv.error().message);
       b.headers_.push_back({kv->first, client::to_bytes(kv->second)});
     }
     return b;
@@ -153,7 +153,7 @@ awaitable<status> produce_stdin_transactions(session& s, client::producer& p,
       if (auto r = co_await send_line(p, build, text, errors); !r) {
         (void)co_await p.abort_transaction();
         co_return fail("transaction " + std::to_string(number + 1) + " (" +
-                       lines_text(first, line_no) + ") aborted: " + r.message());
+                       lines_text(first, line_no) + ") aborted: " + r.error().message);
       }
       if (o.transaction_lines > 0 && in_group >= static_cast<uint64_t>(o.transaction_lines)) break;
     }
@@ -281,7 +281,7 @@ awaitable<status> produce_follow(session& s, client::producer& p, const record_b
   };
   while (!s.stop_requested) {
     auto lines = f.poll(10000);
-    if (!lines) co_return lines.err();
+    if (!lines) co_return lines.error();
     if (lines->empty()) {
       co_await wait_for_change(f, o.poll_interval_ms);
       continue;
@@ -301,7 +301,7 @@ awaitable<status> produce_follow(session& s, client::producer& p, const record_b
         auto sent = co_await ship_once(p, f, build, *lines, pending);
         if (!sent) {
           (void)co_await p.abort_transaction();
-          co_return sent.err();
+          co_return sent.error();
         }
         auto committed = co_await commit_or_abort(
             p, transactions + 1, std::to_string(lines->size()) + " lines of " + o.follow);
@@ -310,13 +310,15 @@ awaitable<status> produce_follow(session& s, client::producer& p, const record_b
           break;
         }
         if (s.stop_requested)
-          co_return fail(committed.message() + " (position kept; they are sent again on restart)");
-        std::fprintf(stderr, "sluice: warning: %s; trying again\n", committed.message().c_str());
+          co_return fail(committed.error().message +
+                         " (position kept; they are sent again on restart)");
+        std::fprintf(stderr, "sluice: warning: %s; trying again\n",
+                     committed.error().message.c_str());
         co_await pause(round);
         continue;
       }
       auto sent = co_await ship_once(p, f, build, *lines, pending);
-      if (!sent) co_return sent.err();
+      if (!sent) co_return sent.error();
       if (sent->failed.empty()) break;
       const std::string what = std::to_string(sent->failed.size()) + " of " +
                                std::to_string(lines->size()) + " lines of " + o.follow +
@@ -374,17 +376,17 @@ result<client::producer_config> producer_config_of(const produce_options& o) {
 }
 
 status check_produce_options(const produce_options& o) {
-  if (auto pc = producer_config_of(o); !pc) return pc.err();
-  if (auto b = record_builder::make(o); !b) return b.err();
+  if (auto pc = producer_config_of(o); !pc) return pc.error();
+  if (auto b = record_builder::make(o); !b) return b.error();
   if (o.poll_interval_ms <= 0) return usage("--poll-interval-ms must be > 0");
   return ok;
 }
 
 awaitable<status> produce_command(session& s, const produce_options& o) {
   auto pc = producer_config_of(o);
-  if (!pc) co_return pc.err();
+  if (!pc) co_return pc.error();
   auto build = record_builder::make(o);
-  if (!build) co_return build.err();
+  if (!build) co_return build.error();
   // Fail early and clearly on a topic or partition that is not there. A
   // missing topic is created where the broker allows it
   // (auto.create.topics.enable), as Kafka's console producer and kcat do.

@@ -77,9 +77,9 @@ int run_cli(int argc, char** argv) {
   if (options.command == "consume") checked = check_consume_options(options.consume);
   if (options.command.starts_with("perf "))
     checked = resolve_perf_options(options.command, options.common, options.perf);
-  if (!checked) return report_error(checked.message(), checked.err().usage ? 2 : 1);
+  if (!checked) return report_error(checked.error().message, checked.error().usage ? 2 : 1);
   auto outcome = run_session(options.common, [&](session& s) { return it->second(s, options); });
-  if (!outcome) return report_error(outcome.message(), outcome.err().usage ? 2 : 1);
+  if (!outcome) return report_error(outcome.error().message, outcome.error().usage ? 2 : 1);
   return 0;
 }
 

@@ -93,7 +93,7 @@ awaitable<status> share_consume(session& s, const share_options& o) {
   std::optional<record_format> fmt;
   if (!o.json) {
     auto f = compile_format(o.format.empty() ? "%s\\n" : o.format);
-    if (!f) co_return f.err();
+    if (!f) co_return f.error();
     fmt = std::move(*f);
   }
   // The group would simply assign nothing for a missing topic: say so instead.

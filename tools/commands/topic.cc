@@ -25,7 +25,7 @@ status item_status(const std::map<std::string, client::item_error>& items) {
 
 awaitable<status> topic_create(session& s, const topic_options& o) {
   auto configs = parse_configs(o.configs);
-  if (!configs) co_return configs.err();
+  if (!configs) co_return configs.error();
   client::admin a(s.cluster);
   // Arguments are built before co_await: GCC 12 miscompiles braced lists there.
   std::vector<client::new_topic> topics{{o.topic, o.partitions, o.replication_factor, *configs}};
@@ -103,7 +103,7 @@ awaitable<status> topic_alter(session& s, const topic_options& o) {
   if (o.partitions < 0 && o.configs.empty() && o.delete_configs.empty())
     co_return usage("topic alter needs --partitions, --config or --delete-config");
   auto set = parse_configs(o.configs);
-  if (!set) co_return set.err();
+  if (!set) co_return set.error();
   client::admin a(s.cluster);
   if (o.partitions >= 0) {
     std::map<std::string, int32_t> counts{{o.topic, o.partitions}};

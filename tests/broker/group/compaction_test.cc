@@ -189,6 +189,32 @@ TEST(coordinator, offsets_of_groups_empty_longer_than_the_retention_expire) {
   EXPECT_EQ(again.offsets("g")->at({"t", 0}).offset, 5);
 }
 
+// The retention check runs on its timer and reads the shard's clock, as the
+// time the group became Empty does: a group whose last member left loses its
+// offsets offsets.retention.minutes later, and not a check earlier.
+TEST(coordinator, the_retention_check_expires_offsets_a_retention_after_the_group_emptied) {
+  broker_config cfg;
+  cfg.offsets_retention_minutes = 1;
+  cfg.offsets_retention_check_interval_ms = 1000;
+  test::fake_shard shard(cfg);
+  coordinator c(shard, {});
+  ASSERT_FALSE(c.load());
+  const std::string member = stable_group(shard, c);
+  commit_now(shard, c, {commit("g", 0, 5, shard.clock().wall_clock_ms())});
+  shard.advance(5'000);  // within the session timeout: the member stays
+  ASSERT_EQ(c.find("g")->leave(member, "inst"), error_code::none);
+  shard.run_io();
+  ASSERT_EQ(c.find("g")->state(), group_state::empty);
+  EXPECT_EQ(c.find("g")->state_timestamp_ms(), shard.clock().wall_clock_ms());
+  shard.advance(59'000);  // 64 s after the commit, 59 s after the group emptied
+  shard.run_io();
+  EXPECT_TRUE(c.offsets("g"));
+  shard.advance(2'000);
+  shard.run_io();
+  EXPECT_FALSE(c.offsets("g"));
+  c.close();
+}
+
 // OffsetCommit v2-4's retention_time_ms: the offset's own expiry time, kept
 // across a restart (value version 1) and honoured instead of the broker's.
 TEST(coordinator, an_offset_with_its_own_expiry_time_expires_then) {

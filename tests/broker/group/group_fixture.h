@@ -1,6 +1,7 @@
 #pragma once
-// The fixture of the consumer_group tests: one group "g" on manual timers, and
-// helpers that join, sync and beat the way a client would.
+// The fixture of the consumer_group tests: one group "g" on the fake clock
+// (timers_.advance moves it and fires what falls due), and helpers that join,
+// sync and beat the way a client would.
 
 #include <gtest/gtest.h>
 
@@ -9,50 +10,12 @@
 #include <optional>
 
 #include "broker/group/group.h"
+#include "tests/broker/fake_timers.h"
+#include "tests/support/fake_clock.h"
 
 namespace sluice::broker::group {
 
 using protocol::error_code;
-
-// Timers on a manual clock: advance() fires those due, in deadline order.
-class manual_timers {
- public:
-  timer_factory factory() {
-    return [this](std::chrono::milliseconds d, std::function<void()> fn) {
-      struct handle final : timer_handle {
-        handle(manual_timers& t, uint64_t id) : t(t), id(id) {}
-        ~handle() override { t.pending_.erase(id); }
-        manual_timers& t;
-        uint64_t id;
-      };
-      const uint64_t id = next_++;
-      pending_[id] = {now_ + d.count(), std::move(fn)};
-      return std::make_unique<handle>(*this, id);
-    };
-  }
-  void advance(int64_t ms) {
-    const int64_t until = now_ + ms;
-    for (;;) {
-      auto due = pending_.end();
-      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-        if (it->second.first <= until &&
-            (due == pending_.end() || it->second.first < due->second.first))
-          due = it;
-      }
-      if (due == pending_.end()) break;
-      now_ = due->second.first;
-      auto fn = std::move(due->second.second);
-      pending_.erase(due);
-      fn();
-    }
-    now_ = until;
-  }
-
- private:
-  std::map<uint64_t, std::pair<int64_t, std::function<void()>>> pending_;
-  int64_t now_ = 0;
-  uint64_t next_ = 1;
-};
 
 class group_test : public ::testing::Test {
  protected:
@@ -101,8 +64,15 @@ class group_test : public ::testing::Test {
     return g_.heartbeat(h);
   }
 
-  manual_timers timers_;
-  consumer_group g_{"g", settings(), timers_.factory()};
+  timer_factory factory() {
+    return [this](std::chrono::milliseconds d, std::function<void()> fn) {
+      return timers_.start(d, std::move(fn));
+    };
+  }
+
+  sluice::test::fake_clock clock_;
+  test::fake_timers timers_{clock_};
+  consumer_group g_{"g", settings(), factory(), clock_};
 };
 
 }  // namespace sluice::broker::group

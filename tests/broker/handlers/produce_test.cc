@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "base/big_endian.h"
 #include "broker/api_table.h"
 #include "log/record_batch.h"
 #include "protocol/messages/produce.h"
@@ -204,7 +205,7 @@ TEST_F(produce_handler, v11_with_too_many_unknown_partitions_is_refused_before_d
 TEST_F(produce_handler, appended_batches_carry_this_brokers_leader_epoch) {
   auto first = sluice::test::build_batch(2, 10, 1000);
   auto second = sluice::test::build_batch(3, 10, 1000);
-  log::write_be32(first.data() + 12, 7);  // what a producer might have written
+  base::store_be<int32_t>(first.data() + 12, 7);  // what a producer might have written
   std::vector<std::byte> both = first;
   both.insert(both.end(), second.begin(), second.end());
   auto a = produce(request_for({{0, &both}}));
@@ -216,8 +217,8 @@ TEST_F(produce_handler, appended_batches_carry_this_brokers_leader_epoch) {
   ASSERT_TRUE(r);
   auto bytes = sluice::test::read_slices(r->slices);
   ASSERT_EQ(bytes.size(), both.size());
-  EXPECT_EQ(log::read_be32(bytes.data() + 12), 0);
-  EXPECT_EQ(log::read_be32(bytes.data() + first.size() + 12), 0);
+  EXPECT_EQ(base::load_be<int32_t>(bytes.data() + 12), 0);
+  EXPECT_EQ(base::load_be<int32_t>(bytes.data() + first.size() + 12), 0);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 // transactions is archived, never delivered.
 #include <gtest/gtest.h>
 
+#include "base/big_endian.h"
 #include "log/record_batch.h"
-
 #include "broker/internal_batch.h"
 #include "broker/share/aborted_records.h"
 #include "broker/share/coordinator.h"
@@ -102,7 +102,7 @@ TEST(share_aborted_ranges, follow_each_producer_until_its_marker) {
   int64_t base = 0;
   for (auto& b : batches) {
     log::set_base_offset(b, log::offset{base});
-    base += 1 + log::read_be32(b.data() + 23);
+    base += 1 + base::load_be<int32_t>(b.data() + 23);
     data.insert(data.end(), b.begin(), b.end());
   }
   std::vector<log::batch_info> headers;

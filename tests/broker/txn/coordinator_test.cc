@@ -220,6 +220,29 @@ TEST_F(txn_coordinator_test, a_timed_out_transaction_is_aborted_at_a_bumped_epoc
   EXPECT_EQ(again.epoch, p.epoch + 2);
 }
 
+// The coordinator's own periodic check (transaction.abort.timed.out.
+// transaction.cleanup.interval.ms, 10 s by default) reads the shard's clock:
+// the transaction survives the check before its timeout and is aborted by
+// the first one after it.
+TEST_F(txn_coordinator_test,
+       the_periodic_check_aborts_a_transaction_once_the_clock_passes_its_timeout) {
+  const init_answer p = init("tx", -1, -1, 15000);
+  ASSERT_EQ(run([&](auto done) {
+              txns_->add_partitions("tx", p.producer_id, p.epoch, {{"t", 0}}, done);
+            }),
+            error_code::none);
+  const int64_t before = leo(0);
+  EXPECT_EQ(meta("tx").start_ms, shard_.clock().wall_clock_ms());
+  shard_.advance(txn_settings{}.abort_check_interval_ms);  // 10 s: one check, too early
+  for (int i = 0; i < 5; ++i) shard_.run_io();
+  EXPECT_EQ(meta("tx").state, txn_state::ongoing);
+  shard_.advance(txn_settings{}.abort_check_interval_ms);  // 20 s: past the 15 s
+  for (int i = 0; i < 5; ++i) shard_.run_io();
+  EXPECT_EQ(meta("tx").state, txn_state::complete_abort);
+  EXPECT_EQ(meta("tx").producer_epoch, p.epoch + 1);
+  EXPECT_EQ(leo(0), before + 1);  // the abort marker
+}
+
 TEST_F(txn_coordinator_test, init_during_an_ongoing_transaction_aborts_it_first) {
   const init_answer p = init("tx");
   ASSERT_EQ(run([&](auto done) {

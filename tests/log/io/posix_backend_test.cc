@@ -202,7 +202,7 @@ TEST(posix_backend, file_system_calls_do_what_they_say) {
   ASSERT_FALSE(b.create_dir(dir / "d/e"));
   ASSERT_FALSE(b.remove(dir / "d/e"));  // an empty directory
   ASSERT_FALSE(b.create_dir(dir / "d/e"));
-  b.open(dir / "d/e/f", open_mode::create_exclusive);
+  ASSERT_TRUE(b.open(dir / "d/e/f", open_mode::create_exclusive));
   EXPECT_TRUE(b.remove(dir / "d"));  // not empty
   ASSERT_FALSE(b.remove_all(dir / "d"));
   EXPECT_FALSE(b.remove_all(dir / "d"));  // already gone: fine

@@ -1,7 +1,7 @@
 // sim_disk: injected faults (RELIABILITY B9, B10, B11) and simulated power loss
 // of file data (C1, with the C4 negative control) and of directory entries (B14).
 
-#include "log/io/sim_disk.h"
+#include "tests/support/sim_disk/sim_disk.h"
 
 #include <poll.h>
 #include <sys/mman.h>
@@ -23,6 +23,7 @@
 namespace sluice::log::io {
 namespace {
 
+using test::sim_disk;
 using testing::iov_of;
 using testing::read_file;
 using testing::readable;

@@ -1,4 +1,4 @@
-#include "log/io/sim_dir_model.h"
+#include "tests/support/sim_disk/sim_dir_model.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -12,7 +12,11 @@
 #include "log/errors.h"
 #include "log/io/errno_map.h"
 
-namespace sluice::log::io {
+namespace sluice::test {
+
+// The engine's I/O vocabulary, used throughout.
+using namespace sluice::log;
+using namespace sluice::log::io;
 namespace {
 
 // Names the simulator keeps for itself in the root; never part of a listing.
@@ -239,4 +243,4 @@ void sim_dir_model::reset() {
   see(root_);
 }
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test

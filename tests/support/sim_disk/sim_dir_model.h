@@ -24,9 +24,9 @@
 #include <utility>
 #include <vector>
 
-#include "log/io/sim_file_model.h"
+#include "tests/support/sim_disk/sim_file_model.h"
 
-namespace sluice::log::io {
+namespace sluice::test {
 
 class sim_dir_model {
  public:
@@ -77,4 +77,4 @@ class sim_dir_model {
   std::map<inode_key, listing> durable_;
 };
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test

@@ -28,7 +28,7 @@
 #include <system_error>
 #include <vector>
 
-namespace sluice::log::io {
+namespace sluice::test {
 
 // Identity of a file or directory across renames.
 struct inode_key {
@@ -107,4 +107,4 @@ class sim_file_model {
   uint64_t next_ticket_ = 1;
 };
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test

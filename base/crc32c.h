@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-namespace sluice::log {
+namespace sluice::base {
 
 // Standard CRC32C: initial value ~0, final xor ~0 ("123456789" -> 0xE3069283).
 uint32_t crc32c(std::span<const std::byte> data) noexcept;
@@ -14,4 +14,4 @@ uint32_t crc32c(std::span<const std::byte> data) noexcept;
 // Continues a running CRC32C: crc32c_extend(crc32c(a), b) == crc32c(a + b).
 uint32_t crc32c_extend(uint32_t crc, std::span<const std::byte> data) noexcept;
 
-}  // namespace sluice::log
+}  // namespace sluice::base

@@ -1,10 +1,10 @@
-#include "log/crc32c.h"
+#include "base/crc32c.h"
 
 #include <isa-l/crc.h>
 
 #include <climits>
 
-namespace sluice::log {
+namespace sluice::base {
 
 uint32_t crc32c_extend(uint32_t crc, std::span<const std::byte> data) noexcept {
   // crc32_iscsi takes and returns the raw (non-inverted) register, and an int length.
@@ -22,4 +22,4 @@ uint32_t crc32c_extend(uint32_t crc, std::span<const std::byte> data) noexcept {
 
 uint32_t crc32c(std::span<const std::byte> data) noexcept { return crc32c_extend(0, data); }
 
-}  // namespace sluice::log
+}  // namespace sluice::base

@@ -35,19 +35,19 @@
 #include "log/io/io_backend.h"
 #include "log/io/posix_backend.h"
 
-namespace sluice::log::io {
+namespace sluice::test {
 
 class sim_dir_model;
 class sim_file_model;
 class sim_rng;
 
-class sim_disk final : public io_backend {
+class sim_disk final : public log::io::io_backend {
  public:
   using clock = std::chrono::steady_clock;
 
   // A fdatasync completion handed to its io_op (async) or returned (sync()).
   struct sync_event {
-    const io_op* op = nullptr;  // nullptr for the synchronous sync()
+    const log::io::io_op* op = nullptr;  // nullptr for the synchronous sync()
     int fd = -1;
     int32_t res = 0;
     clock::time_point submitted;
@@ -111,9 +111,9 @@ class sim_disk final : public io_backend {
   std::error_code crash();
 
   // ---- io_backend ----
-  backend_kind kind() const override { return backend_kind::simulated; }
+  log::io::backend_kind kind() const override { return log::io::backend_kind::simulated; }
   std::string_view name() const override { return "simulated"; }
-  result<file_handle> open(const std::string& path, open_mode mode) override;
+  log::result<log::io::file_handle> open(const std::string& path, log::io::open_mode mode) override;
   std::error_code create_dir(const std::string& path) override;
   std::error_code rename(const std::string& from, const std::string& to) override;
   std::error_code remove(const std::string& path) override;
@@ -124,8 +124,8 @@ class sim_disk final : public io_backend {
   std::error_code write_at(int fd, uint64_t pos, std::span<const std::byte> data) override;
   std::error_code sync(int fd) override;
 
-  void submit_write(int fd, uint64_t pos, std::span<const iovec> iov, io_op* op) override;
-  void submit_datasync(int fd, io_op* op) override;
+  void submit_write(int fd, uint64_t pos, std::span<const iovec> iov, log::io::io_op* op) override;
+  void submit_datasync(int fd, log::io::io_op* op) override;
   void flush() override {}  // work is done at submit; only delivery is deferred
   size_t poll() override;
   size_t wait() override;
@@ -149,11 +149,11 @@ class sim_disk final : public io_backend {
   bool files_open_under_root() const;
 
   mutable std::mutex mu_;
-  posix_backend fs_;
+  log::io::posix_backend fs_;
   std::unique_ptr<sim_file_model> files_;
   std::unique_ptr<sim_dir_model> dirs_;
   std::unique_ptr<sim_rng> rng_;
-  file_handle timer_fd_;
+  log::io::file_handle timer_fd_;
   clock::time_point armed_for_{};  // zero: disarmed
 
   uint64_t write_countdown_ = 0, sync_countdown_ = 0;
@@ -168,4 +168,4 @@ class sim_disk final : public io_backend {
   std::vector<completion> queue_;  // in submission order
 };
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test

@@ -1,4 +1,4 @@
-#include "log/io/sim_disk.h"
+#include "tests/support/sim_disk/sim_disk.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,10 +12,14 @@
 #include <thread>
 
 #include "log/io/errno_map.h"
-#include "log/io/sim_dir_model.h"
-#include "log/io/sim_file_model.h"
+#include "tests/support/sim_disk/sim_dir_model.h"
+#include "tests/support/sim_disk/sim_file_model.h"
 
-namespace sluice::log::io {
+namespace sluice::test {
+
+// The engine's I/O vocabulary, used throughout.
+using namespace sluice::log;
+using namespace sluice::log::io;
 namespace {
 
 bool fd_key(int fd, inode_key* k) {
@@ -529,4 +533,4 @@ std::error_code sim_disk::crash() {
   return ec;
 }
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test

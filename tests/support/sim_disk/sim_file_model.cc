@@ -1,4 +1,4 @@
-#include "log/io/sim_file_model.h"
+#include "tests/support/sim_disk/sim_file_model.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,11 @@
 #include "log/io/errno_map.h"
 #include "log/io/file_handle.h"
 
-namespace sluice::log::io {
+namespace sluice::test {
+
+// The engine's I/O vocabulary, used throughout.
+using namespace sluice::log;
+using namespace sluice::log::io;
 namespace {
 
 constexpr uint64_t ps = sim_file_model::page_size;
@@ -226,4 +230,4 @@ std::error_code sim_file_model::crash_file(const std::string& path, inode_key k,
   return {};
 }
 
-}  // namespace sluice::log::io
+}  // namespace sluice::test
