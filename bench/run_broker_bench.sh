@@ -53,8 +53,10 @@ loop_mbs=$(awk -v b="$loop_bps" 'BEGIN { printf "%.1f", b / 8 / 1e6 }')
 
 # 2. The broker, and a sampler for its resident memory.
 port=$(free_port)
+# BROKER_ARGS: more broker arguments, e.g. "--set num.network.threads=0".
+# shellcheck disable=SC2086
 taskset -c 0 "$broker_bin" --port "$port" --log-level warn --set "log.dirs=$data/data" \
-  --set num.partitions=8 --set metrics.listener= >"$data/broker.log" 2>&1 &
+  --set num.partitions=8 --set metrics.listener= ${BROKER_ARGS:-} >"$data/broker.log" 2>&1 &
 broker_pid=$!
 for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
