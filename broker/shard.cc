@@ -138,6 +138,8 @@ class shard final : public shard_services {
   asio::awaitable<void> watch_io();
   asio::awaitable<void> every(int64_t interval_ms, std::function<void()> fn);
   asio::awaitable<void> shutdown();
+  // Until every connection's on_closed has run here, or `within` passed.
+  asio::awaitable<void> connections_gone(std::chrono::milliseconds within);
   void reap_idle_connections();
   std::string render_metrics();
 
@@ -412,6 +414,15 @@ std::string shard::render_metrics() {
   return metrics_.render(topics_.get());
 }
 
+asio::awaitable<void> shard::connections_gone(std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  asio::steady_timer tick(io_);
+  while (!connections_.empty() && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(std::chrono::milliseconds(1));
+    co_await tick.async_wait(use_tuple);
+  }
+}
+
 asio::awaitable<void> shard::shutdown() {
   stopping_ = true;
   if (metrics_http_) metrics_http_->stop();
@@ -422,21 +433,11 @@ asio::awaitable<void> shard::shutdown() {
   // Answer what is in flight, within a bound.
   auto conns = connections_;
   for (auto& [id, c] : conns) asio::post(c->executor(), [c] { c->stop_reading(); });
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(cfg_.shutdown_timeout_ms);
-  asio::steady_timer tick(io_);
-  while (!connections_.empty() && std::chrono::steady_clock::now() < deadline) {
-    tick.expires_after(std::chrono::milliseconds(10));
-    co_await tick.async_wait(use_tuple);
-  }
+  co_await connections_gone(std::chrono::milliseconds(cfg_.shutdown_timeout_ms));
   conns = connections_;
   for (auto& [id, c] : conns) asio::post(c->executor(), [c] { c->close(); });
   // Each close posts its on_closed here: let them run before the logs close.
-  const auto closing_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (!connections_.empty() && std::chrono::steady_clock::now() < closing_deadline) {
-    tick.expires_after(std::chrono::milliseconds(1));
-    co_await tick.async_wait(use_tuple);
-  }
+  co_await connections_gone(std::chrono::seconds(1));
   // Pending Fetch deadlines: cancel them and let their handlers run once so no
   // Fetch touches the log after it is closed.
   for (asio_timer* t : *timers_) t->timer.cancel();

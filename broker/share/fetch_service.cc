@@ -28,17 +28,6 @@ bool has_acknowledgements(const protocol::share_fetch_request& req) {
   });
 }
 
-// Marks every partition answered without an error as failed to store: the
-// acknowledgements they carried did not become durable.
-template <class Topics>
-void fail_unstored(Topics& topics) {
-  for (auto& t : topics) {
-    for (auto& p : t.partitions) {
-      if (p.error_code == error_code::none) p.error_code = error_code::kafka_storage_error;
-    }
-  }
-}
-
 class fetch_op : public std::enable_shared_from_this<fetch_op> {
  public:
   fetch_op(coordinator& c, const request_context& ctx, protocol::share_fetch_request body,
@@ -312,7 +301,14 @@ void acknowledge(coordinator& c, const request_context& ctx,
             [resp = std::move(resp), done = std::move(done)](std::error_code ec) mutable {
               if (ec) {
                 spdlog::warn("event=share_state_write_failed error=\"{}\"", ec.message());
-                fail_unstored(resp.responses);
+                // The acknowledgements did not become durable.
+                for (auto& t : resp.responses) {
+                  for (auto& p : t.partitions) {
+                    if (p.error_code == error_code::none) {
+                      p.error_code = error_code::kafka_storage_error;
+                    }
+                  }
+                }
               }
               done(std::move(resp));
             });
