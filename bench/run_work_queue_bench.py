@@ -71,6 +71,34 @@ def fdatasync_ms(directory, n=200):
     return took[n // 2], took[n * 9 // 10]
 
 
+def broker_time(port):
+    """Per share API, the broker's cumulative latency histogram (request's
+    last byte read to its answer ready, sluice_request_duration_seconds):
+    {api: {le: count}}. What of a task's round trips the broker spends."""
+    import re
+    import urllib.request
+    out = {}
+    pattern = re.compile(r'sluice_request_duration_seconds_bucket\{api="(Share\w+)",le="([^"]+)"\} (\S+)')
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            m = pattern.match(line)
+            if m:
+                out.setdefault(m.group(1), {})[m.group(2)] = float(m.group(3))
+    return out
+
+
+def median_bound(before, after):
+    """The count of requests between two scrapes and the upper bound of the
+    bucket holding their median, in ms (a bucket's bound, not exact)."""
+    deltas = [(float(le), n - before.get(le, 0)) for le, n in after.items()]
+    deltas.sort()
+    total = deltas[-1][1] if deltas else 0
+    for le, n in deltas:
+        if total and n >= total / 2:
+            return total, le * 1000
+    return total, float("nan")
+
+
 def one_round(broker, n, flags):
     topic, group = "tasks-%d" % n, "workers-%d" % n
     create_topic(broker, topic, 1)
@@ -110,7 +138,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     harness.program = args.member
-    broker = harness.Broker(args.broker, settings=SETTINGS).start()
+    metrics_port = harness.free_port()
+    broker = harness.Broker(args.broker, settings=dict(
+        SETTINGS, **{"metrics.listener": "127.0.0.1:%d" % metrics_port})).start()
     try:
         pin(broker.proc.pid, {0})
         print("ideal: %.3f s, %d/%d; RabbitMQ 3.x prefetch 1 (issue 16): 0.948 s, 409/91"
@@ -123,6 +153,7 @@ def main():
         n = 0
         for mode, flags in (("sync", []), ("async", ["--async"])):
             walls, fasts = [], []
+            before = broker_time(metrics_port)
             for r in range(args.rounds):
                 wall, handed, split, released, cpu = one_round(broker, n, flags)
                 n += 1
@@ -134,6 +165,12 @@ def main():
                   % (mode, statistics.median(walls), statistics.median(walls) / IDEAL_S,
                      statistics.median(fasts), IDEAL_FAST,
                      100.0 * (statistics.median(fasts) - IDEAL_FAST) / TASKS))
+            after = broker_time(metrics_port)
+            for api in ("ShareFetch", "ShareAcknowledge"):
+                count, p50 = median_bound(before.get(api, {}), after.get(api, {}))
+                if count:
+                    print("%s broker time: %s %.2f per task, median <= %.2f ms (last byte read "
+                          "to answer ready)" % (mode, api, count / (TASKS * args.rounds), p50))
     finally:
         broker.cleanup()
 

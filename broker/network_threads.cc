@@ -1,10 +1,12 @@
 #include "broker/network_threads.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <string>
+#include <thread>
 
 namespace sluice::broker {
 
@@ -40,7 +42,17 @@ void network_threads::stop() {
 }
 
 int network_threads::automatic(unsigned cores) {
+  if (cores <= 1) return 0;
   return std::clamp(static_cast<int>(cores) / 4, 1, 4);
+}
+
+unsigned network_threads::usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    if (const int n = CPU_COUNT(&set); n > 0) return static_cast<unsigned>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace sluice::broker

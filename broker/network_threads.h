@@ -40,8 +40,13 @@ class network_threads {
 
   // num.network.threads = -1: a quarter of the cores, at least 1 and at
   // most 4 (the socket work per byte is a fraction of the storage work;
-  // more threads than that only add handoffs).
+  // more threads than that only add handoffs). None on one core: there a
+  // network thread runs nothing in parallel and only adds a context switch
+  // per request (bench/README.md, "Network threads and the share path").
   static int automatic(unsigned cores);
+  // The cores this process may run on: its affinity mask (taskset, a
+  // container's cpuset), not the machine's count.
+  static unsigned usable_cores();
 
  private:
   using work_guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;

@@ -489,7 +489,7 @@ int shard::run() {
   });
   const int net_threads = cfg_.num_network_threads >= 0
                               ? cfg_.num_network_threads
-                              : network_threads::automatic(std::thread::hardware_concurrency());
+                              : network_threads::automatic(network_threads::usable_cores());
   net_ = std::make_unique<network_threads>(net_threads);
   asio::co_spawn(io_, accept_loop(), asio::detached);
   asio::co_spawn(io_, watch_io(), asio::detached);
