@@ -4,6 +4,8 @@
 
 #include "broker/config.h"
 #include "broker/group/coordinator.h"
+#include "broker/group_config_store.h"
+#include "broker/group_configs.h"
 #include "broker/internal_topics.h"
 #include "broker/topic_table.h"
 
@@ -21,7 +23,17 @@ settings settings_from(const broker_config& cfg) {
 service::service(shard_services& shard, group::coordinator& coordinator)
     : shard_(shard), coordinator_(coordinator) {}
 
-settings service::current_settings() const { return settings_from(shard_.config()); }
+settings service::settings_for(std::string_view group_id) const {
+  settings s = settings_from(shard_.config());
+  // consumer.session.timeout.ms / consumer.heartbeat.interval.ms set on the
+  // group (IncrementalAlterConfigs, kafka-configs --entity-type groups)
+  // override the broker's group.consumer.* for that group only.
+  const group_config g =
+      effective_group_config(shard_.config(), group_configs_of(shard_), group_id);
+  s.session_timeout_ms = g.consumer_session_timeout_ms;
+  s.heartbeat_interval_ms = g.consumer_heartbeat_interval_ms;
+  return s;
+}
 
 const modern_group* service::find(std::string_view group_id) const {
   auto it = groups_.find(group_id);
@@ -96,7 +108,7 @@ void service::heartbeat(const std::string& group_id, heartbeat_input in,
     }
     const modern_group fresh(group_id);
     heartbeat_outcome out =
-        (g != nullptr ? *g : fresh).heartbeat(in, topic_counts(), current_settings(), now);
+        (g != nullptr ? *g : fresh).heartbeat(in, topic_counts(), settings_for(group_id), now);
     if (out.error != protocol::error_code::none || out.records.empty()) {
       if (out.error == protocol::error_code::none) {
         groups_.find(group_id)->second.arm_timers(now, out.member_id);
@@ -168,8 +180,8 @@ void service::schedule_sweep() {
 }
 
 void service::sweep(int64_t now_ms) {
-  const settings s = current_settings();
   for (const auto& [id, g] : groups_) {
+    const settings s = settings_for(id);
     if (busy_.count(id) != 0 || g.expire(now_ms, s).empty()) continue;
     serialized(id, [this, id, now_ms, s](std::function<void()> finish) {
       const modern_group* cur = find(id);

@@ -44,7 +44,9 @@ class service {
   service(const service&) = delete;
   service& operator=(const service&) = delete;
 
-  settings current_settings() const;
+  // The broker's group.consumer.* settings with the group's own overrides
+  // (consumer.session.timeout.ms, consumer.heartbeat.interval.ms) applied.
+  settings settings_for(std::string_view group_id) const;
   const groups_map& groups() const { return groups_; }
   const modern_group* find(std::string_view group_id) const;
 

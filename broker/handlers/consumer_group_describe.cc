@@ -55,7 +55,7 @@ void handle_consumer_group_describe(shard_services& shard, request req, respond_
     d.group_state = g->state_name();
     d.group_epoch = g->group_epoch();
     d.assignment_epoch = g->assignment_epoch();
-    d.assignor_name = g->assignor_name(c->modern().current_settings());
+    d.assignor_name = g->assignor_name(c->modern().settings_for(id));
     for (const auto& [mid, m] : g->members()) {
       auto& dm = d.members.emplace_back();
       dm.member_id = mid;

@@ -55,7 +55,7 @@ void handle_consumer_group_heartbeat(shard_services& shard, request req, respond
   }
   in.client_id = std::string(req.header.client_id.value_or(""));
   in.client_host = req.client_address.empty() ? "" : "/" + req.client_address;
-  const int32_t interval = c->modern().current_settings().heartbeat_interval_ms;
+  const int32_t interval = c->modern().settings_for(body.group_id).heartbeat_interval_ms;
   c->modern().heartbeat(
       body.group_id, std::move(in),
       [&shard, req = std::move(req), respond = std::move(respond),
