@@ -102,12 +102,16 @@ hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$broker_pid/status")
 peak=$(cat "$data/rss_peak" 2>/dev/null || echo 0)
 
 echo "loopback TCP (iperf3, 3 s): $loop_mbs MB/s"
-printf '%-26s %12s %10s %10s %10s %11s\n' case records/s MB/s xloopback rss_MiB broker_cpu%
+# core-s/GB: broker CPU seconds per GB moved (its CPU share over the case
+# divided by GB/s), the figure issue 16 sets targets for.
+printf '%-26s %12s %10s %10s %10s %11s %10s\n' case records/s MB/s xloopback rss_MiB broker_cpu% \
+  core-s/GB
 for r in "${results[@]}"; do
   echo "$r" | awk -v loop="$loop_mbs" '{
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = substr($i, length(kv[1]) + 2) }
-    printf "%-26s %12.0f %10.1f %10.2f %10.1f %11s\n", $1, f["records_per_s"], f["mb_per_s"],
-           f["mb_per_s"] / loop, f["rss_kib"] / 1024, f["broker_cpu_pct"]
+    printf "%-26s %12.0f %10.1f %10.2f %10.1f %11s %10.2f\n", $1, f["records_per_s"], f["mb_per_s"],
+           f["mb_per_s"] / loop, f["rss_kib"] / 1024, f["broker_cpu_pct"],
+           f["broker_cpu_pct"] / 100 / (f["mb_per_s"] / 1000)
   }'
 done
 echo "broker RSS: peak sampled $((peak / 1024)) MiB, VmHWM $((hwm / 1024)) MiB"

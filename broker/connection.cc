@@ -1,6 +1,7 @@
 #include "broker/connection.h"
 
 #include <spdlog/spdlog.h>
+
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -16,6 +17,8 @@
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
+#include <span>
+#include <string_view>
 #include <utility>
 
 #include "broker/api_table.h"
@@ -33,6 +36,25 @@ std::string peer_name(const asio::ip::tcp::socket& s) {
   auto ep = s.remote_endpoint(ec);
   if (ec) return "unknown";
   return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// A first frame whose "size" is really another protocol's opening bytes: a
+// client configured for TLS (security.protocol=SSL or SASL_SSL) sends a TLS
+// handshake record (0x16 0x03 0x0N), whose bytes read as a ~369 MB size; a
+// browser or curl sends an HTTP method. Named so that the log says what is
+// wrong with the client's configuration instead of reporting a huge frame.
+std::string_view foreign_protocol(std::span<const std::byte, 4> p) {
+  const auto b = [&](size_t i) { return std::to_integer<unsigned>(p[i]); };
+  if (b(0) == 0x16 && b(1) == 0x03 && b(2) <= 0x04) {
+    return "tls_handshake_on_plaintext_listener (the client uses security.protocol=SSL or "
+           "SASL_SSL; this listener is PLAINTEXT)";
+  }
+  const std::string_view text(reinterpret_cast<const char*>(p.data()), p.size());
+  for (std::string_view method : {"GET ", "POST", "PUT ", "HEAD", "PRI ", "OPTI", "DELE"}) {
+    if (text == method)
+      return "http_request_on_kafka_listener (this port speaks the Kafka protocol)";
+  }
+  return {};
 }
 
 }  // namespace
@@ -237,6 +259,12 @@ asio::awaitable<void> connection::read_loop(std::shared_ptr<connection> self) {
       if (ec2) break;
     }
     const int32_t size = protocol::read_size_prefix(prefix);
+    if (const auto foreign = next_seq_ == 0 ? foreign_protocol(prefix) : std::string_view{};
+        !foreign.empty()) {
+      spdlog::warn("event=connection_refused conn={} peer={} reason={}", id_, peer_, foreign);
+      close();
+      co_return;
+    }
     if (auto bad = protocol::check_frame_size(size, limits_)) {
       spdlog::warn("event=connection_refused conn={} peer={} reason=\"{}\" size={}", id_, peer_,
                    bad.message(), size);

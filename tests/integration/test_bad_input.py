@@ -48,6 +48,20 @@ def test(binary):
 
     expect_closed(broker, struct.pack(">i", 104857600 + 1), "size above socket.request.max.bytes")
     expect_closed(broker, struct.pack(">i", -5), "negative size")
+    # A client set to security.protocol=SSL on this PLAINTEXT port: its TLS
+    # ClientHello is refused as what it is, not as a 369 MB frame.
+    import ssl
+    hello = ssl.MemoryBIO()
+    tls = ssl.create_default_context().wrap_bio(ssl.MemoryBIO(), hello, server_hostname="x")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    expect_closed(broker, hello.read(), "TLS ClientHello")
+    expect("reason=tls_handshake_on_plaintext_listener" in broker.output(),
+           "no tls_handshake_on_plaintext_listener line:\n" + broker.output()[-600:])
+    expect_closed(broker, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP request")
+    expect("reason=http_request_on_kafka_listener" in broker.output(), "no http line")
     expect_closed(broker, struct.pack(">i", 4) + b"\x00" * 4, "size below the header")
     expect_closed(broker, harness.request(1000, 0, 1, b""), "unknown api key")
     expect_closed(broker, harness.request(32, 1, 1, b""), "api not served (DescribeConfigs)")
