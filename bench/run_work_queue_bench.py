@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
 import harness  # noqa: E402
 from rdkafka_share_util import SETTINGS, Member, create_topic  # noqa: E402
 from share_util import produce  # noqa: E402
+from machine_limits import cpu_seconds, fdatasync_ms  # noqa: E402
 
 TASKS = 500
 IDEAL_S = TASKS / (1000 / 2 + 1000 / 10)
@@ -45,30 +46,6 @@ def pin(pid, cpus):
     """Every thread of `pid`, and those it starts later, on `cpus`."""
     for tid in os.listdir("/proc/%d/task" % pid):
         os.sched_setaffinity(int(tid), cpus)
-
-
-def cpu_seconds(pid):
-    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def fdatasync_ms(directory, n=200):
-    """The disk's floor for a durable acknowledgement: p50 and p90 of an
-    fdatasync after a 200-byte append, in the broker's data directory."""
-    path = os.path.join(directory, "fdatasync-probe")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    took = []
-    try:
-        for _ in range(n):
-            os.write(fd, b"x" * 200)
-            t = time.perf_counter()
-            os.fdatasync(fd)
-            took.append((time.perf_counter() - t) * 1e3)
-    finally:
-        os.close(fd)
-        os.unlink(path)
-    took.sort()
-    return took[n // 2], took[n * 9 // 10]
 
 
 def broker_time(port):
@@ -145,7 +122,8 @@ def main():
         pin(broker.proc.pid, {0})
         print("ideal: %.3f s, %d/%d; RabbitMQ 3.x prefetch 1 (issue 16): 0.948 s, 409/91"
               % (IDEAL_S, IDEAL_FAST, TASKS - IDEAL_FAST))
-        p50, p90 = fdatasync_ms(broker.data_dir)
+        took = fdatasync_ms(broker.data_dir)
+        p50, p90 = took[len(took) // 2], took[len(took) * 9 // 10]
         print("disk: fdatasync after a 200 B append p50 %.2f ms, p90 %.2f ms "
               "(each acknowledgement waits for one)" % (p50, p90))
         print("%-6s %-6s %8s %8s %10s %9s %14s" % ("mode", "round", "wall_s", "handed_s", "split",
