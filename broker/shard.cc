@@ -227,6 +227,9 @@ bool shard::open_storage() {
   lc.config_for = [this, c = *configs](std::string_view topic) {
     return effective_log_config(cfg_, c->get(topic));
   };
+  // The partitions' time (roll, flush interval, LogAppendTime, producer
+  // expiry) is the shard's, as the coordinators' is.
+  lc.clock = [this] { return clock().wall_clock_ms(); };
   lc.warn = [](std::string_view msg) { spdlog::warn("event=log_warning detail=\"{}\"", msg); };
   auto logs = log::log_manager::open(*backend_, std::move(lc));
   if (!logs) {

@@ -466,9 +466,7 @@ void apply_topic_config(topic_table& topics, const broker_config& cfg, const std
   for (int32_t id : *ids) {
     log::partition_log* p = topics.get(topic, id);
     if (p == nullptr) continue;
-    log::log_config mine = c;
-    mine.clock = p->config().clock;
-    p->update_config(mine);
+    p->update_config(c);
   }
 }
 

@@ -21,6 +21,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/batch_attributes.h"
 #include "log/types.h"
 
 namespace sluice::log {
@@ -37,6 +38,8 @@ struct batch_info {
   int16_t producer_epoch = -1;
   int32_t base_sequence = -1;
   offset next_offset() const { return last_offset + 1; }
+  bool is_transactional() const { return (attributes & base::batch_transactional_bit) != 0; }
+  bool is_control() const { return (attributes & base::batch_control_bit) != 0; }
 };
 
 // Bytes and preads a scan made into user space. Owned by the caller.

@@ -5,6 +5,7 @@
 
 #include "base/big_endian.h"
 #include "base/crc32c.h"
+#include "base/varint.h"
 
 namespace sluice::log {
 namespace {
@@ -36,33 +37,31 @@ bool read_records(record_batch_view batch, const batch_codec& codec,
   const timestamp_ms base_ts = batch.base_timestamp();
   out.reserve(static_cast<size_t>(count));
   for (int32_t i = 0; i < count; ++i) {
-    int32_t len = 0;
-    if (!read_varint(body, len) || len < 1 || static_cast<size_t>(len) > body.size()) return false;
-    std::span<const std::byte> rec = body.first(static_cast<size_t>(len));
-    body = body.subspan(static_cast<size_t>(len));
+    const auto len = base::read_varint(body);
+    if (!len || *len < 1 || static_cast<size_t>(*len) > body.size()) return false;
+    std::span<const std::byte> rec = body.first(static_cast<size_t>(*len));
+    body = body.subspan(static_cast<size_t>(*len));
     record_entry e;
     e.attributes = static_cast<int8_t>(rec[0]);
     rec = rec.subspan(1);
-    int64_t ts_delta = 0;
-    int32_t off_delta = 0;
-    if (!read_varlong(rec, ts_delta) || !read_varint(rec, off_delta) || off_delta < 0) {
-      return false;
-    }
-    e.off = base + off_delta;
-    e.timestamp = base_ts + ts_delta;
+    const auto ts_delta = base::read_varlong(rec);
+    if (!ts_delta) return false;
+    const auto off_delta = base::read_varint(rec);
+    if (!off_delta || *off_delta < 0) return false;
+    e.off = base + *off_delta;
+    e.timestamp = base_ts + *ts_delta;
     e.tail = rec;
-    int32_t klen = 0;
-    if (!read_varint(rec, klen)) return false;
-    if (klen >= 0) {
-      if (static_cast<size_t>(klen) > rec.size()) return false;
+    const auto klen = base::read_varint(rec);
+    if (!klen) return false;
+    if (*klen >= 0) {
+      if (static_cast<size_t>(*klen) > rec.size()) return false;
       e.has_key = true;
-      e.key = rec.first(static_cast<size_t>(klen));
-      rec = rec.subspan(static_cast<size_t>(klen));
+      e.key = rec.first(static_cast<size_t>(*klen));
+      rec = rec.subspan(static_cast<size_t>(*klen));
     }
-    int32_t vlen = 0;
-    if (!read_varint(rec, vlen)) return false;
-    if (vlen >= 0 && static_cast<size_t>(vlen) > rec.size()) return false;
-    e.has_value = vlen >= 0;
+    const auto vlen = base::read_varint(rec);
+    if (!vlen || (*vlen >= 0 && static_cast<size_t>(*vlen) > rec.size())) return false;
+    e.has_value = *vlen >= 0;
     out.push_back(e);
   }
   return body.empty();
@@ -78,17 +77,18 @@ bool write_batch(record_batch_view header, std::span<const record_entry> records
   for (const auto& r : records) {
     const int64_t ts_delta = r.timestamp - base_timestamp;
     const int64_t off_delta = r.off - first;
-    const size_t len = 1 + varlong_size(ts_delta) + varlong_size(off_delta) + r.tail.size();
-    append_varlong(body, static_cast<int64_t>(len));
+    const size_t len =
+        1 + base::varlong_size(ts_delta) + base::varlong_size(off_delta) + r.tail.size();
+    base::append_varlong(body, static_cast<int64_t>(len));
     body.push_back(static_cast<std::byte>(r.attributes));
-    append_varlong(body, ts_delta);
-    append_varlong(body, off_delta);
+    base::append_varlong(body, ts_delta);
+    base::append_varlong(body, off_delta);
     body.insert(body.end(), r.tail.begin(), r.tail.end());
     max_ts = std::max(max_ts, r.timestamp);
   }
   // LogAppendTime batches carry the append time as every record's timestamp.
-  if ((attributes & 0x08) != 0) max_ts = header.max_timestamp();
-  const auto codec_id = static_cast<compression_type>(attributes & 0x07);
+  if ((attributes & base::batch_log_append_time_bit) != 0) max_ts = header.max_timestamp();
+  const auto codec_id = static_cast<compression_type>(attributes & base::batch_compression_mask);
   if (codec_id != compression_type::none) {
     if (!codec.compress) return false;
     auto packed = codec.compress(codec_id, body);

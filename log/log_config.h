@@ -41,7 +41,8 @@ struct log_config {
   int64_t min_compaction_lag_ms = 0;          // min.compaction.lag.ms
   int64_t max_compaction_lag_ms = INT64_MAX;  // max.compaction.lag.ms
   int64_t delete_retention_ms = 86400000;     // delete.retention.ms (tombstones)
-  // Wall clock in ms; replaced by a fake clock in tests.
+  // Wall clock in ms, the log's only time source. The broker passes its
+  // shard's clock (broker/shard.cc), tests a fake one; empty: the system clock.
   std::function<int64_t()> clock;
 };
 

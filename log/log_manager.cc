@@ -36,6 +36,12 @@ log_manager::~log_manager() {
   partitions_.clear();
 }
 
+log_config log_manager::config_for(std::string_view topic) const {
+  log_config c = cfg_.config_for(topic);
+  if (cfg_.clock) c.clock = cfg_.clock;
+  return c;
+}
+
 void log_manager::warn(const std::string& msg) const {
   if (cfg_.warn) cfg_.warn(msg);
 }
@@ -111,7 +117,7 @@ std::error_code log_manager::open_dir(size_t dir_index) {
     if (auto it = log_starts.find(n); it != log_starts.end()) {
       opts.log_start_offset = offset{it->second};
     }
-    auto log = partition_log::open(io_, path, cfg_.config_for(tp->topic), opts);
+    auto log = partition_log::open(io_, path, config_for(tp->topic), opts);
     if (!log) return log.error();
     topic_partition key{tp->topic, tp->partition};
     entry& e = partitions_[key];
@@ -151,7 +157,7 @@ result<partition_log*> log_manager::create(const topic_partition& tp, bool sync_
   const std::string& dir = cfg_.log_dirs[best];
   std::string path = file_names::partition_path(dir, tp.topic, tp.partition);
   const bool existed = file_exists(path);
-  auto log = partition_log::open(io_, path, cfg_.config_for(tp.topic), {});
+  auto log = partition_log::open(io_, path, config_for(tp.topic), {});
   if (!log) {
     // Half a partition (the disk filled up while its files were made) would
     // be found at the next start as a partition of the topic: remove it.

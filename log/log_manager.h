@@ -44,6 +44,11 @@ struct log_manager_config {
   // Where warnings go (log/ has no logging dependency): damaged checkpoints,
   // truncated tails, rebuilt indexes.
   std::function<void(std::string_view)> warn;
+  // The wall clock (ms) every partition it opens or creates reads, in place
+  // of its config's (log_config::clock): the broker passes its shard's
+  // clock, so a fake one in a test reaches the log too. Empty: each
+  // config's own.
+  std::function<int64_t()> clock;
 };
 
 class log_manager {
@@ -87,6 +92,7 @@ class log_manager {
   void warn(const std::string& msg) const;
   void take_dir_offline(size_t dir_index, std::error_code ec);
   void attach(const topic_partition& tp, entry& e);
+  log_config config_for(std::string_view topic) const;
 
   io::io_backend& io_;
   log_manager_config cfg_;

@@ -39,7 +39,8 @@ uint64_t partition_log::readable_end(const segment& s) const {
 }
 
 result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes, offset upper_bound,
-                                        scan_counter* scanned) const {
+                                        scan_counter* scanned,
+                                        std::vector<batch_info>* headers) const {
   read_result r;
   r.high_watermark = high_watermark();
   r.log_start_offset = log_start_;
@@ -63,7 +64,7 @@ result<read_result> partition_log::read(offset fetch_offset, uint64_t max_bytes,
     // when nothing was taken before it; `limit` is the high watermark or the
     // last stable offset. Headers only (segment::read_run).
     const uint64_t budget = max_bytes > r.bytes ? max_bytes - r.bytes : 0;
-    auto run = seg.read_run(fetch_offset, end, limit, budget, r.bytes == 0, scanned);
+    auto run = seg.read_run(fetch_offset, end, limit, budget, r.bytes == 0, scanned, headers);
     if (!run) continue;
     if (run->length > 0) {
       // A run that ends where the writes are known complete ends at the

@@ -146,10 +146,12 @@ class partition_log {
   // Reads from `fetch_offset` up to max_bytes (at least one whole batch if any
   // is readable), never past the high watermark (or `upper_bound` if lower).
   // Reads batch headers only, index-guided, into `scanned` if given
-  // (segment::read_run): the records leave as file slices.
+  // (segment::read_run): the records leave as file slices. With `headers`,
+  // the header of every batch in the slices is appended there, in order,
+  // from the same reads.
   result<read_result> read(offset fetch_offset, uint64_t max_bytes,
-                           offset upper_bound = offset{INT64_MAX},
-                           scan_counter* scanned = nullptr) const;
+                           offset upper_bound = offset{INT64_MAX}, scan_counter* scanned = nullptr,
+                           std::vector<batch_info>* headers = nullptr) const;
 
   // The first offset whose batch has max timestamp >= ts; nullopt if none (the
   // caller answers with the log end offset, as Kafka does).
@@ -177,7 +179,13 @@ class partition_log {
   // Deletes every file and the directory (after close or on an offline log).
   std::error_code remove_all();
 
-  void update_config(const log_config& cfg) { cfg_ = cfg; }
+  // New settings (AlterConfigs); the partition keeps its clock, which is
+  // not a setting but its owner's time.
+  void update_config(const log_config& cfg) {
+    auto clock = std::move(cfg_.clock);
+    cfg_ = cfg;
+    cfg_.clock = std::move(clock);
+  }
   const log_config& config() const { return cfg_; }
   offset log_start_offset() const { return log_start_; }
   offset log_end_offset() const { return log_end_; }

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "base/big_endian.h"
+#include "base/varint.h"
 #include "log/errors.h"
 #include "log/record_batch.h"
 
@@ -22,26 +23,25 @@ int32_t producer_batch_meta::last_sequence() const {
 std::optional<end_txn_marker> parse_end_txn_marker(std::span<const std::byte> batch) {
   if (batch.size() < batch_header_size) return std::nullopt;
   // A control batch is never compressed: its one record follows the header.
-  if ((base::load_be<int16_t>(batch.data() + 21) & 0x07) != 0) return std::nullopt;
+  if (record_batch_view(batch).compression() != compression_type::none) return std::nullopt;
   std::span<const std::byte> in = batch.subspan(batch_header_size);
-  int32_t length = 0, key_len = 0, value_len = 0, offset_delta = 0;
-  int64_t ts_delta = 0;
-  if (!read_varint(in, length) || length < 0 || static_cast<size_t>(length) > in.size()) {
-    return std::nullopt;
-  }
-  in = in.first(static_cast<size_t>(length));
-  if (in.empty()) return std::nullopt;
-  in = in.subspan(1);  // record attributes
-  if (!read_varlong(in, ts_delta) || !read_varint(in, offset_delta)) return std::nullopt;
-  if (!read_varint(in, key_len) || key_len < 4 || static_cast<size_t>(key_len) > in.size()) {
-    return std::nullopt;
-  }
-  std::span<const std::byte> key = in.first(static_cast<size_t>(key_len));
-  in = in.subspan(static_cast<size_t>(key_len));
-  if (!read_varint(in, value_len) || value_len < 6 || static_cast<size_t>(value_len) > in.size()) {
-    return std::nullopt;
-  }
-  std::span<const std::byte> value = in.first(static_cast<size_t>(value_len));
+  // A length in [min, what is left], read from the front of `in`.
+  auto length_at_least = [&in](int32_t min) -> std::optional<size_t> {
+    const auto n = base::read_varint(in);
+    if (!n || *n < min || static_cast<size_t>(*n) > in.size()) return std::nullopt;
+    return static_cast<size_t>(*n);
+  };
+  const auto length = length_at_least(1);
+  if (!length) return std::nullopt;
+  in = in.first(*length).subspan(1);  // past the record attributes
+  if (!base::read_varlong(in) || !base::read_varint(in)) return std::nullopt;  // deltas
+  const auto key_len = length_at_least(4);
+  if (!key_len) return std::nullopt;
+  std::span<const std::byte> key = in.first(*key_len);
+  in = in.subspan(*key_len);
+  const auto value_len = length_at_least(6);
+  if (!value_len) return std::nullopt;
+  std::span<const std::byte> value = in.first(*value_len);
   // Key: int16 version, int16 type (0 abort, 1 commit). Value: int16 version,
   // int32 coordinator epoch. Newer versions only append fields.
   if (base::load_be<int16_t>(key.data()) < 0 || base::load_be<int16_t>(value.data()) < 0)

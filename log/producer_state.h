@@ -32,6 +32,7 @@
 #include <system_error>
 #include <vector>
 
+#include "base/batch_attributes.h"
 #include "log/txn_types.h"
 #include "log/types.h"
 
@@ -79,8 +80,8 @@ struct producer_batch_meta {
   offset base_offset;
   timestamp_ms max_timestamp = no_timestamp;
   std::optional<end_txn_marker> marker;  // control batches
-  bool transactional() const { return (attributes & 0x10) != 0; }
-  bool control() const { return (attributes & 0x20) != 0; }
+  bool transactional() const { return (attributes & base::batch_transactional_bit) != 0; }
+  bool control() const { return (attributes & base::batch_control_bit) != 0; }
   int32_t last_sequence() const;
   offset last_offset() const { return base_offset + last_offset_delta; }
 };

@@ -2,6 +2,7 @@
 
 #include "base/big_endian.h"
 #include "base/crc32c.h"
+#include "base/varint.h"
 #include "log/errors.h"
 
 namespace sluice::log {
@@ -43,60 +44,11 @@ int32_t record_batch_view::record_count() const {
 }
 
 compression_type record_batch_view::compression() const {
-  return static_cast<compression_type>(attributes() & 0x07);
+  return static_cast<compression_type>(attributes() & base::batch_compression_mask);
 }
 
 uint32_t record_batch_view::compute_crc() const {
   return base::crc32c(bytes_.subspan(batch_crc_start, size_in_bytes() - batch_crc_start));
-}
-
-bool read_varint(std::span<const std::byte>& in, int32_t& out) {
-  uint32_t raw = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (in.empty()) return false;
-    auto b = static_cast<uint8_t>(in[0]);
-    in = in.subspan(1);
-    raw |= static_cast<uint32_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) {
-      out = static_cast<int32_t>((raw >> 1) ^ (~(raw & 1) + 1));
-      return true;
-    }
-  }
-  return false;
-}
-
-bool read_varlong(std::span<const std::byte>& in, int64_t& out) {
-  uint64_t raw = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (in.empty()) return false;
-    auto b = static_cast<uint8_t>(in[0]);
-    in = in.subspan(1);
-    raw |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if ((b & 0x80) == 0) {
-      out = static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
-      return true;
-    }
-  }
-  return false;
-}
-
-void append_varlong(std::vector<std::byte>& out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (z >= 0x80) {
-    out.push_back(static_cast<std::byte>((z & 0x7f) | 0x80));
-    z >>= 7;
-  }
-  out.push_back(static_cast<std::byte>(z));
-}
-
-size_t varlong_size(int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  size_t n = 1;
-  while (z >= 0x80) {
-    z >>= 7;
-    ++n;
-  }
-  return n;
 }
 
 namespace {
@@ -105,11 +57,9 @@ namespace {
 // count must match recordCount and the lengths must use the bytes exactly.
 bool records_frame_exactly(std::span<const std::byte> records, int32_t count) {
   for (int32_t i = 0; i < count; ++i) {
-    int32_t len = 0;
-    if (!read_varint(records, len) || len < 0 || static_cast<size_t>(len) > records.size()) {
-      return false;
-    }
-    records = records.subspan(static_cast<size_t>(len));
+    const auto len = base::read_varint(records);
+    if (!len || *len < 0 || static_cast<size_t>(*len) > records.size()) return false;
+    records = records.subspan(static_cast<size_t>(*len));
   }
   return records.empty();
 }
@@ -157,7 +107,8 @@ void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) {
 
 void set_log_append_time(std::span<std::byte> batch, timestamp_ms now) {
   int16_t attrs = base::load_be<int16_t>(batch.data() + 21);
-  base::store_be<int16_t>(batch.data() + 21, static_cast<int16_t>(attrs | 0x08));
+  base::store_be<int16_t>(batch.data() + 21,
+                          static_cast<int16_t>(attrs | base::batch_log_append_time_bit));
   base::store_be<int64_t>(batch.data() + 35, now);
   record_batch_view view(batch);
   base::store_be<int32_t>(batch.data() + 17, static_cast<int32_t>(view.compute_crc()));

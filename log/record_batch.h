@@ -28,6 +28,7 @@
 #include <system_error>
 #include <vector>
 
+#include "base/batch_attributes.h"
 #include "log/types.h"
 
 namespace sluice::log {
@@ -60,9 +61,9 @@ class record_batch_view {
   int32_t record_count() const;
 
   compression_type compression() const;
-  bool log_append_time() const { return (attributes() & 0x08) != 0; }
-  bool is_transactional() const { return (attributes() & 0x10) != 0; }
-  bool is_control() const { return (attributes() & 0x20) != 0; }
+  bool log_append_time() const { return (attributes() & base::batch_log_append_time_bit) != 0; }
+  bool is_transactional() const { return (attributes() & base::batch_transactional_bit) != 0; }
+  bool is_control() const { return (attributes() & base::batch_control_bit) != 0; }
 
   offset last_offset() const { return base_offset() + last_offset_delta(); }
   offset next_offset() const { return last_offset() + 1; }
@@ -112,14 +113,5 @@ void set_log_append_time(std::span<std::byte> batch, timestamp_ms now);
 // carries) and recomputes the CRC.
 void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t producer_id,
                          int16_t producer_epoch, int32_t base_sequence);
-
-// Zigzag varints of the record framing (Kafka's signed varint and varlong):
-// read from the front of `in`, which is advanced; false when malformed.
-bool read_varint(std::span<const std::byte>& in, int32_t& out);
-bool read_varlong(std::span<const std::byte>& in, int64_t& out);
-// Appends `v` as a zigzag varlong (a varint is the same bytes for an int32);
-// varlong_size is how many bytes that takes.
-void append_varlong(std::vector<std::byte>& out, int64_t v);
-size_t varlong_size(int64_t v);
 
 }  // namespace sluice::log

@@ -2,21 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
-
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
 
 namespace sluice::log {
-namespace {
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 segment::segment(io::io_backend& io, std::string dir, offset base, segment_config cfg,
                  std::shared_ptr<segment_file> file, offset_index index, time_index tindex,
@@ -30,8 +19,7 @@ segment::segment(io::io_backend& io, std::string dir, offset base, segment_confi
       time_index_(std::move(tindex)),
       size_(size),
       next_offset_(base),
-      offset_of_max_timestamp_(base),
-      created_ms_(wall_ms()) {}
+      offset_of_max_timestamp_(base) {}
 
 result<std::unique_ptr<segment>> segment::open_files(io::io_backend& io, const std::string& dir,
                                                      offset base, const segment_config& cfg,
@@ -215,8 +203,8 @@ std::optional<batch_info> segment::find_batch(offset target, uint64_t readable_e
 
 std::optional<segment::batch_run> segment::read_run(offset target, uint64_t readable_end,
                                                     offset limit, uint64_t budget,
-                                                    bool first_always,
-                                                    scan_counter* counter) const {
+                                                    bool first_always, scan_counter* counter,
+                                                    std::vector<batch_info>* headers) const {
   const uint64_t end = std::min(readable_end, size_);
   auto first = find_batch(target, end, counter);
   if (!first) return std::nullopt;
@@ -229,6 +217,7 @@ std::optional<segment::batch_run> segment::read_run(offset target, uint64_t read
     }
     run.length += b.size;
     run.next = b.next_offset();
+    if (headers != nullptr) headers->push_back(b);
     return true;
   };
   if (!take(*first)) {
@@ -252,7 +241,7 @@ std::optional<segment::batch_run> segment::read_run(offset target, uint64_t read
     }
   }
   auto scan = batch_scanner::headers(fd(), first->position + first->size, end, counter);
-  if (lo > 0) {
+  if (lo > 0 && headers == nullptr) {
     const index_entry e = index_.entry(lo - 1);
     if (e.position.value > run.position.value + run.length) {
       run.length = e.position.value - run.position.value;

@@ -86,6 +86,9 @@ class segment {
   // index entry at or below target up to target's batch, then from the last
   // index entry the run can include whole up to the run's end, one pread
   // each; the record bytes are never read. nullopt: no batch holds target.
+  // With `headers`, every batch of the run is read (no stretch is taken
+  // unread) and its header appended there, for a caller that needs them all
+  // (a share group's acquisition) and would otherwise scan the run again.
   struct batch_run {
     file_position position;
     uint64_t length = 0;
@@ -97,8 +100,8 @@ class segment {
     offset next{-1};
   };
   std::optional<batch_run> read_run(offset target, uint64_t readable_end, offset limit,
-                                    uint64_t budget, bool first_always,
-                                    scan_counter* counter) const;
+                                    uint64_t budget, bool first_always, scan_counter* counter,
+                                    std::vector<batch_info>* headers = nullptr) const;
   // The first batch whose max timestamp >= ts (below readable_end).
   std::optional<batch_info> find_batch_by_timestamp(timestamp_ms ts, uint64_t readable_end) const;
 
@@ -131,7 +134,9 @@ class segment {
   file_position append_position() const { return file_position{size_}; }
   bool empty() const { return size_ == 0; }
   timestamp_ms max_timestamp() const { return max_timestamp_; }
-  // Time of the first append (or of opening), for log.roll.ms.
+  // For log.roll.ms, on the log's clock: the time of the first append, or of
+  // the recovery that made this the active segment; 0 while it is empty
+  // (an empty segment never rolls by age).
   int64_t created_ms() const { return created_ms_; }
   void set_created_ms(int64_t ms) { created_ms_ = ms; }
   int fd() const { return file_->fd(); }

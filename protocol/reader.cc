@@ -5,11 +5,34 @@
 #include <limits>
 
 #include "base/big_endian.h"
+#include "base/varint.h"
 
 namespace sluice::protocol {
 namespace {
 
 constexpr int64_t max_string_length = std::numeric_limits<int16_t>::max();
+
+// One variable-length number from the front of `in` (base/varint.h): its
+// value and size, or the error the reader records for it.
+template <class T>
+struct variable {
+  T value = 0;
+  size_t size = 0;
+  codec_errc error = codec_errc::ok;
+};
+
+template <class T>
+variable<T> read_variable(std::span<const std::byte> in,
+                          base::varint_result<T> (*read)(std::span<const std::byte>&)) noexcept {
+  const size_t before = in.size();
+  const auto r = read(in);
+  if (!r) {
+    return {0, 0,
+            r.error() == base::varint_error::truncated ? codec_errc::truncated
+                                                       : codec_errc::varint_too_long};
+  }
+  return {*r, before - in.size()};
+}
 
 }  // namespace
 
@@ -56,38 +79,19 @@ uuid reader::uuid_value() noexcept {
 }
 
 uint32_t reader::unsigned_varint() noexcept {
-  uint32_t value = 0;
-  for (int i = 0; i < 5; ++i) {
-    const std::byte* p = take(1);
-    if (p == nullptr) return 0;
-    const uint32_t b = std::to_integer<uint32_t>(*p);
-    // The fifth byte carries bits 28..31 only; anything more overflows uint32.
-    if (i == 4 && b > 0x0f) break;
-    value |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) == 0) return value;
-  }
-  fail(codec_errc::varint_too_long);
-  return 0;
+  const auto v = read_variable(rest(), &base::read_unsigned_varint);
+  if (v.error != codec_errc::ok) fail(v.error);
+  take(v.size);  // a no-op after a failure
+  return v.value;
 }
 
-int32_t reader::varint() noexcept {
-  const uint32_t raw = unsigned_varint();
-  return static_cast<int32_t>((raw >> 1) ^ (~(raw & 1) + 1));
-}
+int32_t reader::varint() noexcept { return base::unzigzag(unsigned_varint()); }
 
 int64_t reader::varlong() noexcept {
-  uint64_t raw = 0;
-  for (int i = 0; i < 10; ++i) {
-    const std::byte* p = take(1);
-    if (p == nullptr) return 0;
-    const uint64_t b = std::to_integer<uint64_t>(*p);
-    // The tenth byte carries bit 63 only.
-    if (i == 9 && b > 0x01) break;
-    raw |= (b & 0x7f) << (7 * i);
-    if ((b & 0x80) == 0) return static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
-  }
-  fail(codec_errc::varint_too_long);
-  return 0;
+  const auto v = read_variable(rest(), &base::read_varlong);
+  if (v.error != codec_errc::ok) fail(v.error);
+  take(v.size);  // a no-op after a failure
+  return v.value;
 }
 
 int32_t reader::checked_length(int64_t length, bool nullable, size_t unit) noexcept {

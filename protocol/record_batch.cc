@@ -4,6 +4,7 @@
 
 #include "base/big_endian.h"
 #include "base/crc32c.h"
+#include "base/varint.h"
 
 namespace sluice::protocol {
 namespace {
@@ -11,25 +12,8 @@ namespace {
 // Bytes after batch_length that belong to the fixed header.
 constexpr size_t header_after_length = record_batch_header_bytes - record_batch_length_end;
 
-uint64_t zigzag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-
-void append_varlong(std::vector<std::byte>& out, int64_t v) {
-  uint64_t u = zigzag(v);
-  while (u >= 0x80) {
-    out.push_back(std::byte(static_cast<uint8_t>(u | 0x80)));
-    u >>= 7;
-  }
-  out.push_back(std::byte(static_cast<uint8_t>(u)));
-}
-
-size_t varlong_size(int64_t v) {
-  uint64_t u = zigzag(v);
-  size_t n = 1;
-  for (; u >= 0x80; u >>= 7) ++n;
-  return n;
-}
+using base::append_varlong;
+using base::varlong_size;
 
 void append_nullable(std::vector<std::byte>& out, const std::optional<record_bytes>& b) {
   if (!b) return append_varlong(out, -1);
@@ -61,15 +45,15 @@ class cursor {
   size_t remaining() const { return data_.size() - at_; }
   void skip(size_t n) { take(n); }
   int64_t varlong() {
-    uint64_t u = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (!need(1)) return 0;
-      const auto b = std::to_integer<uint8_t>(data_[at_++]);
-      u |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
+    if (!ok_) return 0;
+    auto in = data_.subspan(at_);
+    const auto v = base::read_varlong(in);
+    if (!v) {
+      fail();
+      return 0;
     }
-    ok_ = false;
-    return 0;
+    at_ = data_.size() - in.size();
+    return *v;
   }
   std::span<const std::byte> take(size_t n) {
     if (!need(n)) return {};
@@ -88,9 +72,12 @@ class cursor {
  private:
   bool need(size_t n) {
     if (ok_ && n <= remaining()) return true;
+    fail();
+    return false;
+  }
+  void fail() {
     ok_ = false;
     at_ = data_.size();
-    return false;
   }
   std::span<const std::byte> data_;
   size_t at_ = 0;

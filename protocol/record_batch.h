@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "base/batch_attributes.h"
 #include "base/result.h"
 
 namespace sluice::protocol {
@@ -51,10 +52,10 @@ inline constexpr size_t record_batch_crc_at = 17;
 inline constexpr size_t record_batch_crc_from = 21;  // the CRC covers attributes..end
 inline constexpr int8_t record_batch_magic_v2 = 2;
 
-inline constexpr int16_t batch_compression_mask = 0x07;
-inline constexpr int16_t batch_log_append_time_bit = 0x08;
-inline constexpr int16_t batch_transactional_bit = 0x10;
-inline constexpr int16_t batch_control_bit = 0x20;
+using base::batch_compression_mask;
+using base::batch_control_bit;
+using base::batch_log_append_time_bit;
+using base::batch_transactional_bit;
 
 using record_bytes = std::vector<std::byte>;
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "base/big_endian.h"
+#include "base/varint.h"
 
 namespace sluice::protocol {
 namespace {
@@ -74,31 +75,18 @@ void writer::float64(double v) { int64(std::bit_cast<int64_t>(v)); }
 void writer::uuid_value(const uuid& v) { append(v.bytes.data(), v.bytes.size()); }
 
 void writer::unsigned_varint(uint32_t v) {
-  std::byte b[5];
-  size_t n = 0;
-  while (v >= 0x80) {
-    b[n++] = static_cast<std::byte>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  b[n++] = static_cast<std::byte>(v);
-  append(b, n);
+  std::byte b[base::max_varint_bytes];
+  append(b, base::write_unsigned_varint(v, b));
 }
 
 void writer::varint(int32_t v) {
-  const uint32_t u = static_cast<uint32_t>(v);
-  unsigned_varint((u << 1) ^ static_cast<uint32_t>(v >> 31));
+  std::byte b[base::max_varint_bytes];
+  append(b, base::write_varint(v, b));
 }
 
 void writer::varlong(int64_t v) {
-  uint64_t u = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  std::byte b[10];
-  size_t n = 0;
-  while (u >= 0x80) {
-    b[n++] = static_cast<std::byte>((u & 0x7f) | 0x80);
-    u >>= 7;
-  }
-  b[n++] = static_cast<std::byte>(u);
-  append(b, n);
+  std::byte b[base::max_varlong_bytes];
+  append(b, base::write_varlong(v, b));
 }
 
 void writer::string(std::string_view s) {

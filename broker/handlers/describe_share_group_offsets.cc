@@ -50,7 +50,7 @@ void handle_describe_share_group_offsets(shard_services& shard, request req, res
   }
   offsets_response resp;
   share::coordinator* c = share::coordinator_of(shard);
-  const int64_t now = share::wall_clock_ms();
+  const int64_t now = shard.clock().wall_clock_ms();
   for (const auto& rg : body.groups) {
     auto& out = resp.groups.emplace_back();
     out.group_id = rg.group_id;

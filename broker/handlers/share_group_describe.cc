@@ -19,7 +19,7 @@ void handle_share_group_describe(shard_services& shard, request req, respond_fn 
   }
   protocol::share_group_describe_response resp;
   share::coordinator* c = share::coordinator_of(shard);
-  const int64_t now = share::wall_clock_ms();
+  const int64_t now = shard.clock().wall_clock_ms();
   for (const auto& id : body.group_ids) {
     auto& d = resp.groups.emplace_back();
     d.group_id = id;

@@ -27,7 +27,7 @@ void handle_share_group_heartbeat(shard_services& shard, request req, respond_fn
     resp.error_message = "GroupId can't be empty.";
     return respond(make_response(req, resp));
   }
-  const int64_t now = share::wall_clock_ms();
+  const int64_t now = shard.clock().wall_clock_ms();
   share::share_group& g = c->get_or_create(body.group_id);
   c->expire_members(g, now);
   share::heartbeat_input in;

@@ -4,13 +4,6 @@
 #include <set>
 
 namespace sluice::broker::share {
-namespace {
-
-constexpr int16_t transactional_bit = 0x10;
-constexpr int16_t control_bit = 0x20;
-
-}  // namespace
-
 std::vector<offset_range> aborted_ranges(const std::vector<log::batch_info>& batches,
                                          std::vector<log::aborted_txn> aborted) {
   std::vector<offset_range> out;
@@ -24,9 +17,9 @@ std::vector<offset_range> aborted_ranges(const std::vector<log::batch_info>& bat
     for (; next != aborted.end() && next->first_offset <= b.last_offset; ++next) {
       aborting.insert(next->producer_id);
     }
-    if ((b.attributes & control_bit) != 0) {
+    if (b.is_control()) {
       aborting.erase(pid);  // its marker ends the transaction
-    } else if ((b.attributes & transactional_bit) != 0 && aborting.count(pid) != 0) {
+    } else if (b.is_transactional() && aborting.count(pid) != 0) {
       if (!out.empty() && out.back().second + 1 == b.base_offset.value) {
         out.back().second = b.last_offset.value;
       } else {

@@ -18,7 +18,7 @@ void coordinator::maybe_compact() {
   size_t live = 0;
   for (const auto& [id, g] : groups_) live += g->partitions().size();
   log_.maybe_compact(live, settings_.state_compact_min_records, [this] {
-    const int64_t now = wall_clock_ms();
+    const int64_t now = shard_.clock().wall_clock_ms();
     std::vector<batch_record> records;
     for (const auto& [id, g] : groups_) {
       for (const auto& [tp, part] : g->partitions()) {

@@ -16,11 +16,6 @@
 
 namespace sluice::broker::share {
 
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 share_settings settings_from(const broker_config& cfg) {
   share_settings s;
   s.partition.lock_duration_ms = cfg.group_share_record_lock_duration_ms;
@@ -38,8 +33,9 @@ share_settings settings_from(const broker_config& cfg) {
 
 coordinator::coordinator(shard_services& shard, share_settings settings)
     : shard_(shard), settings_(std::move(settings)), log_(shard, state_topic) {
-  shard_.metrics().add_source(
-      metrics_owner_, [this](std::string& out) { render_share_metrics(*this, counters_, out); });
+  shard_.metrics().add_source(metrics_owner_, [this](std::string& out) {
+    render_share_metrics(*this, counters_, shard_.clock().wall_clock_ms(), out);
+  });
 }
 
 std::error_code coordinator::load() {
@@ -105,12 +101,12 @@ share_settings coordinator::settings_for(std::string_view group_id) {
 namespace {
 
 // Where a new share-partition starts under `reset` (coordinator::partition).
-int64_t initial_offset(const log::partition_log& log, const share_offset_reset& reset) {
+int64_t initial_offset(const log::partition_log& log, const share_offset_reset& reset,
+                       int64_t now_ms) {
   using strategy = share_offset_reset::strategy;
   if (reset.kind == strategy::earliest) return log.log_start_offset().value;
   if (reset.kind == strategy::by_duration) {
-    const timestamp_lookup found =
-        find_offset_by_timestamp(log, wall_clock_ms() - reset.duration_ms);
+    const timestamp_lookup found = find_offset_by_timestamp(log, now_ms - reset.duration_ms);
     if (found.error == protocol::error_code::none && found.found) return found.found->offset;
     if (found.error != protocol::error_code::none) {
       spdlog::warn("event=share_offset_reset_lookup_failed error={} fallback=latest",
@@ -128,7 +124,7 @@ share_partition* coordinator::partition(share_group& g, const topic_partition& t
   const share_settings s = settings_for(g.id());
   share_partition* p = g.find_partition(tp);
   if (p == nullptr) {
-    const int64_t start = initial_offset(*log, s.auto_offset_reset);
+    const int64_t start = initial_offset(*log, s.auto_offset_reset, shard_.clock().wall_clock_ms());
     p = &g.add_partition(tp, share_partition(s.partition, start));
   } else {
     p->set_settings(s.partition);
@@ -150,7 +146,7 @@ void coordinator::expire_members(share_group& g, int64_t now_ms) {
 
 void coordinator::start_sweeping(std::chrono::milliseconds every) {
   sweep_timer_ = shard_.start_timer(every, [this, every] {
-    sweep(wall_clock_ms());
+    sweep(shard_.clock().wall_clock_ms());
     if (!closed_) start_sweeping(every);
   });
 }
@@ -176,7 +172,7 @@ void coordinator::sweep(int64_t now_ms) {
 
 void coordinator::connection_closed(uint64_t connection_id) {
   if (closed_) return;  // shutting down: the state as last written stands
-  const int64_t now = wall_clock_ms();
+  const int64_t now = shard_.clock().wall_clock_ms();
   for (auto& [id, g] : groups_) {
     std::vector<std::string> closing;
     for (const auto& [member, session] : g->sessions()) {
@@ -202,7 +198,7 @@ std::pair<protocol::error_code, std::string> coordinator::require_empty(const st
                                                                         std::string_view change) {
   share_group* g = find(group_id);
   if (g == nullptr) return {protocol::error_code::none, ""};
-  expire_members(*g, wall_clock_ms());
+  expire_members(*g, shard_.clock().wall_clock_ms());
   if (g->members().empty()) return {protocol::error_code::none, ""};
   return {protocol::error_code::non_empty_group,
           "Group " + group_id + " has " + std::to_string(g->members().size()) + " members; " +
@@ -324,7 +320,7 @@ void coordinator::reset(share_group& g,
 void coordinator::append_state(std::vector<state_record> records,
                                std::function<void(std::error_code)> done) {
   std::vector<batch_record> batch;
-  const int64_t now = wall_clock_ms();
+  const int64_t now = shard_.clock().wall_clock_ms();
   for (const auto& r : records) batch.push_back(encode_state_record(r, now));
   log_.append(std::move(batch), [this, done = std::move(done)](std::error_code ec) {
     done(ec);

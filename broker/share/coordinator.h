@@ -169,8 +169,6 @@ class coordinator {
   std::shared_ptr<int> metrics_owner_ = std::make_shared<int>(0);
 };
 
-int64_t wall_clock_ms();
-
 // Handlers find the coordinator of their shard here; the shard registers it
 // (broker/shard_coordinators.h).
 inline coordinator* coordinator_of(shard_services& shard) { return shard.coordinators().shares; }

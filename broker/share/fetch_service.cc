@@ -33,7 +33,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op> {
   fetch_op(coordinator& c, const request_context& ctx, protocol::share_fetch_request body,
            std::function<void(fetch_answer)> done)
       : c_(c), ctx_(ctx), body_(std::move(body)), done_(std::move(done)) {
-    deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(body_.max_wait_ms);
+    deadline_ = c_.shard().clock().steady_now() + std::chrono::milliseconds(body_.max_wait_ms);
   }
 
   void start() {
@@ -41,7 +41,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op> {
         body_.member_id->empty()) {
       return fail(error_code::invalid_request, "GroupId and MemberId are required.");
     }
-    const int64_t now = wall_clock_ms();
+    const int64_t now = c_.shard().clock().wall_clock_ms();
     share_group& g = c_.get_or_create(*body_.group_id);
     c_.expire_members(g, now);
     if (body_.share_session_epoch == 0 && has_acknowledgements(body_)) {
@@ -106,7 +106,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op> {
   void try_fetch(bool last) {
     if (finished_) return;
     share_group& g = c_.get_or_create(*body_.group_id);
-    const int64_t now = wall_clock_ms();
+    const int64_t now = c_.shard().clock().wall_clock_ms();
     c_.expire_members(g, now);
     topic_table& topics = c_.shard().topics();
     fetch_answer a;
@@ -199,7 +199,7 @@ class fetch_op : public std::enable_shared_from_this<fetch_op> {
     }
     if (deadline_timer_) return;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline_ - std::chrono::steady_clock::now());
+        deadline_ - c_.shard().clock().steady_now());
     deadline_timer_ =
         c_.shard().start_timer(std::max(left, std::chrono::milliseconds(0)),
                                [self = shared_from_this()] { self->try_fetch(true); });
@@ -270,7 +270,7 @@ void acknowledge(coordinator& c, const request_context& ctx,
     resp.error_message = "GroupId and MemberId are required.";
     return done(std::move(resp));
   }
-  const int64_t now = wall_clock_ms();
+  const int64_t now = c.shard().clock().wall_clock_ms();
   share_group& g = c.get_or_create(*req.group_id);
   c.expire_members(g, now);
   const std::string& member = *req.member_id;

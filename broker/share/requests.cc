@@ -91,8 +91,11 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
       committed ? log->last_stable_offset().value : log->high_watermark().value;
   const int64_t first = p->next_acquirable(now_ms, visible_end);
   if (first < 0) return out;
-  auto read =
-      log->read(log::offset{first}, std::max<uint64_t>(max_bytes, 1), log::offset{visible_end});
+  // One header-only pass yields the file slice and every batch header in it
+  // (offsets for trimming, producer and control bits for read_committed).
+  std::vector<log::batch_info> batches;
+  auto read = log->read(log::offset{first}, std::max<uint64_t>(max_bytes, 1),
+                        log::offset{visible_end}, nullptr, &batches);
   if (!read) {
     spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"{}\"", tp.first,
                  tp.second, read.error().message());
@@ -100,17 +103,10 @@ acquired_partition acquire_records(coordinator& c, share_group& g, const topic_p
     return out;
   }
   if (read->slices.empty()) return out;
+  // The first segment's slice only: one slice per partition in the answer.
   const log::file_slice& slice = read->slices.front();
-  std::vector<log::batch_info> batches;
-  auto scan =
-      log::batch_scanner::headers(slice.fd(), slice.position, slice.position.value + slice.length);
-  for (log::batch_info b; scan.next(b);) batches.push_back(b);
-  if (scan.stop() == log::scan_stop::io_error) {
-    spdlog::warn("event=share_fetch_read_failed topic={} partition={} error=\"header read\"",
-                 tp.first, tp.second);
-    error = error_code::kafka_storage_error;
-    return out;
-  }
+  std::erase_if(batches,
+                [&](const log::batch_info& b) { return b.base_offset >= slice.next_offset; });
   if (batches.empty()) return out;
   std::vector<offset_range> aborted;
   if (committed) {

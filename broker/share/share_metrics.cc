@@ -5,13 +5,13 @@
 
 namespace sluice::broker::share {
 
-void render_share_metrics(const coordinator& c, const share_counters& n, std::string& out) {
+void render_share_metrics(const coordinator& c, const share_counters& n, int64_t now_ms,
+                          std::string& out) {
   write_family(out, "sluice_share_records_acquired", "gauge",
                "Records of a share group acquired by a member right now.");
-  const int64_t now = wall_clock_ms();
   for (const auto& [id, g] : c.groups()) {
     int64_t acquired = 0;
-    for (const auto& [tp, p] : g->partitions()) acquired += p.acquired_count(now);
+    for (const auto& [tp, p] : g->partitions()) acquired += p.acquired_count(now_ms);
     out += "sluice_share_records_acquired{group=\"" + escape_label_value(id) + "\"} " +
            std::to_string(acquired) + "\n";
   }

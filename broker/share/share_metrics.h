@@ -26,6 +26,8 @@ struct share_counters {
   uint64_t dead_lettered = 0;
 };
 
-void render_share_metrics(const coordinator& c, const share_counters& n, std::string& out);
+// now_ms: the shard clock's time, against which locks count as held.
+void render_share_metrics(const coordinator& c, const share_counters& n, int64_t now_ms,
+                          std::string& out);
 
 }  // namespace sluice::broker::share

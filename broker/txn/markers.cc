@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "base/batch_attributes.h"
 #include "broker/leader_epoch.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
@@ -10,9 +11,6 @@
 
 namespace sluice::broker::txn {
 namespace {
-
-constexpr int16_t transactional_bit = 0x10;
-constexpr int16_t control_bit = 0x20;
 
 bytes two_fields(int16_t first, int32_t second, bool second_is_32) {
   protocol::writer w;
@@ -37,7 +35,8 @@ bytes encode_marker(const marker& m, int64_t now_ms) {
   bytes b = encode_batch({r});
   // The leader epoch lies outside the CRC; the producer fields inside it.
   log::set_partition_leader_epoch(b, current_leader_epoch);
-  log::set_producer_fields(b, transactional_bit | control_bit, m.producer_id, m.producer_epoch, -1);
+  log::set_producer_fields(b, base::batch_transactional_bit | base::batch_control_bit,
+                           m.producer_id, m.producer_epoch, -1);
   return b;
 }
 

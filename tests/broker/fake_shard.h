@@ -36,6 +36,7 @@ class fake_shard final : public shard_services {
     log::log_manager_config lc;
     lc.log_dirs = cfg_.log_dirs;
     lc.config_for = [this](std::string_view) { return cfg_.topic_log_config(); };
+    lc.clock = clock_.fn();  // the partitions read the fake clock, as a shard's read its own
     logs_ = log::log_manager::open(*io_, lc).value();
     topics_ = std::make_unique<topic_table>(*logs_);
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "base/varint.h"
 #include "log/cleaner.h"
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
@@ -49,10 +50,9 @@ std::map<int64_t, stored> read_back(log::partition_log& p) {
     EXPECT_TRUE(log::read_records(v, log::batch_codec{}, scratch, records));
     for (const auto& e : records) {
       auto rest = e.tail;
-      int32_t klen = 0, vlen = 0;
-      log::read_varint(rest, klen);
+      const int32_t klen = base::read_varint(rest).value();
       rest = rest.subspan(static_cast<size_t>(klen));
-      log::read_varint(rest, vlen);
+      const int32_t vlen = base::read_varint(rest).value();
       out[e.off.value] = {
           std::string(reinterpret_cast<const char*>(e.key.data()), e.key.size()),
           std::string(reinterpret_cast<const char*>(rest.data()), static_cast<size_t>(vlen))};

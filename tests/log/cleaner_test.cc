@@ -13,6 +13,7 @@
 #include <string>
 
 #include "base/crc32c.h"
+#include "base/varint.h"
 #include "log/cleaner_records.h"
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
@@ -35,6 +36,7 @@ struct kv {
 // An uncompressed batch of keyed records, encoded here independently of the
 // cleaner's writer.
 std::vector<std::byte> kv_batch(const std::vector<kv>& records, timestamp_ms ts) {
+  using base::append_varlong;
   std::vector<std::byte> body;
   for (size_t i = 0; i < records.size(); ++i) {
     std::vector<std::byte> r;
@@ -96,10 +98,9 @@ contents read_all(partition_log& log) {
       kv x{std::string(reinterpret_cast<const char*>(e.key.data()), e.key.size()), std::nullopt};
       if (e.has_value) {
         auto rest = e.tail;
-        int32_t klen = 0, vlen = 0;
-        read_varint(rest, klen);
+        const int32_t klen = base::read_varint(rest).value();
         rest = rest.subspan(static_cast<size_t>(klen));
-        read_varint(rest, vlen);
+        const int32_t vlen = base::read_varint(rest).value();
         x.value =
             std::string(reinterpret_cast<const char*>(rest.data()), static_cast<size_t>(vlen));
       }

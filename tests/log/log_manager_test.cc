@@ -7,7 +7,9 @@
 
 #include "log/file_names.h"
 #include "log/io/io_backend.h"
+#include "log/record_batch.h"
 #include "tests/support/batch_builder.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/log_helpers.h"
 #include "tests/support/temp_dir.h"
 
@@ -50,6 +52,43 @@ TEST_F(log_manager_test, created_partitions_are_found_again_after_a_clean_restar
   EXPECT_EQ(m->get({"orders", 0})->log_end_offset(), offset{3});
   EXPECT_EQ(m->get({"orders", 1})->log_end_offset(), offset{0});
   EXPECT_TRUE(warnings_.empty());
+}
+
+// The broker hands the manager its shard's clock; a partition stamps
+// LogAppendTime (and rolls, expires producers) by it, also after AlterConfigs
+// gives it new settings that carry no clock of their own.
+TEST_F(log_manager_test, partitions_read_the_managers_clock_across_a_config_change) {
+  test::fake_clock clock;
+  log_manager_config cfg;
+  cfg.log_dirs = {dir_ / "data"};
+  cfg.clock = clock.fn();
+  cfg.config_for = [](std::string_view) {
+    log_config c;
+    c.log_append_time = true;
+    return c;
+  };
+  auto m = log_manager::open(*io_, cfg).value();
+  partition_log* p = m->create({"t", 0}).value();
+  const int64_t start = *clock.now;
+  auto first = test::build_batch(1, 10, 1);
+  test::append_and_wait(*p, *io_, first);
+  clock.advance(5000);
+  log_config altered;
+  altered.log_append_time = true;
+  altered.retention_ms = 60000;
+  p->update_config(altered);
+  auto second = test::build_batch(1, 10, 1);
+  test::append_and_wait(*p, *io_, second);
+
+  auto r = p->read(offset{0}, 1 << 20);
+  ASSERT_TRUE(r);
+  const auto bytes = test::read_slices(r->slices);
+  batch_iterator it(bytes);
+  record_batch_view v(bytes);
+  std::vector<int64_t> stamps;
+  while (it.next(v)) stamps.push_back(v.max_timestamp());
+  EXPECT_EQ(stamps, (std::vector<int64_t>{start, start + 5000}));
+  ASSERT_FALSE(m->close());
 }
 
 TEST_F(log_manager_test, invalid_topic_names_are_refused) {

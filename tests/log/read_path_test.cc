@@ -63,6 +63,33 @@ class read_path_test : public ::testing::Test {
   std::vector<appended> batches_;
 };
 
+// A share group's acquisition asks for every header with the slice (one
+// pass, not a second scan of it): each batch of the read, in order, once.
+TEST_F(read_path_test, a_read_with_headers_yields_every_batch_of_its_slice_once) {
+  open();
+  for (int i = 0; i < 200; ++i) append(10, 1000);
+  std::vector<batch_info> headers;
+  scan_counter scanned;
+  auto r = log_->read(offset{25}, 1 << 20, offset{1500}, &scanned, &headers);
+  ASSERT_TRUE(r);
+  const auto bytes = test::read_slices(r->slices);
+  EXPECT_EQ(bytes, expected(offset{25}, 1 << 20, offset{1500}));
+  ASSERT_EQ(r->slices.size(), 1u);
+  ASSERT_FALSE(headers.empty());
+  EXPECT_EQ(headers.front().base_offset, offset{20});
+  EXPECT_EQ(headers.front().position, r->slices[0].position);
+  uint64_t next_position = headers.front().position.value;
+  for (const auto& h : headers) {
+    EXPECT_EQ(h.position.value, next_position) << "a batch left out or read twice";
+    next_position += h.size;
+  }
+  EXPECT_EQ(next_position - headers.front().position.value, r->bytes);
+  EXPECT_EQ(headers.back().next_offset(), r->slices[0].next_offset);
+  // Headers still: one 61-byte read per batch (and the index lookup's).
+  EXPECT_EQ(scanned.bytes, scanned.reads * batch_header_size);
+  EXPECT_LE(scanned.reads, headers.size() + 2);
+}
+
 TEST_F(read_path_test, a_large_read_reads_a_few_headers_and_no_record_bytes) {
   open();
   for (int i = 0; i < 200; ++i) append(10, 1000);  // ~10 KiB batches, 2 MiB in all

@@ -4,6 +4,7 @@
 
 #include "base/big_endian.h"
 #include "base/crc32c.h"
+#include "base/varint.h"
 #include "log/record_batch.h"
 
 namespace sluice::test {
@@ -25,18 +26,18 @@ std::vector<std::byte> build_batch(const std::vector<test_record>& records) {
     max_ts = std::max(max_ts, r.timestamp);
     std::vector<std::byte> body;
     body.push_back(std::byte{0});  // attributes
-    log::append_varlong(body, r.timestamp - base_ts);
-    log::append_varlong(body, static_cast<int64_t>(i));
+    base::append_varlong(body, r.timestamp - base_ts);
+    base::append_varlong(body, static_cast<int64_t>(i));
     if (r.null_key) {
-      log::append_varlong(body, -1);
+      base::append_varlong(body, -1);
     } else {
-      log::append_varlong(body, static_cast<int64_t>(r.key.size()));
+      base::append_varlong(body, static_cast<int64_t>(r.key.size()));
       put_bytes(body, r.key);
     }
-    log::append_varlong(body, static_cast<int64_t>(r.value.size()));
+    base::append_varlong(body, static_cast<int64_t>(r.value.size()));
     put_bytes(body, r.value);
-    log::append_varlong(body, 0);  // headers
-    log::append_varlong(out, static_cast<int64_t>(body.size()));
+    base::append_varlong(body, 0);  // headers
+    base::append_varlong(out, static_cast<int64_t>(body.size()));
     out.insert(out.end(), body.begin(), body.end());
   }
   std::byte* h = out.data();

@@ -156,7 +156,7 @@ TEST_F(group_configs_handlers, the_share_coordinator_starts_where_the_group_says
   // Ten records stamped ten minutes ago (by_duration looks records up by timestamp).
   ASSERT_FALSE(shard_.topics().create_topic("t", 1));
   std::vector<batch_record> records(10);
-  for (auto& r : records) r.timestamp = share::wall_clock_ms() - 600000;  // 10 min ago
+  for (auto& r : records) r.timestamp = shard_.fake_time().wall_clock_ms() - 600000;  // 10 min ago
   auto batch = encode_batch(records);
   auto appended = shard_.topics().get("t", 0)->append(batch, log::ack_level::flushed, [](auto) {});
   ASSERT_TRUE(appended);

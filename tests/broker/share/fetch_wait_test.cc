@@ -1,11 +1,10 @@
 // An idle ShareFetch waits for events, not a timer: it answers as soon as an
 // append, an acknowledgement or a lock expiry lets its member acquire, while
-// its MaxWaitMs deadline is still far away. The fake shard fires only the
-// deferred (0 ms) timers here, never the deadline.
+// its MaxWaitMs deadline is still far away. The fake shard's clock moves
+// only where a test says (a sweep, the deadline itself).
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "broker/share/coordinator.h"
 #include "broker/share/handlers.h"
@@ -131,13 +130,13 @@ TEST(share_fetch_wait, a_lock_expiry_wakes_another_members_fetch) {
   settle(shard);
   EXPECT_FALSE(other.answer->called);
 
-  // a's lock runs out; the sweep gives the record back. (The share path
-  // reads the system clock: a real 30 ms wait.)
-  std::this_thread::sleep_for(30ms);
-  c.sweep(wall_clock_ms());
+  // a's lock runs out; the sweep gives the record back, delivered again.
+  c.start_sweeping(100ms);
+  shard.advance(100);
   settle(shard);
-  auto offsets = acquired_offsets(other);
-  EXPECT_EQ(offsets, std::vector<int64_t>{0});
+  EXPECT_EQ(acquired_offsets(other), std::vector<int64_t>{0});
+  auto r = test::decode_answer<protocol::share_fetch_response>(*other.answer->value, 1);
+  EXPECT_EQ(r.responses.at(0).partitions.at(0).acquired.at(0).delivery_count, 2);
 }
 
 TEST(share_fetch_wait, the_deadline_still_answers_empty) {
@@ -148,7 +147,10 @@ TEST(share_fetch_wait, the_deadline_still_answers_empty) {
   auto idle = start(shard, &handle_share_fetch, waiting_fetch(shard, "m", 0), 1);
   settle(shard);
   EXPECT_FALSE(idle.answer->called);
-  shard.fire_timers();  // the 10 s deadline
+  shard.advance(long_wait_ms - 1);
+  settle(shard);
+  EXPECT_FALSE(idle.answer->called);
+  shard.advance(1);  // MaxWaitMs, on the shard's clock
   settle(shard);
   EXPECT_TRUE(acquired_offsets(idle).empty());
   // An empty record set, not a null one: librdkafka 2.15.1 cannot parse a

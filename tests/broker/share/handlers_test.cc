@@ -116,7 +116,7 @@ TEST(share_handlers, join_fetch_acknowledge_and_replay) {
   share_partition* p = g->find_partition({"t", 0});
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->start_offset(), 2);  // 0-1 accepted before the restart
-  auto ranges = p->acquire("n", 10, wall_clock_ms(), 5);
+  auto ranges = p->acquire("n", 10, shard.fake_time().wall_clock_ms(), 5);
   ASSERT_FALSE(ranges.empty());
   EXPECT_EQ(ranges[0].first_offset, 2);
 }
@@ -148,6 +148,60 @@ TEST(share_handlers, a_closed_connection_gives_its_sessions_records_back_at_once
   ASSERT_EQ(acquired.size(), 1u);
   EXPECT_EQ(acquired[0].first_offset, 0);
   EXPECT_EQ(acquired[0].delivery_count, 2);
+}
+
+TEST(share_handlers, a_record_whose_lock_expired_is_delivered_again_with_a_higher_count) {
+  test::fake_shard shard;
+  produce(shard, "t", 1);
+  share_settings s = earliest();
+  s.partition.lock_duration_ms = 1000;
+  coordinator c(shard, s);
+  coordinator_registration reg(shard, c);
+  auto first =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 5), 1);
+  ASSERT_EQ(first.responses.at(0).partitions.at(0).acquired.size(), 1u);
+  EXPECT_EQ(first.responses[0].partitions[0].acquired[0].delivery_count, 1);
+  EXPECT_EQ(first.acquisition_lock_timeout_ms, 1000);
+
+  shard.advance(999);  // still locked: nothing to deliver
+  auto held =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 1, 5), 1);
+  EXPECT_TRUE(held.responses.at(0).partitions.at(0).acquired.empty());
+
+  shard.advance(1);  // the lock ran out, with no sweep: the next fetch takes it back
+  auto again =
+      call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 2, 5), 1);
+  const auto& acquired = again.responses.at(0).partitions.at(0).acquired;
+  ASSERT_EQ(acquired.size(), 1u);
+  EXPECT_EQ(acquired[0].first_offset, 0);
+  EXPECT_EQ(acquired[0].delivery_count, 2);
+}
+
+TEST(share_handlers, a_member_silent_past_its_session_timeout_leaves_and_its_records_go_back) {
+  test::fake_shard shard;
+  produce(shard, "t", 3);
+  share_settings s = earliest();
+  s.session_timeout_ms = 5000;
+  coordinator c(shard, s);
+  coordinator_registration reg(shard, c);
+  ASSERT_EQ(join(shard).error_code, error_code::none);
+  call<protocol::share_fetch_response>(shard, &handle_share_fetch, fetch(shard, 0, 3), 1);
+  share_partition* p = c.find("g")->find_partition({"t", 0});
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->acquired_by("m"), 3);
+  protocol::share_group_describe_request d;
+  d.group_ids = {"g"};
+  auto describe = [&] {
+    return call<protocol::share_group_describe_response>(shard, &handle_share_group_describe, d, 1)
+        .groups.at(0);
+  };
+
+  shard.advance(5000);
+  EXPECT_EQ(describe().members.size(), 1u) << "exactly at the timeout it is still a member";
+  EXPECT_EQ(p->acquired_by("m"), 3);
+  shard.advance(1);
+  EXPECT_TRUE(describe().members.empty());
+  EXPECT_EQ(p->acquired_by("m"), 0);  // its locks went with it, long before they ran out
 }
 
 TEST(share_handlers, a_v2_renew_extends_the_lock_and_fetches_nothing) {

@@ -171,7 +171,7 @@ TEST(share_offsets_admin, alter_moves_an_empty_groups_start_and_survives_a_resta
   share_partition* p = g->find_partition({"t", 0});
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->start_offset(), 4);
-  auto ranges = p->acquire("n", 10, wall_clock_ms(), 6);
+  auto ranges = p->acquire("n", 10, shard.fake_time().wall_clock_ms(), 6);
   ASSERT_EQ(ranges.size(), 1u);
   EXPECT_EQ(ranges[0].first_offset, 4);
   EXPECT_EQ(ranges[0].delivery_count, 1);  // the old deliveries are forgotten
@@ -260,7 +260,7 @@ TEST(share_state_compaction, the_state_log_is_bounded_and_replays_the_same_state
   share_partition* p = replayed.find("g")->find_partition({"t", 0});
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->start_offset(), 30);
-  auto ranges = p->acquire("n", 1, wall_clock_ms(), 40);
+  auto ranges = p->acquire("n", 1, shard.fake_time().wall_clock_ms(), 40);
   ASSERT_EQ(ranges.size(), 1u);
   EXPECT_EQ(ranges[0].first_offset, 30);
   EXPECT_EQ(ranges[0].delivery_count, 2);  // acquired once before the restart
@@ -280,11 +280,17 @@ TEST(share_sweep, silent_members_leave_and_expired_locks_archive_without_a_fetch
     ASSERT_EQ(got.responses[0].partitions[0].acquired.size(), 1u);
     // Nobody fetches again: the sweep alone expires the lock (archiving the
     // record at the delivery limit, durably) and then the silent member.
-    c.sweep(wall_clock_ms() + s.partition.lock_duration_ms + 1);
+    c.start_sweeping(std::chrono::milliseconds(500));
+    shard.advance(s.partition.lock_duration_ms - 1);
+    shard.run_io();
+    EXPECT_EQ(c.find("g")->find_partition({"t", 0})->start_offset(), 0) << "still locked";
+    shard.advance(501);
     shard.run_io();
     EXPECT_EQ(c.find("g")->find_partition({"t", 0})->start_offset(), 1);
     EXPECT_EQ(c.find("g")->members().size(), 1u);
-    c.sweep(wall_clock_ms() + s.session_timeout_ms + 1);
+    shard.advance(s.session_timeout_ms - s.partition.lock_duration_ms - 501);
+    EXPECT_EQ(c.find("g")->members().size(), 1u) << "its session has not timed out yet";
+    shard.advance(501);
     EXPECT_TRUE(c.find("g")->members().empty());
   }
   coordinator replayed(shard, s);
