@@ -171,6 +171,14 @@ std::string broker_metrics::render(const topic_table* topics) const {
          fetch_scan_reads);
   single("sluice_fetch_record_bytes_total", "counter",
          "Record bytes Fetch answered (sent from the page cache by sendfile).", fetch_bytes_sent);
+  if (log_sync_latency != nullptr) {
+    family(out, "sluice_log_flush_duration_seconds", "histogram",
+           "Time of each group-committed fdatasync of a partition's files (Kafka's "
+           "LogFlushRateAndTimeMs); under the default durability every acknowledgement waits "
+           "for one.");
+    histogram_lines(out, "sluice_log_flush_duration_seconds", "", *log_sync_latency,
+                    log::sync_buckets_s);
+  }
 
   single("sluice_connections_open", "gauge", "Client connections open.", connections_open);
   single("sluice_connections_accepted_total", "counter", "Client connections accepted.",

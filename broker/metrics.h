@@ -21,7 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/histogram.h"
 #include "broker/error_counts.h"
+#include "log/sync_stats.h"
 #include "protocol/api_keys.h"
 #include "protocol/error_code.h"
 
@@ -41,20 +43,6 @@ inline constexpr std::array<double, 16> latency_buckets_s = {
 // microseconds; the upper buckets show a shard thread kept busy.
 inline constexpr std::array<double, 13> queue_buckets_s = {
     0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
-
-template <size_t N>
-struct histogram {
-  std::array<uint64_t, N + 1> counts{};  // last: +Inf (not cumulative)
-  uint64_t count = 0;
-  double sum_s = 0;
-  void observe(double seconds, const std::array<double, N>& bounds) {
-    size_t i = 0;
-    while (i < N && seconds > bounds[i]) ++i;
-    ++counts[i];
-    ++count;
-    sum_s += seconds;
-  }
-};
 
 struct latency_histogram : histogram<latency_buckets_s.size()> {
   void observe(double seconds) { histogram::observe(seconds, latency_buckets_s); }
@@ -108,6 +96,8 @@ class broker_metrics {
   uint64_t fetch_scan_bytes = 0;
   uint64_t fetch_scan_reads = 0;
   uint64_t fetch_bytes_sent = 0;
+  // The log_manager's fdatasync histogram, read at render time (null: none).
+  const log::sync_histogram* log_sync_latency = nullptr;
 
   // The whole page. `topics` may be null (no partition metrics).
   std::string render(const topic_table* topics) const;

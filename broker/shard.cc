@@ -237,6 +237,7 @@ bool shard::open_storage() {
     return false;
   }
   logs_ = std::move(*logs);
+  metrics_.log_sync_latency = &logs_->sync_latency();
   topics_ = std::make_unique<topic_table>(*logs_, std::move(*configs));
   auto id = load_or_create_cluster_id(cfg_.log_dirs, cfg_.node_id);
   if (!id) {

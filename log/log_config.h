@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "log/sync_stats.h"
+
 namespace sluice::log {
 
 enum class durability {
@@ -44,6 +46,9 @@ struct log_config {
   // Wall clock in ms, the log's only time source. The broker passes its
   // shard's clock (broker/shard.cc), tests a fake one; empty: the system clock.
   std::function<int64_t()> clock;
+  // Where the partition records how long each of its fdatasyncs took: its
+  // log_manager's (null: not recorded). Like the clock, not a setting.
+  sync_histogram* sync_latency = nullptr;
 };
 
 int64_t now_ms(const log_config& cfg);

@@ -39,6 +39,7 @@ log_manager::~log_manager() {
 log_config log_manager::config_for(std::string_view topic) const {
   log_config c = cfg_.config_for(topic);
   if (cfg_.clock) c.clock = cfg_.clock;
+  c.sync_latency = &sync_latency_;
   return c;
 }
 

@@ -81,6 +81,8 @@ class log_manager {
   bool dir_offline(const std::string& dir) const;
   // True if the partition's directory went offline.
   const std::vector<std::string>& log_dirs() const { return cfg_.log_dirs; }
+  // Every fdatasync of its partitions' group commits, for /metrics.
+  const sync_histogram& sync_latency() const { return sync_latency_; }
 
  private:
   struct entry {
@@ -96,6 +98,9 @@ class log_manager {
 
   io::io_backend& io_;
   log_manager_config cfg_;
+  // Before partitions_: they point at it until they are gone. Mutable: the
+  // const config_for hands each partition the place it records into.
+  mutable sync_histogram sync_latency_;
   std::map<topic_partition, entry> partitions_;
   std::vector<bool> offline_;
   bool closed_ = false;

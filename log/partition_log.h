@@ -179,12 +179,14 @@ class partition_log {
   // Deletes every file and the directory (after close or on an offline log).
   std::error_code remove_all();
 
-  // New settings (AlterConfigs); the partition keeps its clock, which is
-  // not a setting but its owner's time.
+  // New settings (AlterConfigs); the partition keeps its clock and its
+  // sync histogram, which are not settings but its owner's.
   void update_config(const log_config& cfg) {
     auto clock = std::move(cfg_.clock);
+    sync_histogram* sync_latency = cfg_.sync_latency;
     cfg_ = cfg;
     cfg_.clock = std::move(clock);
+    cfg_.sync_latency = sync_latency;
   }
   const log_config& config() const { return cfg_; }
   offset log_start_offset() const { return log_start_; }

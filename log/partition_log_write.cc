@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 #include "log/io/io_backend.h"
 #include "log/partition_log.h"
@@ -54,6 +55,7 @@ struct partition_log::pending_sync final : io::io_op {
   offset target;
   size_t outstanding = 0;
   std::error_code error;
+  std::chrono::steady_clock::time_point started;  // for the sync histogram
 
   void complete(int32_t res) override { log->on_sync_complete(this, res); }
 };
@@ -350,6 +352,7 @@ void partition_log::maybe_start_sync() {
   s->outstanding = s->files.size();
   unflushed_messages_ = 0;
   last_flush_ms_ = now_ms(cfg_);
+  s->started = std::chrono::steady_clock::now();
   sync_in_flight_ = std::move(s);
   for (auto& f : sync_in_flight_->files) io_.submit_datasync(f->fd(), sync_in_flight_.get());
 }
@@ -360,6 +363,10 @@ void partition_log::on_sync_complete(pending_sync* s, int32_t res) {
   }
   if (--s->outstanding > 0) return;
   std::unique_ptr<pending_sync> done = std::move(sync_in_flight_);
+  if (cfg_.sync_latency != nullptr) {
+    cfg_.sync_latency->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - done->started).count());
+  }
   if (done->error) {
     // Never retried: after a failed fdatasync the kernel may have dropped the
     // dirty pages, so a retry could "succeed" without the data (fsyncgate).

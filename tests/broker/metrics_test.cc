@@ -202,6 +202,26 @@ TEST(broker_metrics, queue_time_histogram) {
   EXPECT_TRUE(has_line(text, "sluice_request_queue_time_seconds_count 2")) << text;
 }
 
+// The log's fdatasync histogram is on the page once the shard hands it over
+// (sluice_log_flush_duration_seconds), in the same cumulative shape.
+TEST(broker_metrics, log_flush_histogram) {
+  broker_metrics m;
+  EXPECT_EQ(m.render(nullptr).find("sluice_log_flush_duration_seconds"), std::string::npos);
+  log::sync_histogram syncs;
+  syncs.observe(0.0002);  // 200 us
+  syncs.observe(0.004);   // 4 ms: a busy disk
+  m.log_sync_latency = &syncs;
+  const std::string text = m.render(nullptr);
+  const std::string p = "sluice_log_flush_duration_seconds_bucket{le=";
+  EXPECT_TRUE(has_line(text, "# TYPE sluice_log_flush_duration_seconds histogram")) << text;
+  EXPECT_TRUE(has_line(text, p + "\"0.0001\"} 0")) << text;
+  EXPECT_TRUE(has_line(text, p + "\"0.00025\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, p + "\"0.0025\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, p + "\"0.005\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, p + "\"+Inf\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "sluice_log_flush_duration_seconds_count 2")) << text;
+}
+
 TEST(broker_metrics, records_in_and_out_log_size_and_kafka_exporter_partition_families) {
   test::fake_shard shard;
   ASSERT_FALSE(shard.topics().create_topic("orders", 2));

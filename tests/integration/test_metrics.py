@@ -63,6 +63,12 @@ def test(binary):
     expect(mid['sluice_partition_log_end_offset{topic="m",partition="1"}'] == 0, "LEO p1")
     expect(mid["sluice_topics"] == 1, "topics")
     expect(mid["sluice_connections_accepted_total"] >= 1, "accepted")
+    # Durable by default: the acknowledged records were fdatasynced, and each
+    # sync is in the flush histogram.
+    syncs = mid["sluice_log_flush_duration_seconds_count"]
+    expect(syncs >= 1, "no fdatasync counted: %r" % syncs)
+    expect(mid['sluice_log_flush_duration_seconds_bucket{le="+Inf"}'] == syncs, "flush +Inf bucket")
+    expect(mid["sluice_log_flush_duration_seconds_sum"] > 0, "flush sum")
 
     out = kcat(broker, "-C", "-t", "m", "-p", "0", "-e", "-f", "%s\n").split()
     expect(len(out) == n, "consumed %d" % len(out))

@@ -91,6 +91,29 @@ TEST_F(log_manager_test, partitions_read_the_managers_clock_across_a_config_chan
   ASSERT_FALSE(m->close());
 }
 
+// Every group-committed fdatasync of every partition lands in the manager's
+// histogram (what /metrics shows as sluice_log_flush_duration_seconds), and a
+// config change does not detach a partition from it.
+TEST_F(log_manager_test, partitions_record_their_syncs_in_the_managers_histogram) {
+  auto m = open();
+  partition_log* a = m->create({"a", 0}).value();
+  partition_log* b = m->create({"b", 0}).value();
+  EXPECT_EQ(m->sync_latency().count, 0u);
+  auto first = test::build_batch(1, 10, 1);
+  test::append_and_wait(*a, *io_, first);  // durability fsync: acknowledged once synced
+  const uint64_t after_a = m->sync_latency().count;
+  EXPECT_GE(after_a, 1u);
+  b->update_config(log_config{});
+  auto second = test::build_batch(1, 10, 1);
+  test::append_and_wait(*b, *io_, second);
+  EXPECT_GT(m->sync_latency().count, after_a);
+  uint64_t in_buckets = 0;
+  for (uint64_t n : m->sync_latency().counts) in_buckets += n;
+  EXPECT_EQ(in_buckets, m->sync_latency().count);
+  EXPECT_GT(m->sync_latency().sum_s, 0.0);
+  ASSERT_FALSE(m->close());
+}
+
 TEST_F(log_manager_test, invalid_topic_names_are_refused) {
   auto m = open();
   EXPECT_EQ(m->create({"bad/name", 0}).error(), errc::invalid_argument);
