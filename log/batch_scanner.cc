@@ -76,7 +76,7 @@ bool batch_scanner::next(batch_info& out) {
     return false;
   }
   const std::byte* p = headers_only_ ? header_.data() : buf_.data() + (pos_.value - buf_start_);
-  int32_t batch_length = base::load_be<int32_t>(p + 8);
+  int32_t batch_length = base::load_be<int32_t>(p + base::batch_length_at);
   if (batch_length < static_cast<int32_t>(batch_header_size - batch_length_field_end)) {
     stop_ = scan_stop::corrupt;
     return false;

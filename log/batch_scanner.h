@@ -21,7 +21,7 @@
 #include <optional>
 #include <vector>
 
-#include "base/batch_attributes.h"
+#include "base/batch_layout.h"
 #include "log/types.h"
 
 namespace sluice::log {

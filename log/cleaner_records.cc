@@ -100,22 +100,24 @@ bool write_batch(record_batch_view header, std::span<const record_entry> records
   std::byte* p = out.data() + start;
   base::store_be<int64_t>(p, first.value);
   base::store_be<int32_t>(
-      p + 8, static_cast<int32_t>(batch_header_size - batch_length_field_end + body.size()));
-  base::store_be<int32_t>(p + 12, header.partition_leader_epoch());
-  p[16] = static_cast<std::byte>(batch_magic_v2);
-  base::store_be<int16_t>(p + 21, attributes);
-  base::store_be<int32_t>(p + 23, static_cast<int32_t>(records.size() - 1));
-  base::store_be<int64_t>(p + 27, base_timestamp);
-  base::store_be<int64_t>(p + 35, max_ts);
-  base::store_be<int64_t>(p + 43, header.producer_id());
-  base::store_be<int16_t>(p + 51, header.producer_epoch());
-  base::store_be<int32_t>(p + 53,
+      p + base::batch_length_at,
+      static_cast<int32_t>(batch_header_size - batch_length_field_end + body.size()));
+  base::store_be<int32_t>(p + base::batch_leader_epoch_at, header.partition_leader_epoch());
+  p[base::batch_magic_at] = static_cast<std::byte>(batch_magic_v2);
+  base::store_be<int16_t>(p + base::batch_attributes_at, attributes);
+  base::store_be<int32_t>(p + base::batch_last_offset_delta_at,
+                          static_cast<int32_t>(records.size() - 1));
+  base::store_be<int64_t>(p + base::batch_base_timestamp_at, base_timestamp);
+  base::store_be<int64_t>(p + base::batch_max_timestamp_at, max_ts);
+  base::store_be<int64_t>(p + base::batch_producer_id_at, header.producer_id());
+  base::store_be<int16_t>(p + base::batch_producer_epoch_at, header.producer_epoch());
+  base::store_be<int32_t>(p + base::batch_base_sequence_at,
                           add_sequence(header.base_sequence(), first - header.base_offset()));
-  base::store_be<int32_t>(p + 57, static_cast<int32_t>(records.size()));
+  base::store_be<int32_t>(p + base::batch_records_count_at, static_cast<int32_t>(records.size()));
   std::copy(body.begin(), body.end(), p + batch_header_size);
   std::span<const std::byte> covered(p + batch_crc_start,
                                      batch_header_size + body.size() - batch_crc_start);
-  base::store_be<int32_t>(p + 17, static_cast<int32_t>(base::crc32c(covered)));
+  base::store_be<int32_t>(p + base::batch_crc_at, static_cast<int32_t>(base::crc32c(covered)));
   return true;
 }
 

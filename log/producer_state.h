@@ -32,7 +32,7 @@
 #include <system_error>
 #include <vector>
 
-#include "base/batch_attributes.h"
+#include "base/batch_layout.h"
 #include "log/txn_types.h"
 #include "log/types.h"
 

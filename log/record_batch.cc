@@ -11,36 +11,40 @@ offset record_batch_view::base_offset() const {
   return offset{base::load_be<int64_t>(bytes_.data())};
 }
 int32_t record_batch_view::batch_length() const {
-  return base::load_be<int32_t>(bytes_.data() + 8);
+  return base::load_be<int32_t>(bytes_.data() + base::batch_length_at);
 }
 int32_t record_batch_view::partition_leader_epoch() const {
-  return base::load_be<int32_t>(bytes_.data() + 12);
+  return base::load_be<int32_t>(bytes_.data() + base::batch_leader_epoch_at);
 }
-int8_t record_batch_view::magic() const { return static_cast<int8_t>(bytes_[16]); }
+int8_t record_batch_view::magic() const {
+  return static_cast<int8_t>(bytes_[base::batch_magic_at]);
+}
 uint32_t record_batch_view::crc() const {
-  return static_cast<uint32_t>(base::load_be<int32_t>(bytes_.data() + 17));
+  return static_cast<uint32_t>(base::load_be<int32_t>(bytes_.data() + base::batch_crc_at));
 }
-int16_t record_batch_view::attributes() const { return base::load_be<int16_t>(bytes_.data() + 21); }
+int16_t record_batch_view::attributes() const {
+  return base::load_be<int16_t>(bytes_.data() + base::batch_attributes_at);
+}
 int32_t record_batch_view::last_offset_delta() const {
-  return base::load_be<int32_t>(bytes_.data() + 23);
+  return base::load_be<int32_t>(bytes_.data() + base::batch_last_offset_delta_at);
 }
 timestamp_ms record_batch_view::base_timestamp() const {
-  return base::load_be<int64_t>(bytes_.data() + 27);
+  return base::load_be<int64_t>(bytes_.data() + base::batch_base_timestamp_at);
 }
 timestamp_ms record_batch_view::max_timestamp() const {
-  return base::load_be<int64_t>(bytes_.data() + 35);
+  return base::load_be<int64_t>(bytes_.data() + base::batch_max_timestamp_at);
 }
 int64_t record_batch_view::producer_id() const {
-  return base::load_be<int64_t>(bytes_.data() + 43);
+  return base::load_be<int64_t>(bytes_.data() + base::batch_producer_id_at);
 }
 int16_t record_batch_view::producer_epoch() const {
-  return base::load_be<int16_t>(bytes_.data() + 51);
+  return base::load_be<int16_t>(bytes_.data() + base::batch_producer_epoch_at);
 }
 int32_t record_batch_view::base_sequence() const {
-  return base::load_be<int32_t>(bytes_.data() + 53);
+  return base::load_be<int32_t>(bytes_.data() + base::batch_base_sequence_at);
 }
 int32_t record_batch_view::record_count() const {
-  return base::load_be<int32_t>(bytes_.data() + 57);
+  return base::load_be<int32_t>(bytes_.data() + base::batch_records_count_at);
 }
 
 compression_type record_batch_view::compression() const {
@@ -87,7 +91,7 @@ std::error_code validate_batch(std::span<const std::byte> bytes) {
 
 bool batch_iterator::next(record_batch_view& out) {
   if (rest_.size() < batch_length_field_end) return false;
-  int32_t len = base::load_be<int32_t>(rest_.data() + 8);
+  int32_t len = base::load_be<int32_t>(rest_.data() + base::batch_length_at);
   if (len < static_cast<int32_t>(batch_header_size - batch_length_field_end)) return false;
   size_t total = batch_length_field_end + static_cast<size_t>(len);
   if (total > rest_.size()) return false;
@@ -102,25 +106,26 @@ void set_base_offset(std::span<std::byte> batch, offset base) {
 }
 
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) {
-  base::store_be<int32_t>(batch.data() + 12, epoch);
+  base::store_be<int32_t>(batch.data() + base::batch_leader_epoch_at, epoch);
 }
 
 void set_log_append_time(std::span<std::byte> batch, timestamp_ms now) {
-  int16_t attrs = base::load_be<int16_t>(batch.data() + 21);
-  base::store_be<int16_t>(batch.data() + 21,
+  int16_t attrs = base::load_be<int16_t>(batch.data() + base::batch_attributes_at);
+  base::store_be<int16_t>(batch.data() + base::batch_attributes_at,
                           static_cast<int16_t>(attrs | base::batch_log_append_time_bit));
-  base::store_be<int64_t>(batch.data() + 35, now);
+  base::store_be<int64_t>(batch.data() + base::batch_max_timestamp_at, now);
   record_batch_view view(batch);
-  base::store_be<int32_t>(batch.data() + 17, static_cast<int32_t>(view.compute_crc()));
+  base::store_be<int32_t>(batch.data() + base::batch_crc_at,
+                          static_cast<int32_t>(view.compute_crc()));
 }
 
 void set_producer_fields(std::span<std::byte> batch, int16_t attributes, int64_t producer_id,
                          int16_t producer_epoch, int32_t base_sequence) {
-  base::store_be<int16_t>(batch.data() + 21, attributes);
-  base::store_be<int64_t>(batch.data() + 43, producer_id);
-  base::store_be<int16_t>(batch.data() + 51, producer_epoch);
-  base::store_be<int32_t>(batch.data() + 53, base_sequence);
-  base::store_be<int32_t>(batch.data() + 17,
+  base::store_be<int16_t>(batch.data() + base::batch_attributes_at, attributes);
+  base::store_be<int64_t>(batch.data() + base::batch_producer_id_at, producer_id);
+  base::store_be<int16_t>(batch.data() + base::batch_producer_epoch_at, producer_epoch);
+  base::store_be<int32_t>(batch.data() + base::batch_base_sequence_at, base_sequence);
+  base::store_be<int32_t>(batch.data() + base::batch_crc_at,
                           static_cast<int32_t>(record_batch_view(batch).compute_crc()));
 }
 

@@ -28,15 +28,17 @@
 #include <system_error>
 #include <vector>
 
-#include "base/batch_attributes.h"
+#include "base/batch_layout.h"
 #include "log/types.h"
 
 namespace sluice::log {
 
-inline constexpr size_t batch_header_size = 61;
-inline constexpr size_t batch_length_field_end = 12;  // baseOffset + batchLength
-inline constexpr size_t batch_crc_start = 21;
-inline constexpr int8_t batch_magic_v2 = 2;
+// The log's names for base/batch_layout.h's offsets.
+inline constexpr size_t batch_header_size = base::batch_header_bytes;
+inline constexpr size_t batch_length_field_end = base::batch_length_end;
+inline constexpr size_t batch_crc_start =
+    base::batch_attributes_at;  // the CRC covers attributes..end
+using base::batch_magic_v2;
 
 enum class compression_type : uint8_t { none = 0, gzip = 1, snappy = 2, lz4 = 3, zstd = 4 };
 

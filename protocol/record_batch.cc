@@ -161,22 +161,22 @@ std::vector<std::byte> encode_batch(std::span<const batch_record> records) {
 std::optional<batch_header> read_batch_header(std::span<const std::byte> data) {
   if (data.size() < record_batch_header_bytes) return std::nullopt;
   const std::byte* p = data.data();
-  const auto length = base::load_be<int32_t>(p + 8);
+  const auto length = base::load_be<int32_t>(p + base::batch_length_at);
   if (length < static_cast<int32_t>(header_after_length)) return std::nullopt;
   batch_header h;
   h.base_offset = base::load_be<int64_t>(p);
   h.size = record_batch_length_end + static_cast<size_t>(length);
-  h.partition_leader_epoch = base::load_be<int32_t>(p + 12);
-  h.magic = base::load_be<int8_t>(p + 16);
-  h.crc = base::load_be<uint32_t>(p + 17);
-  h.attributes = base::load_be<int16_t>(p + 21);
-  h.last_offset = h.base_offset + base::load_be<int32_t>(p + 23);
-  h.base_timestamp = base::load_be<int64_t>(p + 27);
-  h.max_timestamp = base::load_be<int64_t>(p + 35);
-  h.producer_id = base::load_be<int64_t>(p + 43);
-  h.producer_epoch = base::load_be<int16_t>(p + 51);
-  h.base_sequence = base::load_be<int32_t>(p + 53);
-  h.record_count = base::load_be<int32_t>(p + 57);
+  h.partition_leader_epoch = base::load_be<int32_t>(p + base::batch_leader_epoch_at);
+  h.magic = base::load_be<int8_t>(p + base::batch_magic_at);
+  h.crc = base::load_be<uint32_t>(p + base::batch_crc_at);
+  h.attributes = base::load_be<int16_t>(p + base::batch_attributes_at);
+  h.last_offset = h.base_offset + base::load_be<int32_t>(p + base::batch_last_offset_delta_at);
+  h.base_timestamp = base::load_be<int64_t>(p + base::batch_base_timestamp_at);
+  h.max_timestamp = base::load_be<int64_t>(p + base::batch_max_timestamp_at);
+  h.producer_id = base::load_be<int64_t>(p + base::batch_producer_id_at);
+  h.producer_epoch = base::load_be<int16_t>(p + base::batch_producer_epoch_at);
+  h.base_sequence = base::load_be<int32_t>(p + base::batch_base_sequence_at);
+  h.record_count = base::load_be<int32_t>(p + base::batch_records_count_at);
   return h;
 }
 

@@ -41,16 +41,18 @@
 #include <string>
 #include <vector>
 
-#include "base/batch_attributes.h"
+#include "base/batch_layout.h"
 #include "base/result.h"
 
 namespace sluice::protocol {
 
-inline constexpr size_t record_batch_header_bytes = 61;
-inline constexpr size_t record_batch_length_end = 12;  // base_offset + batch_length
-inline constexpr size_t record_batch_crc_at = 17;
-inline constexpr size_t record_batch_crc_from = 21;  // the CRC covers attributes..end
-inline constexpr int8_t record_batch_magic_v2 = 2;
+// The codec's names for base/batch_layout.h's offsets.
+inline constexpr size_t record_batch_header_bytes = base::batch_header_bytes;
+inline constexpr size_t record_batch_length_end = base::batch_length_end;
+inline constexpr size_t record_batch_crc_at = base::batch_crc_at;
+inline constexpr size_t record_batch_crc_from =
+    base::batch_attributes_at;  // the CRC covers attributes..end
+inline constexpr int8_t record_batch_magic_v2 = base::batch_magic_v2;
 
 using base::batch_compression_mask;
 using base::batch_control_bit;

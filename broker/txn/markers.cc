@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "base/batch_attributes.h"
+#include "base/batch_layout.h"
 #include "broker/leader_epoch.h"
 #include "broker/topic_table.h"
 #include "log/errors.h"
