@@ -37,7 +37,12 @@
 #include <utility>
 #include <vector>
 
+#include "bench/rdkafka_client.h"
+
 namespace {
+
+using sluice::bench::make_client;
+using sluice::bench::set;
 
 struct options {
   std::string brokers = "127.0.0.1:9092", topic = "latency", acks = "all";
@@ -108,28 +113,10 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   d->acks.add(scheduled_of(m->payload, m->len), at);
 }
 
-void set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
-  char err[512];
-  if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-    std::fprintf(stderr, "rdkafka_latency: %s=%s: %s\n", k.c_str(), v.c_str(), err);
-    std::exit(2);
-  }
-}
-
 std::string get(rd_kafka_conf_t* conf, const char* k) {
   char v[256];
   size_t n = sizeof v;
   return rd_kafka_conf_get(conf, k, v, &n) == RD_KAFKA_CONF_OK ? std::string(v) : "?";
-}
-
-rd_kafka_t* make_client(rd_kafka_type_t type, rd_kafka_conf_t* conf) {
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
-  if (rk == nullptr) {
-    std::fprintf(stderr, "rdkafka_latency: %s\n", err);
-    std::exit(1);
-  }
-  return rk;
 }
 
 // Nearest-rank percentile of sorted values, in ms.

@@ -21,7 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/rdkafka_client.h"
+
 namespace {
+
+using sluice::bench::make_client;
+using sluice::bench::set;
 
 struct options {
   std::string mode, brokers = "127.0.0.1:9092", topic = "bench", acks = "1";
@@ -46,14 +51,6 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   }
 }
 
-void set(rd_kafka_conf_t* conf, const char* k, const std::string& v) {
-  char err[512];
-  if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-    std::fprintf(stderr, "rdkafka_perf: %s=%s: %s\n", k, v.c_str(), err);
-    std::exit(2);
-  }
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -68,7 +65,6 @@ void report(const options& o, long records, uint64_t bytes, double s, long faile
 
 int produce(const options& o) {
   counters c;
-  char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   set(conf, "bootstrap.servers", o.brokers);
   set(conf, "acks", o.acks);
@@ -80,11 +76,7 @@ int produce(const options& o) {
   set(conf, "queue.buffering.max.kbytes", "2097151");
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
   rd_kafka_conf_set_opaque(conf, &c);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (rk == nullptr) {
-    std::fprintf(stderr, "rdkafka_perf: %s\n", err);
-    return 1;
-  }
+  rd_kafka_t* rk = make_client(RD_KAFKA_PRODUCER, conf);
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, o.topic.c_str(), nullptr);
   // Metadata first, so topic auto-creation is not part of the timing.
   const rd_kafka_metadata_t* md = nullptr;
@@ -114,16 +106,11 @@ int produce(const options& o) {
 }
 
 int consume(const options& o) {
-  char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   set(conf, "bootstrap.servers", o.brokers);
   set(conf, "queued.min.messages", "1000000");
   set(conf, "fetch.wait.max.ms", "100");
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  if (rk == nullptr) {
-    std::fprintf(stderr, "rdkafka_perf: %s\n", err);
-    return 1;
-  }
+  rd_kafka_t* rk = make_client(RD_KAFKA_CONSUMER, conf);
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, o.topic.c_str(), nullptr);
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   const auto t0 = std::chrono::steady_clock::now();
